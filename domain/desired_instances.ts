@@ -1,0 +1,220 @@
+/**
+ * The rule "which instances should Polaris hold for this Service in this cluster" (SPEC §2).
+ *
+ * @module
+ */
+
+import { WEIGHT_ANNOTATION } from "./annotations.ts";
+import { instanceKey } from "./keys.ts";
+import type { EndpointGroup, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
+import {
+  composeMetadata,
+  parseMetadataAnnotation,
+  type PodLabelPolicy,
+  selectPodLabels,
+} from "./metadata.ts";
+import { type DesiredInstance, POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "./polaris.ts";
+import type { Problem } from "./problems.ts";
+
+/** Default instance weight when `polarismesh.cn/weight` is absent or invalid. */
+export const DEFAULT_WEIGHT = 100;
+
+/** Everything {@linkcode desiredInstances} reads. */
+export interface DesiredInstancesInput {
+  readonly clusterName: string;
+  readonly source: string;
+  readonly service: ServiceInfo;
+  readonly groups: readonly EndpointGroup[];
+  readonly podLabels: PodLabelLookup;
+  readonly podLabelPolicy: PodLabelPolicy;
+}
+
+/** The instances to register, sorted by `host:port`, and the problems met on the way. */
+export interface DesiredInstancesResult {
+  readonly instances: readonly DesiredInstance[];
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Parses `polarismesh.cn/weight`: an integer in 0..65535. Anything else is reported and the
+ * default weight (100) is used, so a typo never takes a Service out of the registry.
+ *
+ * @example
+ * ```ts
+ * import { parseWeight } from "./desired_instances.ts";
+ * if (parseWeight("50").weight !== 50) throw new Error("unexpected");
+ * if (parseWeight("heavy").problem === undefined) throw new Error("expected a problem");
+ * ```
+ */
+export function parseWeight(raw: string | undefined): { weight: number; problem?: Problem } {
+  if (raw === undefined) return { weight: DEFAULT_WEIGHT };
+  if (/^[0-9]+$/.test(raw.trim())) {
+    const weight = Number(raw.trim());
+    if (weight <= POLARIS_LIMITS.maxWeight) return { weight };
+  }
+  return {
+    weight: DEFAULT_WEIGHT,
+    problem: {
+      code: "invalid-weight",
+      fatal: false,
+      message:
+        `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; using ${DEFAULT_WEIGHT}`,
+    },
+  };
+}
+
+/** Reports a namespace or service name Polaris would refuse (reference §3). */
+export function checkPolarisName(
+  kind: "namespace" | "service",
+  name: string,
+): Problem | undefined {
+  const max = kind === "namespace"
+    ? POLARIS_LIMITS.namespaceNameLength
+    : POLARIS_LIMITS.serviceNameLength;
+  if (POLARIS_NAME_PATTERN.test(name) && name.length <= max) return undefined;
+  return {
+    code: "invalid-name",
+    fatal: true,
+    message:
+      `Polaris ${kind} name "${name}" must match ${POLARIS_NAME_PATTERN.source} and be at most ${max} characters`,
+  };
+}
+
+interface Candidate {
+  host: string;
+  port: number;
+  portName: string;
+  protocol: string;
+  ready: boolean;
+  podName?: string;
+}
+
+/** Collects address × port pairs; the same pair seen twice counts once, ready if either says so. */
+function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candidate> {
+  const byKey = new Map<string, Candidate>();
+  for (const group of groups) {
+    for (const address of group.addresses) {
+      if (address.terminating) continue;
+      for (const port of group.ports) {
+        const key = instanceKey(address.address, port.port);
+        const seen = byKey.get(key);
+        if (seen) {
+          seen.ready ||= address.ready;
+          seen.podName ??= address.podName;
+          continue;
+        }
+        byKey.set(key, {
+          host: address.address,
+          port: port.port,
+          portName: port.name,
+          protocol: port.protocol,
+          ready: address.ready,
+          podName: address.podName,
+        });
+      }
+    }
+  }
+  return byKey;
+}
+
+/**
+ * Computes the instances one cluster wants registered for one Service: every endpoint address ×
+ * every port becomes an instance (`host`, target `port`, `protocol` = `"<portName>/<PROTO>"`,
+ * weight from `polarismesh.cn/weight`, `isolate` when not ready, terminating endpoints left out),
+ * with metadata `clusterName`, `source`, `k8s_namespace`, `k8s_service`, `k8s_pod`, the
+ * `polarismesh.cn/metadata` map and the selected Pod labels; `version` from the Pod label
+ * `version`. The same address in two groups is counted once; IPv6 addresses are kept as they are.
+ * Fields over Polaris' limits are reported and never sent; an invalid Polaris name is fatal.
+ *
+ * @example
+ * ```ts
+ * import { desiredInstances } from "./desired_instances.ts";
+ * const { instances } = desiredInstances({
+ *   clusterName: "a", source: "polaris-controller", podLabelPolicy: { kind: "all" },
+ *   podLabels: () => ({ version: "v2" }),
+ *   service: { namespace: "shop", name: "cart", type: "ClusterIP", annotations: {} },
+ *   groups: [{
+ *     addresses: [{ address: "10.0.0.1", ready: false, terminating: false, podName: "cart-1" }],
+ *     ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+ *   }],
+ * });
+ * if (instances[0].protocol !== "http/TCP" || !instances[0].isolate) throw new Error("unexpected");
+ * ```
+ */
+export function desiredInstances(input: DesiredInstancesInput): DesiredInstancesResult {
+  const { service } = input;
+  const problems: Problem[] = [];
+  for (
+    const problem of [
+      checkPolarisName("namespace", service.namespace),
+      checkPolarisName("service", service.name),
+    ]
+  ) if (problem) problems.push(problem);
+  if (problems.length > 0) return { instances: [], problems };
+
+  const weight = parseWeight(service.annotations["polarismesh.cn/weight"]);
+  if (weight.problem) problems.push(weight.problem);
+  const annotation = parseMetadataAnnotation(service.annotations["polarismesh.cn/metadata"]);
+  problems.push(...annotation.problems);
+
+  const reported = new Set<string>();
+  const reportOnce = (problem: Problem) => {
+    if (reported.has(problem.message)) return;
+    reported.add(problem.message);
+    problems.push(problem);
+  };
+
+  const instances: DesiredInstance[] = [];
+  const candidates = collectCandidates(input.groups);
+  for (const key of [...candidates.keys()].sort()) {
+    const c = candidates.get(key)!;
+    const labels = c.podName === undefined ? undefined : input.podLabels(c.podName);
+    const kubernetes: Record<string, string> = {
+      k8s_namespace: service.namespace,
+      k8s_service: service.name,
+    };
+    if (c.podName !== undefined) kubernetes.k8s_pod = c.podName;
+    const { metadata, problems: metaProblems } = composeMetadata({
+      podLabels: selectPodLabels(labels, input.podLabelPolicy),
+      annotation: annotation.entries,
+      kubernetes,
+      clusterName: input.clusterName,
+      source: input.source,
+    });
+    metaProblems.forEach(reportOnce);
+    const protocol = `${c.portName}/${c.protocol}`;
+    let version = labels?.version ?? "";
+    if (version.length > POLARIS_LIMITS.versionLength) {
+      reportOnce({
+        code: "field-too-long",
+        fatal: false,
+        message:
+          `Pod label version "${version}" is longer than ${POLARIS_LIMITS.versionLength} characters; not sent`,
+      });
+      version = "";
+    }
+    if (
+      protocol.length > POLARIS_LIMITS.protocolLength || c.host.length > POLARIS_LIMITS.hostLength
+    ) {
+      reportOnce({
+        code: "field-too-long",
+        fatal: false,
+        message: `instance ${key} has a protocol or host over Polaris' limits; not registered`,
+      });
+      continue;
+    }
+    instances.push({
+      namespace: service.namespace,
+      service: service.name,
+      host: c.host,
+      port: c.port,
+      protocol,
+      version,
+      weight: weight.weight,
+      healthy: true,
+      isolate: !c.ready,
+      metadata,
+    });
+  }
+  return { instances, problems };
+}

@@ -1,0 +1,177 @@
+/**
+ * Instance metadata composition within Polaris' limits (SPEC §2, reference §3).
+ *
+ * @module
+ */
+
+import { METADATA_ANNOTATION } from "./annotations.ts";
+import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "./polaris.ts";
+import type { Problem } from "./problems.ts";
+
+/** Which Pod labels become instance metadata. */
+export type PodLabelPolicy =
+  | { readonly kind: "all" }
+  | { readonly kind: "none" }
+  | { readonly kind: "keys"; readonly keys: readonly string[] };
+
+/** Result of {@linkcode parseMetadataAnnotation}. */
+export interface ParsedMetadata {
+  readonly entries: Readonly<Record<string, string>>;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. A malformed value is
+ * reported and contributes nothing; a non-string entry is reported and dropped alone.
+ *
+ * @example
+ * ```ts
+ * import { parseMetadataAnnotation } from "./metadata.ts";
+ * const { entries } = parseMetadataAnnotation('{"team":"payments"}');
+ * if (entries.team !== "payments") throw new Error("unexpected");
+ * ```
+ */
+export function parseMetadataAnnotation(raw: string | undefined): ParsedMetadata {
+  if (raw === undefined) return { entries: {}, problems: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    return {
+      entries: {},
+      problems: [{
+        code: "invalid-metadata",
+        fatal: false,
+        message: `${METADATA_ANNOTATION} is not valid JSON (${(error as Error).message}): ${
+          JSON.stringify(raw)
+        }`,
+      }],
+    };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return {
+      entries: {},
+      problems: [{
+        code: "invalid-metadata",
+        fatal: false,
+        message: `${METADATA_ANNOTATION} must be a JSON object of strings, got ${
+          JSON.stringify(raw)
+        }`,
+      }],
+    };
+  }
+  const entries: Record<string, string> = {};
+  const problems: Problem[] = [];
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value === "string") entries[key] = value;
+    else {
+      problems.push({
+        code: "invalid-metadata",
+        fatal: false,
+        message: `${METADATA_ANNOTATION} key "${key}" has a non-string value ${
+          JSON.stringify(value)
+        }; dropped`,
+      });
+    }
+  }
+  return { entries, problems };
+}
+
+/** Selects the Pod labels the policy lets through. */
+export function selectPodLabels(
+  labels: Readonly<Record<string, string>> | undefined,
+  policy: PodLabelPolicy,
+): Record<string, string> {
+  if (labels === undefined || policy.kind === "none") return {};
+  if (policy.kind === "all") return { ...labels };
+  const out: Record<string, string> = {};
+  for (const key of policy.keys) if (labels[key] !== undefined) out[key] = labels[key];
+  return out;
+}
+
+/** The layers of instance metadata, lowest priority first. */
+export interface MetadataLayers {
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly annotation: Readonly<Record<string, string>>;
+  /** `k8s_namespace`, `k8s_service`, `k8s_pod`. */
+  readonly kubernetes: Readonly<Record<string, string>>;
+  readonly clusterName: string;
+  readonly source: string;
+}
+
+/**
+ * Composes instance metadata: Pod labels, then the annotation's map, then the `k8s_*` keys, then
+ * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2). Entries
+ * whose key or value exceed Polaris' limits are dropped and reported; when more than 64 entries
+ * remain, the lowest layers lose their entries first (in key order), and that is reported too.
+ * Nothing over a limit is ever sent.
+ *
+ * @example
+ * ```ts
+ * import { composeMetadata } from "./metadata.ts";
+ * const { metadata } = composeMetadata({
+ *   podLabels: { clusterName: "evil" }, annotation: {}, kubernetes: {},
+ *   clusterName: "a", source: "polaris-controller",
+ * });
+ * if (metadata.clusterName !== "a") throw new Error("ownership must win");
+ * ```
+ */
+export function composeMetadata(
+  layers: MetadataLayers,
+): { metadata: Record<string, string>; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const ownership = { [CLUSTER_NAME_KEY]: layers.clusterName, [SOURCE_KEY]: layers.source };
+  const ordered: Array<readonly [string, Readonly<Record<string, string>>]> = [
+    ["Pod label", layers.podLabels],
+    [METADATA_ANNOTATION, layers.annotation],
+    ["Kubernetes", layers.kubernetes],
+    ["ownership", ownership],
+  ];
+  const merged = new Map<string, { value: string; layer: number }>();
+  ordered.forEach(([origin, entries], layer) => {
+    for (const key of Object.keys(entries).sort()) {
+      const value = entries[key];
+      if (key.length === 0 || key.length > POLARIS_LIMITS.metadataKeyLength) {
+        problems.push({
+          code: "metadata-limit",
+          fatal: false,
+          message: `${origin} key ${
+            JSON.stringify(key.slice(0, 40))
+          } is empty or longer than ${POLARIS_LIMITS.metadataKeyLength} characters; dropped`,
+        });
+        continue;
+      }
+      if (value.length > POLARIS_LIMITS.metadataValueLength) {
+        problems.push({
+          code: "metadata-limit",
+          fatal: false,
+          message:
+            `${origin} "${key}" has a value longer than ${POLARIS_LIMITS.metadataValueLength} characters; dropped`,
+        });
+        continue;
+      }
+      merged.delete(key); // re-insert so a higher layer owns the key
+      merged.set(key, { value, layer });
+    }
+  });
+  const limit = POLARIS_LIMITS.metadataEntries;
+  if (merged.size > limit) {
+    const byPriority = [...merged.entries()].sort((a, b) =>
+      a[1].layer - b[1].layer || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+    );
+    const dropped = byPriority.slice(0, merged.size - limit).map(([key]) => key);
+    for (const key of dropped) merged.delete(key);
+    problems.push({
+      code: "metadata-limit",
+      fatal: false,
+      message: `instance metadata has ${
+        limit + dropped.length
+      } entries, over Polaris' limit of ${limit}; dropped ${
+        dropped.map((k) => `"${k}"`).join(", ")
+      }`,
+    });
+  }
+  const metadata: Record<string, string> = {};
+  for (const key of [...merged.keys()].sort()) metadata[key] = merged.get(key)!.value;
+  return { metadata, problems };
+}

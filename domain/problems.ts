@@ -1,0 +1,23 @@
+/**
+ * Bad input found while computing what to register. Problems are data: they reach the service
+ * actor's state, the logs, Kubernetes Events and the debug endpoint unchanged.
+ *
+ * @module
+ */
+
+/** Codes of the problems the pure rules report. */
+export type ProblemCode =
+  | "invalid-annotation"
+  | "invalid-weight"
+  | "invalid-metadata"
+  | "metadata-limit"
+  | "invalid-name"
+  | "field-too-long"
+  | "invalid-alias";
+
+/** One problem with a Service's input: `fatal` ones stop the sync of the service. */
+export interface Problem {
+  readonly code: ProblemCode;
+  readonly fatal: boolean;
+  readonly message: string;
+}

@@ -1,0 +1,223 @@
+import { assertEquals } from "./_assert.ts";
+import { shouldSync, type SyncMode } from "./should_sync.ts";
+
+const IGNORED = ["kube-system", "kube-public", "kube-node-lease", "istio-system", "polaris-system"];
+
+type Ann = string | undefined;
+function ann(value: Ann): Record<string, string> {
+  return value === undefined ? {} : { "polarismesh.cn/sync": value };
+}
+
+interface Row {
+  readonly name: string;
+  readonly mode: SyncMode;
+  readonly namespaceAnnotation: Ann;
+  readonly serviceAnnotation: Ann;
+  readonly expect: true | string;
+}
+
+// SPEC §2's table, one row per line of it, expanded over "any" and "absent/false".
+const table: readonly Row[] = [
+  // all | absent or "true" | absent | yes
+  {
+    name: "all, ns absent, svc absent",
+    mode: "all",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: undefined,
+    expect: true,
+  },
+  {
+    name: "all, ns true, svc absent",
+    mode: "all",
+    namespaceAnnotation: "true",
+    serviceAnnotation: undefined,
+    expect: true,
+  },
+  // all | "false" | absent | no
+  {
+    name: "all, ns false, svc absent",
+    mode: "all",
+    namespaceAnnotation: "false",
+    serviceAnnotation: undefined,
+    expect: "namespace-annotation-false",
+  },
+  // any | any | "true" | yes
+  {
+    name: "all, ns false, svc true",
+    mode: "all",
+    namespaceAnnotation: "false",
+    serviceAnnotation: "true",
+    expect: true,
+  },
+  {
+    name: "all, ns absent, svc true",
+    mode: "all",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: "true",
+    expect: true,
+  },
+  {
+    name: "demand, ns absent, svc true",
+    mode: "demand",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: "true",
+    expect: true,
+  },
+  {
+    name: "demand, ns false, svc true",
+    mode: "demand",
+    namespaceAnnotation: "false",
+    serviceAnnotation: "true",
+    expect: true,
+  },
+  {
+    name: "demand, ns invalid, svc true",
+    mode: "demand",
+    namespaceAnnotation: "yes",
+    serviceAnnotation: "true",
+    expect: true,
+  },
+  // any | any | "false" | no
+  {
+    name: "all, ns true, svc false",
+    mode: "all",
+    namespaceAnnotation: "true",
+    serviceAnnotation: "false",
+    expect: "service-annotation-false",
+  },
+  {
+    name: "all, ns absent, svc false",
+    mode: "all",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: "false",
+    expect: "service-annotation-false",
+  },
+  {
+    name: "demand, ns true, svc false",
+    mode: "demand",
+    namespaceAnnotation: "true",
+    serviceAnnotation: "false",
+    expect: "service-annotation-false",
+  },
+  // demand | "true" | absent | yes
+  {
+    name: "demand, ns true, svc absent",
+    mode: "demand",
+    namespaceAnnotation: "true",
+    serviceAnnotation: undefined,
+    expect: true,
+  },
+  // demand | absent/"false" | absent | no
+  {
+    name: "demand, ns absent, svc absent",
+    mode: "demand",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: undefined,
+    expect: "demand-not-enabled",
+  },
+  {
+    name: "demand, ns false, svc absent",
+    mode: "demand",
+    namespaceAnnotation: "false",
+    serviceAnnotation: undefined,
+    expect: "namespace-annotation-false",
+  },
+  // invalid values are reported, never treated as a boolean
+  {
+    name: "all, svc True (capital)",
+    mode: "all",
+    namespaceAnnotation: undefined,
+    serviceAnnotation: "True",
+    expect: "invalid-annotation",
+  },
+  {
+    name: "demand, svc empty string",
+    mode: "demand",
+    namespaceAnnotation: "true",
+    serviceAnnotation: "",
+    expect: "invalid-annotation",
+  },
+  {
+    name: "all, ns yes, svc absent",
+    mode: "all",
+    namespaceAnnotation: "yes",
+    serviceAnnotation: undefined,
+    expect: "invalid-annotation",
+  },
+  {
+    name: "demand, ns 1, svc absent",
+    mode: "demand",
+    namespaceAnnotation: "1",
+    serviceAnnotation: undefined,
+    expect: "invalid-annotation",
+  },
+];
+
+for (const row of table) {
+  Deno.test(`shouldSync() table: ${row.name}`, () => {
+    const decision = shouldSync(
+      { mode: row.mode, ignoredNamespaces: IGNORED },
+      { name: "shop", annotations: ann(row.namespaceAnnotation) },
+      {
+        namespace: "shop",
+        name: "cart",
+        type: "ClusterIP",
+        annotations: ann(row.serviceAnnotation),
+      },
+    );
+    assertEquals(decision.sync ? true : decision.reason.code, row.expect);
+  });
+}
+
+Deno.test("shouldSync() never syncs an ignored namespace, even with sync=true", () => {
+  for (const ns of IGNORED) {
+    const d = shouldSync(
+      { mode: "all", ignoredNamespaces: IGNORED },
+      { name: ns, annotations: ann("true") },
+      { namespace: ns, name: "x", type: "ClusterIP", annotations: ann("true") },
+    );
+    assertEquals(d.sync ? "synced" : d.reason.code, "ignored-namespace");
+  }
+});
+
+Deno.test("shouldSync() never syncs an ExternalName Service", () => {
+  const d = shouldSync(
+    { mode: "all", ignoredNamespaces: IGNORED },
+    { name: "shop", annotations: {} },
+    { namespace: "shop", name: "ext", type: "ExternalName", annotations: ann("true") },
+  );
+  assertEquals(d.sync ? "synced" : d.reason.code, "external-name");
+});
+
+Deno.test("shouldSync() syncs headless and NodePort Services like any other", () => {
+  for (const type of ["ClusterIP", "NodePort", "LoadBalancer"]) {
+    const d = shouldSync(
+      { mode: "all", ignoredNamespaces: [] },
+      { name: "shop", annotations: {} },
+      { namespace: "shop", name: "h", type, annotations: {} },
+    );
+    assertEquals(d.sync, true);
+  }
+});
+
+Deno.test("shouldSync() names the object and the bad value in an invalid-annotation reason", () => {
+  const d = shouldSync(
+    { mode: "all", ignoredNamespaces: [] },
+    { name: "shop", annotations: {} },
+    { namespace: "shop", name: "cart", type: "ClusterIP", annotations: ann("yes") },
+  );
+  if (d.sync || d.reason.code !== "invalid-annotation") throw new Error("expected invalid");
+  assertEquals(d.reason.object, "Service");
+  assertEquals(d.reason.value, "yes");
+  assertEquals(
+    d.reason.message,
+    'Service "shop/cart" has polarismesh.cn/sync="yes"; expected "true" or "false"',
+  );
+});
+
+Deno.test("shouldSync() treats an unknown Namespace as one without annotations", () => {
+  const policy = { mode: "all" as const, ignoredNamespaces: [] };
+  const svc = { namespace: "gone", name: "a", type: "ClusterIP", annotations: {} };
+  assertEquals(shouldSync(policy, undefined, svc).sync, true);
+  assertEquals(shouldSync({ ...policy, mode: "demand" }, undefined, svc).sync, false);
+});
