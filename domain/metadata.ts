@@ -85,8 +85,21 @@ export function selectPodLabels(
   if (labels === undefined || policy.kind === "none") return {};
   if (policy.kind === "all") return { ...labels };
   const out: Record<string, string> = {};
-  for (const key of policy.keys) if (labels[key] !== undefined) out[key] = labels[key];
+  // Own properties only: a configured key such as "constructor" must not pick up Object.prototype.
+  for (const key of policy.keys) if (Object.hasOwn(labels, key)) out[key] = labels[key];
   return out;
+}
+
+/**
+ * Counts the Unicode code points of a string: Polaris measures metadata in runes, while
+ * `String.length` counts UTF-16 code units (an emoji is one rune but two units).
+ */
+function runeLength(text: string): number {
+  // A string never has more runes than code units, so short strings skip the count.
+  if (text.length <= POLARIS_LIMITS.metadataKeyLength) return text.length;
+  let runes = 0;
+  for (const _ of text) runes++;
+  return runes;
 }
 
 /** The layers of instance metadata, lowest priority first. */
@@ -131,7 +144,7 @@ export function composeMetadata(
   ordered.forEach(([origin, entries], layer) => {
     for (const key of Object.keys(entries).sort()) {
       const value = entries[key];
-      if (key.length === 0 || key.length > POLARIS_LIMITS.metadataKeyLength) {
+      if (key.length === 0 || runeLength(key) > POLARIS_LIMITS.metadataKeyLength) {
         problems.push({
           code: "metadata-limit",
           fatal: false,
@@ -141,7 +154,7 @@ export function composeMetadata(
         });
         continue;
       }
-      if (value.length > POLARIS_LIMITS.metadataValueLength) {
+      if (runeLength(value) > POLARIS_LIMITS.metadataValueLength) {
         problems.push({
           code: "metadata-limit",
           fatal: false,

@@ -108,6 +108,16 @@ export function changedFields(desired: DesiredInstance, registered: RegisteredIn
   return changed;
 }
 
+/**
+ * Orders instances that share a `host:port`: ours first, then one without a vpc_id (the one our
+ * create would overwrite), then by id, so the plan and its conflict messages do not depend on the
+ * order in which Polaris listed them.
+ */
+function holdsSlotBefore(a: RegisteredInstance, b: RegisteredInstance, owner: Owner): boolean {
+  const rank = (r: RegisteredInstance) => (isOwned(r, owner) ? 0 : r.vpcId === "" ? 1 : 2);
+  return rank(a) < rank(b) || (rank(a) === rank(b) && a.id < b.id);
+}
+
 function byKey<T extends { host: string; port: number }>(a: T, b: T): number {
   const ka = instanceKey(a.host, a.port);
   const kb = instanceKey(b.host, b.port);
@@ -145,7 +155,7 @@ export function planService(input: PlanInput): ServicePlan {
   for (const r of input.registered) {
     const key = instanceKey(r.host, r.port);
     const seen = registeredByKey.get(key);
-    if (!seen || (!isOwned(seen, owner) && isOwned(r, owner))) registeredByKey.set(key, r);
+    if (!seen || holdsSlotBefore(r, seen, owner)) registeredByKey.set(key, r);
   }
 
   const creates: DesiredInstance[] = [];

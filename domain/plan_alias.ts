@@ -82,6 +82,7 @@ export function planAlias(input: AliasPlanInput): AliasPlan {
   }
   return {
     deletes,
-    conflict: `alias "${wanted.aliasNamespace}/${wanted.alias}" already points to "${occupant.namespace}/${occupant.service}" and was not created by this controller; left untouched`,
+    conflict:
+      `alias "${wanted.aliasNamespace}/${wanted.alias}" already points to "${occupant.namespace}/${occupant.service}" and was not created by this controller; left untouched`,
   };
 }

@@ -1,0 +1,411 @@
+/**
+ * One reconcile of one Polaris service: read what every cluster wants and what Polaris holds, plan
+ * with the pure rules, send the plan through the shared writer, judge every item. This is the
+ * `reconcile` actor that `actors/` provides to the service machine.
+ *
+ * @module
+ */
+
+import { type AliasIntent, aliasIntent } from "../domain/alias_intent.ts";
+import type { ClusterView } from "../domain/cluster.ts";
+import { desiredInstances } from "../domain/desired_instances.ts";
+import { parseServiceKey } from "../domain/keys.ts";
+import type { PodLabelPolicy } from "../domain/metadata.ts";
+import { planService, type ServicePlan } from "../domain/plan.ts";
+import { aliasMarker, planAlias } from "../domain/plan_alias.ts";
+import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
+import type { Problem } from "../domain/problems.ts";
+import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
+import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
+import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type { Writer } from "./writer.ts";
+
+/** How one cluster sees the service. */
+export interface ClusterIntent {
+  readonly clusterName: string;
+  /** `synced`: contributes instances; `off`: not synced (its instances go); `held`: bad input, nothing of it is touched. */
+  readonly status: "synced" | "off" | "held" | "absent";
+  readonly reason: string;
+  readonly ready: number;
+  readonly notReady: number;
+}
+
+/** What a reconcile leaves behind for the debug endpoint and for Events. */
+export interface ReconcileReport {
+  readonly key: string;
+  readonly clusters: readonly ClusterIntent[];
+  readonly problems: readonly Problem[];
+  readonly plan: PlanSummary;
+  readonly alias: string | null;
+  readonly conflicts: readonly string[];
+  readonly summary: ReconcileSummary;
+}
+
+/** A plan reduced to counts and keys, small enough to keep per service. */
+export interface PlanSummary {
+  readonly creates: readonly string[];
+  readonly updates: readonly string[];
+  readonly deletes: readonly string[];
+  readonly skipped: readonly string[];
+}
+
+/** What a reconcile needs from the running system. */
+export interface ReconcileDeps {
+  readonly views: readonly ClusterView[];
+  readonly policy: SyncPolicy;
+  readonly source: string;
+  readonly podLabelPolicy: PodLabelPolicy;
+  readonly api: PolarisApi;
+  readonly writer: Writer;
+  /** True once every cluster source has finished its first list (SPEC §3). */
+  readonly deletesAllowed: () => boolean;
+  /** Polaris namespaces and services known to exist (created or seen) in this process. */
+  readonly known: Set<string>;
+  /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
+  readonly aliased: Set<string>;
+  readonly report: (report: ReconcileReport) => void;
+}
+
+/** The desired state of one service across every cluster. */
+export interface ServiceIntent {
+  readonly desired: readonly DesiredInstance[];
+  readonly clusters: readonly ClusterIntent[];
+  readonly problems: readonly Problem[];
+  readonly alias: AliasIntent;
+  readonly wanted: boolean;
+}
+
+/**
+ * True when some cluster syncs the Service (or holds it on bad input). Cheap: no endpoints are
+ * read, so the supervisor can skip creating actors for Services nobody wants.
+ */
+export function serviceWanted(
+  deps: Pick<ReconcileDeps, "views" | "policy">,
+  namespace: string,
+  name: string,
+): boolean {
+  for (const view of deps.views) {
+    const service = view.service(namespace, name);
+    if (!service) continue;
+    const decision = shouldSync(deps.policy, view.namespace(namespace), service);
+    if (decision.sync || decision.reason.code === "invalid-annotation") return true;
+  }
+  return false;
+}
+
+/** Computes what every cluster wants for a service, from the sources' caches only (no I/O). */
+export function serviceIntent(
+  deps: Pick<ReconcileDeps, "views" | "policy" | "source" | "podLabelPolicy">,
+  namespace: string,
+  name: string,
+): ServiceIntent {
+  const desired: DesiredInstance[] = [];
+  const clusters: ClusterIntent[] = [];
+  const problems: Problem[] = [];
+  let alias: AliasIntent | undefined;
+  for (const view of deps.views) {
+    const service = view.service(namespace, name);
+    if (!service) {
+      clusters.push({
+        clusterName: view.clusterName,
+        status: "absent",
+        reason: "no such Service",
+        ready: 0,
+        notReady: 0,
+      });
+      continue;
+    }
+    const decision = shouldSync(deps.policy, view.namespace(namespace), service);
+    if (!decision.sync) {
+      const held = decision.reason.code === "invalid-annotation";
+      if (held) {
+        problems.push({
+          code: "invalid-annotation",
+          fatal: true,
+          message: decision.reason.message,
+        });
+      }
+      clusters.push({
+        clusterName: view.clusterName,
+        status: held ? "held" : "off",
+        reason: decision.reason.message,
+        ready: 0,
+        notReady: 0,
+      });
+      continue;
+    }
+    const result = desiredInstances({
+      clusterName: view.clusterName,
+      source: deps.source,
+      service,
+      groups: view.endpoints(namespace, name),
+      podLabels: (pod) => view.podLabels(namespace, pod),
+      podLabelPolicy: deps.podLabelPolicy,
+    });
+    problems.push(...result.problems);
+    if (result.problems.some((p) => p.fatal)) {
+      clusters.push({
+        clusterName: view.clusterName,
+        status: "held",
+        reason: result.problems.filter((p) => p.fatal).map((p) => p.message).join("; "),
+        ready: 0,
+        notReady: 0,
+      });
+      continue;
+    }
+    desired.push(...result.instances);
+    const notReady = result.instances.filter((i) => i.isolate).length;
+    clusters.push({
+      clusterName: view.clusterName,
+      status: "synced",
+      reason: decision.because,
+      ready: result.instances.length - notReady,
+      notReady,
+    });
+    if (alias === undefined) {
+      alias = aliasIntent(service.annotations);
+      if (alias.kind === "invalid") {
+        problems.push({ code: "invalid-alias", fatal: false, message: alias.message });
+      }
+    }
+  }
+  const wanted = clusters.some((c) => c.status === "synced" || c.status === "held");
+  return { desired, clusters, problems, alias: alias ?? { kind: "none" }, wanted };
+}
+
+function failures(results: readonly WriteItemResult[]): WriteItemResult[] {
+  return results.filter((r) => !r.ok);
+}
+
+function describeFailures(what: string, key: string, failed: readonly WriteItemResult[]): string {
+  const first = failed[0];
+  const detail = first && !first.ok
+    ? `${
+      first.code === undefined ? "no answer" : `Polaris answered ${first.code}`
+    }: ${first.message}`
+    : "";
+  return `Cannot ${what} for "${key}": ${failed.length} item(s) failed (${detail})`;
+}
+
+/** A reconcile failed in a way worth retrying; the machine backs off. */
+export class RetryableReconcileError extends Error {
+  override name = "RetryableReconcileError";
+}
+
+function summarize(plan: ServicePlan): PlanSummary {
+  const k = (x: { host: string; port: number }) => `${x.host}:${x.port}`;
+  return {
+    creates: plan.creates.map(k),
+    updates: plan.updates.map((u) => `${k(u.desired)} (${u.changed.join(",")})`),
+    deletes: plan.deletes.map(k),
+    skipped: plan.skipped.map((s) => s.key),
+  };
+}
+
+async function ensureService(deps: ReconcileDeps, namespace: string, name: string): Promise<void> {
+  const key = `${namespace}/${name}`;
+  if (!deps.known.has(`ns:${namespace}`)) {
+    const [result] = await deps.writer.write("createNamespace", [{ name: namespace }]);
+    if (!result.ok) {
+      throw new RetryableReconcileError(
+        describeFailures("create the Polaris namespace", namespace, [result]),
+      );
+    }
+    deps.known.add(`ns:${namespace}`);
+  }
+  if (!deps.known.has(`svc:${key}`)) {
+    const [result] = await deps.writer.write("createService", [{ namespace, name }]);
+    if (!result.ok) {
+      throw new RetryableReconcileError(
+        describeFailures("create the Polaris service", key, [result]),
+      );
+    }
+    deps.known.add(`svc:${key}`);
+  }
+}
+
+/** Executes the alias plan; returns a conflict message, if any. */
+async function reconcileAlias(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+  intent: AliasIntent,
+): Promise<{ alias: string | null; conflict?: string }> {
+  const key = `${namespace}/${name}`;
+  if (intent.kind === "none" && !deps.aliased.has(key)) return { alias: null };
+  const marker = aliasMarker(deps.source);
+  const pointing = await deps.api.listAliases({ service: name, namespace });
+  const occupant = intent.kind === "alias"
+    ? (await deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace }))
+      .find((a) => a.alias === intent.alias && a.aliasNamespace === intent.aliasNamespace)
+    : undefined;
+  const plan = planAlias({
+    target: { namespace, service: name },
+    intent,
+    pointing,
+    occupant,
+    marker,
+  });
+  if (plan.deletes.length > 0) {
+    const results = await deps.api.deleteAliases(
+      plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
+    );
+    // 400304: already gone, which is what we wanted.
+    const failed = failures(results).filter((r) => r.code !== 400304);
+    if (failed.length > 0) {
+      throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
+    }
+  }
+  const write = plan.create ?? plan.repoint;
+  if (write) {
+    await ensureService(deps, namespace, name);
+    if (!deps.known.has(`ns:${write.aliasNamespace}`)) {
+      const [nsResult] = await deps.writer.write("createNamespace", [{
+        name: write.aliasNamespace,
+      }]);
+      if (!nsResult.ok) {
+        throw new RetryableReconcileError(
+          describeFailures("create the alias namespace", key, [nsResult]),
+        );
+      }
+      deps.known.add(`ns:${write.aliasNamespace}`);
+    }
+    const item = { ...write, service: name, namespace, comment: marker };
+    const result = plan.create
+      ? await deps.api.createAlias(item)
+      : await deps.api.updateAlias(item);
+    if (!result.ok && result.code === 400201) {
+      return {
+        alias: null,
+        conflict:
+          `alias "${write.aliasNamespace}/${write.alias}" is already taken by a Polaris service or alias; left untouched`,
+      };
+    }
+    if (!result.ok) {
+      if (result.retryable) {
+        throw new RetryableReconcileError(describeFailures("write the alias", key, [result]));
+      }
+      return { alias: null, conflict: describeFailures("write the alias", key, [result]) };
+    }
+  }
+  if (plan.conflict) return { alias: null, conflict: plan.conflict };
+  if (intent.kind === "alias") {
+    deps.aliased.add(key);
+    return { alias: `${intent.aliasNamespace}/${intent.alias}` };
+  }
+  deps.aliased.delete(key);
+  return { alias: null };
+}
+
+/**
+ * Reconciles one service key. Resolves with the outcome the machine moves on (synced, conflict,
+ * invalid, released); rejects when a retry is worth it (a failed read, a retryable write error).
+ * A failed read is never taken as "nothing registered": it rejects before anything is planned.
+ */
+export async function reconcileService(
+  deps: ReconcileDeps,
+  key: string,
+): Promise<ReconcileOutcome> {
+  const { namespace, service: name } = parseServiceKey(key);
+  const intent = serviceIntent(deps, namespace, name);
+  const heldClusters = new Set(
+    intent.clusters.filter((c) => c.status === "held").map((c) => c.clusterName),
+  );
+  const owner = {
+    clusterNames: deps.views.map((v) => v.clusterName).filter((c) => !heldClusters.has(c)),
+    source: deps.source,
+  };
+  let registered: RegisteredInstance[];
+  try {
+    registered = await deps.api.listInstances({ namespace, service: name });
+  } catch (error) {
+    throw new RetryableReconcileError(
+      `Cannot read the instances of "${key}" from Polaris; nothing is planned until it answers`,
+      { cause: error },
+    );
+  }
+  if (registered.length > 0) {
+    deps.known.add(`ns:${namespace}`);
+    deps.known.add(`svc:${key}`);
+  }
+  const plan = planService({
+    desired: intent.desired,
+    registered,
+    owner,
+    deletesAllowed: deps.deletesAllowed(),
+  });
+
+  if (plan.creates.length > 0) await ensureService(deps, namespace, name);
+  const toWrite = (d: DesiredInstance) => ({
+    namespace: d.namespace,
+    service: d.service,
+    host: d.host,
+    port: d.port,
+    protocol: d.protocol,
+    version: d.version,
+    weight: d.weight,
+    healthy: d.healthy,
+    isolate: d.isolate,
+    enableHealthCheck: false,
+    metadata: { ...d.metadata },
+  });
+  const [created, updated, deleted] = await Promise.all([
+    deps.writer.write("create", plan.creates.map(toWrite)),
+    deps.writer.write("update", plan.updates.map((u) => toWrite(u.desired))),
+    deps.writer.write(
+      "delete",
+      plan.deletes.map((r) => ({
+        namespace: r.namespace,
+        service: r.service,
+        host: r.host,
+        port: r.port,
+      })),
+    ),
+  ]);
+  const failed = [...failures(created), ...failures(updated), ...failures(deleted)];
+  const retryable = failed.filter((r) => !r.ok && r.retryable);
+
+  let aliasResult: { alias: string | null; conflict?: string } = { alias: null };
+  if (retryable.length === 0) {
+    const aliasWanted: AliasIntent = intent.wanted ? intent.alias : { kind: "none" };
+    aliasResult = await reconcileAlias(deps, namespace, name, aliasWanted);
+  }
+
+  const conflicts = [
+    ...plan.conflicts.map((c) => c.message),
+    ...(aliasResult.conflict ? [aliasResult.conflict] : []),
+  ];
+  const summary: ReconcileSummary = {
+    desired: intent.desired.length,
+    registered: registered.length,
+    created: plan.creates.length - failures(created).length,
+    updated: plan.updates.length - failures(updated).length,
+    deleted: plan.deletes.length - failures(deleted).length,
+    conflicts: conflicts.length,
+    skipped: plan.skipped.length,
+  };
+  deps.report({
+    key,
+    clusters: intent.clusters,
+    problems: intent.problems,
+    plan: summarize(plan),
+    alias: aliasResult.alias,
+    conflicts,
+    summary,
+  });
+  if (retryable.length > 0) {
+    throw new RetryableReconcileError(describeFailures("write instances", key, retryable));
+  }
+  if (failed.length > 0) {
+    return { kind: "invalid", summary, message: describeFailures("write instances", key, failed) };
+  }
+  const fatal = intent.problems.filter((p) => p.fatal);
+  if (fatal.length > 0) {
+    return { kind: "invalid", summary, message: fatal.map((p) => p.message).join("; ") };
+  }
+  if (conflicts.length > 0) return { kind: "conflict", summary, message: conflicts.join("; ") };
+  // Unwanted: every owned instance was either deleted just now or held back (skipped).
+  const ownedLeft = plan.skipped.length > 0;
+  if (!intent.wanted && !ownedLeft && !deps.aliased.has(key)) return { kind: "released", summary };
+  return { kind: "synced", summary };
+}

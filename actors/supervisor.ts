@@ -1,0 +1,412 @@
+/**
+ * The running system (SPEC §4): one service actor per Polaris service key, created on the first
+ * change that names the key and forgotten when it is released; changes from every cluster source
+ * routed by key; the supervisor machine's effects (allow deletes, sweep, resync) provided here.
+ *
+ * @module
+ */
+
+import { type Actor, createActor, fromPromise } from "xstate";
+import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
+import { parseServiceKey, serviceKey } from "../domain/keys.ts";
+import type { PodLabelPolicy } from "../domain/metadata.ts";
+import { aliasMarker } from "../domain/plan_alias.ts";
+import type { SyncPolicy } from "../domain/should_sync.ts";
+import {
+  type ReconcileOutcome,
+  serviceMachine,
+  type ServiceState,
+  type ServiceTiming,
+} from "../machines/service_machine.ts";
+import { supervisorMachine } from "../machines/supervisor_machine.ts";
+import type { PolarisApi } from "./polaris_api.ts";
+import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
+import type { Writer } from "./writer.ts";
+
+/** A state change of a service actor, kept for the debug endpoint. */
+export interface Transition {
+  readonly at: number;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What the supervisor keeps per service beside its actor. */
+interface ServiceRecord {
+  readonly actor: Actor<typeof serviceMachine>;
+  state: ServiceState;
+  transitions: Transition[];
+  report: ReconcileReport | null;
+  /** When the oldest change not yet applied arrived (for the sync-latency histogram). */
+  pendingSince: number | null;
+}
+
+/** Hooks for logs, metrics and Events; all optional. */
+export interface SupervisorHooks {
+  readonly onTransition?: (key: string, from: string, to: string, error: string | null) => void;
+  readonly onReport?: (report: ReconcileReport, outcome: ReconcileOutcome | null) => void;
+  readonly onApplied?: (key: string, latencyMs: number) => void;
+  readonly onSweep?: (found: number, error: string | null) => void;
+  readonly log?: (
+    level: "debug" | "info" | "warn" | "error",
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => void;
+}
+
+/** Options of {@linkcode Supervisor}. */
+export interface SupervisorOptions {
+  readonly sources: readonly ClusterSource[];
+  readonly api: PolarisApi;
+  readonly writer: Writer;
+  readonly policy: SyncPolicy;
+  readonly source: string;
+  readonly podLabelPolicy: PodLabelPolicy;
+  readonly timing: ServiceTiming;
+  readonly resyncPeriodMs: number;
+  readonly hooks?: SupervisorHooks;
+  readonly now?: () => number;
+}
+
+const TRANSITIONS_KEPT = 20;
+
+/** The running system; see the module documentation. */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #services = new Map<string, ServiceRecord>();
+  readonly #known = new Set<string>();
+  readonly #aliased = new Set<string>();
+  readonly #unsubscribe: Array<() => void> = [];
+  readonly #machine: Actor<typeof supervisorMachine>;
+  #deletesAllowed = false;
+  #polarisAnswered = false;
+  #stopped = false;
+  readonly #now: () => number;
+  readonly #wantedDeps: Parameters<typeof serviceWanted>[0];
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#wantedDeps = { views: options.sources, policy: options.policy };
+    this.#now = options.now ?? Date.now;
+    this.#machine = createActor(
+      supervisorMachine.provide({
+        actors: { sweep: fromPromise(() => this.#sweep()) },
+        actions: {
+          allowDeletes: () => this.#allowDeletes(),
+          resyncAll: () => this.#resyncAll(),
+          stopAll: () => {},
+        },
+      }),
+      {
+        input: {
+          clusterNames: options.sources.map((s) => s.clusterName),
+          resyncPeriodMs: options.resyncPeriodMs,
+          backoffBaseMs: options.timing.backoffBaseMs,
+          backoffMaxMs: options.timing.backoffMaxMs,
+        },
+      },
+    );
+  }
+
+  /** Subscribes to every source and starts them; returns once they are started (not synced). */
+  async start(): Promise<void> {
+    this.#machine.start();
+    for (const source of this.#options.sources) {
+      this.#unsubscribe.push(source.subscribe((change) => this.#onChange(source, change)));
+    }
+    await Promise.all(this.#options.sources.map((s) => s.start()));
+    for (const source of this.#options.sources) {
+      if (source.synced) this.#onChange(source, { kind: "synced" });
+    }
+  }
+
+  /**
+   * Stops everything without deregistering anything (SPEC §3: pods keep serving while the
+   * controller restarts): actors stop, queued writes are abandoned, requests in flight finish.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#machine.send({ type: "stop" });
+    this.#machine.stop();
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    for (const record of this.#services.values()) record.actor.stop();
+    await this.#options.writer.stop();
+    await Promise.all(this.#options.sources.map((s) => s.stop()));
+  }
+
+  /** True once deletes are allowed: every source listed. */
+  get deletesAllowed(): boolean {
+    return this.#deletesAllowed;
+  }
+
+  /** True once Polaris answered a read. */
+  get polarisAnswered(): boolean {
+    return this.#polarisAnswered;
+  }
+
+  /** The supervisor machine's state and context. */
+  supervisorStatus(): { state: string; sweeps: number; lastSweepError: string | null } {
+    const snapshot = this.#machine.getSnapshot();
+    return {
+      state: String(snapshot.value),
+      sweeps: snapshot.context.sweeps,
+      lastSweepError: snapshot.context.lastSweepError,
+    };
+  }
+
+  /** Number of live service actors. */
+  get size(): number {
+    return this.#services.size;
+  }
+
+  /** Iterates over the live service actors' summaries, in key order of creation. */
+  *services(): IterableIterator<ServiceSummary> {
+    for (const [key, record] of this.#services) yield this.#summary(key, record);
+  }
+
+  /** One service in full, or undefined when no actor has that key. */
+  service(key: string): ServiceDetail | undefined {
+    const record = this.#services.get(key);
+    if (!record) return undefined;
+    return { ...this.#summary(key, record), transitions: [...record.transitions] };
+  }
+
+  /** Counts of actors per state. */
+  countByState(): Record<ServiceState, number> {
+    const counts: Record<string, number> = {
+      idle: 0,
+      debouncing: 0,
+      reconciling: 0,
+      backoff: 0,
+      synced: 0,
+      conflict: 0,
+      invalid: 0,
+      released: 0,
+    };
+    for (const record of this.#services.values()) counts[record.state]++;
+    return counts as Record<ServiceState, number>;
+  }
+
+  /**
+   * True when the system is at rest: every source listed, the first sweep done, and every actor in
+   * a settled state (synced, conflict, invalid) with no write queued.
+   */
+  get settled(): boolean {
+    if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
+    for (const record of this.#services.values()) {
+      if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
+    }
+    return this.#options.writer.queued === 0 && this.#options.writer.inFlight === 0;
+  }
+
+  #summary(key: string, record: ServiceRecord): ServiceSummary {
+    const context = record.actor.getSnapshot().context;
+    return {
+      key,
+      state: record.state,
+      attempts: context.attempts,
+      lastError: context.lastError,
+      lastSyncAt: context.lastSyncAt,
+      reconciles: context.reconciles,
+      report: record.report,
+    };
+  }
+
+  #onChange(source: ClusterSource, change: ClusterChange): void {
+    if (this.#stopped) return;
+    switch (change.kind) {
+      case "synced":
+        this.#options.hooks?.log?.("info", "cluster source listed", {
+          cluster: source.clusterName,
+        });
+        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+        this.#machine.send({ type: "source.synced", clusterName: source.clusterName });
+        return;
+      case "relisted":
+        if (!source.synced) return;
+        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+        return;
+      case "namespace":
+        if (!source.synced) return;
+        for (const svc of source.servicesInNamespace(change.name)) {
+          this.#touch(serviceKey(svc.namespace, svc.name));
+        }
+        return;
+      case "service":
+        if (!source.synced) return;
+        this.#touch(serviceKey(change.namespace, change.name));
+        return;
+    }
+  }
+
+  /**
+   * Routes a change to the key's actor, creating the actor on first use. No actor is created for a
+   * Service that no cluster wants synced, unless `force` says the sweep found instances of ours
+   * under that key: a demand-mode cluster with thousands of unsynced Services costs nothing.
+   */
+  #touch(key: string, force = false): void {
+    let record = this.#services.get(key);
+    if (!record) {
+      const { namespace, service } = parseServiceKey(key);
+      if (!force && !serviceWanted(this.#wantedDeps, namespace, service)) return;
+      record = this.#spawn(key);
+    }
+    record.pendingSince ??= this.#now();
+    record.actor.send({ type: "inputs.changed" });
+  }
+
+  #spawn(key: string): ServiceRecord {
+    const deps = {
+      views: this.#options.sources,
+      policy: this.#options.policy,
+      source: this.#options.source,
+      podLabelPolicy: this.#options.podLabelPolicy,
+      api: this.#trackingApi(),
+      writer: this.#options.writer,
+      deletesAllowed: () => this.#deletesAllowed,
+      known: this.#known,
+      aliased: this.#aliased,
+      report: (report: ReconcileReport) => {
+        const record = this.#services.get(report.key);
+        if (record) record.report = report;
+      },
+    };
+    const actor = createActor(
+      serviceMachine.provide({
+        actors: {
+          reconcile: fromPromise(async ({ input }) => {
+            const record = this.#services.get(input.key);
+            const since = record?.pendingSince ?? null;
+            if (record) record.pendingSince = null;
+            try {
+              const outcome = await reconcileService(deps, input.key);
+              if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
+              const current = this.#services.get(input.key);
+              if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
+              return outcome;
+            } catch (error) {
+              const current = this.#services.get(input.key);
+              if (current && since !== null) current.pendingSince ??= since;
+              throw error;
+            }
+          }),
+        },
+      }),
+      { id: key, input: { key, timing: this.#options.timing } },
+    );
+    const record: ServiceRecord = {
+      actor,
+      state: "idle",
+      transitions: [],
+      report: null,
+      pendingSince: null,
+    };
+    this.#services.set(key, record);
+    actor.subscribe({
+      next: (snapshot) => {
+        const to = String(snapshot.value) as ServiceState;
+        if (to === record.state) return;
+        const from = record.state;
+        record.state = to;
+        record.transitions.push({ at: this.#now(), from, to });
+        if (record.transitions.length > TRANSITIONS_KEPT) record.transitions.shift();
+        this.#options.hooks?.onTransition?.(key, from, to, snapshot.context.lastError);
+        if (snapshot.status === "done" && this.#services.get(key) === record) {
+          this.#services.delete(key);
+        }
+      },
+      error: (error) => {
+        this.#options.hooks?.log?.("error", "service actor crashed", {
+          service: key,
+          error,
+        });
+        this.#services.delete(key);
+      },
+    });
+    actor.start();
+    return record;
+  }
+
+  /** Wraps the API so the first successful read marks Polaris as answering (for /readyz). */
+  #trackingApi(): PolarisApi {
+    const api = this.#options.api;
+    return new Proxy(api, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== "listInstances" || typeof value !== "function") {
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return async (...args: unknown[]) => {
+          const result = await value.apply(target, args);
+          this.#polarisAnswered = true;
+          return result;
+        };
+      },
+    });
+  }
+
+  #allowDeletes(): void {
+    this.#deletesAllowed = true;
+    this.#options.hooks?.log?.("info", "every cluster source listed; deletes are allowed", {});
+    // Reconcile again wherever a delete was held back while sources were still listing.
+    for (const [key, record] of this.#services) {
+      if ((record.report?.plan.skipped.length ?? 0) > 0) this.#touch(key, true);
+    }
+  }
+
+  #resyncAll(): void {
+    for (const record of this.#services.values()) record.actor.send({ type: "resync.due" });
+  }
+
+  /**
+   * The orphan sweep (SPEC §3): lists every instance this controller owns and every alias it
+   * marked, and makes sure each of their services has an actor. An actor whose Service is gone
+   * plans the deletes itself, through the same rules as any other change.
+   */
+  async #sweep(): Promise<void> {
+    const keys = new Set<string>();
+    try {
+      for (const source of this.#options.sources) {
+        const owned = await this.#options.api.listOwnedInstances({
+          clusterName: source.clusterName,
+          source: this.#options.source,
+        });
+        for (const instance of owned) keys.add(serviceKey(instance.namespace, instance.service));
+      }
+      const marker = aliasMarker(this.#options.source);
+      for (const alias of await this.#options.api.listAliases({})) {
+        if (alias.comment !== marker) continue;
+        const key = serviceKey(alias.namespace, alias.service);
+        this.#aliased.add(key);
+        keys.add(key);
+      }
+    } catch (error) {
+      this.#options.hooks?.onSweep?.(0, error instanceof Error ? error.message : String(error));
+      throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
+    }
+    this.#polarisAnswered = true;
+    let orphans = 0;
+    for (const key of keys) {
+      if (this.#services.has(key)) continue;
+      orphans++;
+      this.#touch(key, true);
+    }
+    this.#options.hooks?.onSweep?.(orphans, null);
+  }
+}
+
+/** A service actor's summary for `/debug/services`. */
+export interface ServiceSummary {
+  readonly key: string;
+  readonly state: ServiceState;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly lastSyncAt: number | null;
+  readonly reconciles: number;
+  readonly report: ReconcileReport | null;
+}
+
+/** One service in full for `/debug/services/{namespace}/{service}`. */
+export interface ServiceDetail extends ServiceSummary {
+  readonly transitions: readonly Transition[];
+}

@@ -1,0 +1,193 @@
+/**
+ * The Polaris writer (SPEC §4): coalesces the writes of many service actors into shared batches of
+ * at most `batchSize` items per request (instances of different services share a request), runs at
+ * most `concurrency` requests at once, and answers every caller item by item.
+ *
+ * It executes; it never re-decides: what to write comes from the pure plan.
+ *
+ * @module
+ */
+
+import type { InstanceRef, InstanceWriteItem, PolarisApi, WriteItemResult } from "./polaris_api.ts";
+
+/** Kinds of batched writes, one Polaris endpoint each. */
+export type WriteKind = "createNamespace" | "createService" | "create" | "update" | "delete";
+
+type ItemOf<K extends WriteKind> = K extends "createNamespace" ? { name: string }
+  : K extends "createService" ? { namespace: string; name: string }
+  : K extends "delete" ? InstanceRef
+  : InstanceWriteItem;
+
+interface Pending<K extends WriteKind> {
+  item: ItemOf<K>;
+  resolve: (result: WriteItemResult) => void;
+}
+
+/** Options of {@linkcode Writer}. */
+export interface WriterOptions {
+  readonly api: PolarisApi;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  /** How long a partial batch waits for more items before it is sent. */
+  readonly lingerMs: number;
+  /** Log the writes and send nothing (`--dry-run`). */
+  readonly dryRun: boolean;
+  readonly onBatch?: (kind: WriteKind, size: number) => void;
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/** Batches and sends writes; see the module documentation. */
+export class Writer {
+  readonly #options: WriterOptions;
+  readonly #queues: { [K in WriteKind]: Pending<K>[] } = {
+    createNamespace: [],
+    createService: [],
+    create: [],
+    update: [],
+    delete: [],
+  };
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inFlight = 0;
+  #stopped = false;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: WriterOptions) {
+    this.#options = options;
+  }
+
+  /** Queues items of one kind; resolves with one result per item, in order. Never rejects. */
+  write<K extends WriteKind>(kind: K, items: readonly ItemOf<K>[]): Promise<WriteItemResult[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    if (this.#stopped) {
+      return Promise.resolve(items.map(() => ({
+        ok: false,
+        code: undefined,
+        retryable: true,
+        message: "Cannot write to Polaris: the controller is shutting down",
+      })));
+    }
+    const queue = this.#queues[kind] as Pending<K>[];
+    const promises = items.map((item) =>
+      new Promise<WriteItemResult>((resolve) => queue.push({ item, resolve }))
+    );
+    this.#schedule();
+    return Promise.all(promises);
+  }
+
+  /** Number of queued items not yet sent. */
+  get queued(): number {
+    return Object.values(this.#queues).reduce((n, q) => n + q.length, 0);
+  }
+
+  /** Requests currently in flight. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Stops accepting writes: queued items are answered "shutting down" (retryable) and requests in
+   * flight are left to finish. Resolves once nothing is in flight.
+   */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const queue of Object.values(this.#queues) as Pending<WriteKind>[][]) {
+      for (const pending of queue.splice(0)) {
+        pending.resolve({
+          ok: false,
+          code: undefined,
+          retryable: true,
+          message: "Cannot write to Polaris: the controller is shutting down",
+        });
+      }
+    }
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #schedule(): void {
+    this.#pump(false);
+    if (this.queued > 0 && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#pump(true);
+        if (this.queued > 0) this.#schedule();
+      }, this.#options.lingerMs);
+    }
+  }
+
+  /** Sends full batches at once, and partial ones when `flushPartial` (the linger expired). */
+  #pump(flushPartial: boolean): void {
+    const order: WriteKind[] = ["createNamespace", "createService", "delete", "update", "create"];
+    for (const kind of order) {
+      const queue = this.#queues[kind];
+      while (
+        this.#inFlight < this.#options.concurrency &&
+        (queue.length >= this.#options.batchSize || (flushPartial && queue.length > 0)) &&
+        // services wait for their namespaces, instances for their services
+        !this.#blockedByEarlierKind(kind)
+      ) {
+        const batch = queue.splice(0, this.#options.batchSize);
+        this.#send(kind, batch);
+      }
+    }
+  }
+
+  #blockedByEarlierKind(kind: WriteKind): boolean {
+    if (kind === "createService") return this.#queues.createNamespace.length > 0;
+    if (kind === "create") {
+      return this.#queues.createNamespace.length > 0 || this.#queues.createService.length > 0;
+    }
+    return false;
+  }
+
+  #send(kind: WriteKind, batch: Pending<WriteKind>[]): void {
+    this.#inFlight++;
+    this.#options.onBatch?.(kind, batch.length);
+    const items = batch.map((p) => p.item);
+    this.#call(kind, items)
+      .catch((error: unknown): WriteItemResult[] =>
+        items.map(() => ({
+          ok: false,
+          code: undefined,
+          retryable: true,
+          message: `Cannot send a ${kind} batch to Polaris: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+        }))
+      )
+      .then((results) => {
+        batch.forEach((pending, i) =>
+          pending.resolve(
+            results[i] ??
+              { ok: false, code: undefined, retryable: true, message: "no result for item" },
+          )
+        );
+      })
+      .finally(() => {
+        this.#inFlight--;
+        if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
+        if (!this.#stopped) this.#schedule();
+      });
+  }
+
+  #call(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
+    const { api, dryRun, log } = this.#options;
+    if (dryRun) {
+      log?.("dry run: would write to Polaris", { kind, items });
+      return Promise.resolve(items.map(() => ({ ok: true, code: 200000 })));
+    }
+    switch (kind) {
+      case "createNamespace":
+        return api.createNamespaces(items as { name: string }[]);
+      case "createService":
+        return api.createServices(items as { namespace: string; name: string }[]);
+      case "create":
+        return api.createInstances(items as InstanceWriteItem[]);
+      case "update":
+        return api.updateInstances(items as InstanceWriteItem[]);
+      case "delete":
+        return api.deleteInstances(items as InstanceRef[]);
+    }
+  }
+}

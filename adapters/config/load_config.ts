@@ -1,0 +1,328 @@
+/**
+ * Builds the one validated, frozen `Config` from embedded defaults, the config file, flags and
+ * the environment (SPEC §5), or one message saying which key is wrong.
+ *
+ * @module
+ */
+
+import * as v from "valibot";
+import { deepFreeze } from "./_deep_freeze.ts";
+import { readConfigFile } from "./_read_config_file.ts";
+import { resolveClusters } from "./_resolve_clusters.ts";
+import { ConfigError, isMap, nonEmpty, show } from "./_values.ts";
+import {
+  FILE_SCHEMA,
+  type FileOutput,
+  SERVICE_SYNC_ENTRIES,
+  STRICT_KEYS,
+  TOP_LEVEL_ENTRIES,
+} from "./_file_schema.ts";
+import type { Config } from "./config.ts";
+import { helpText } from "./config_reference.ts";
+import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
+import { parseDurationMs } from "./duration.ts";
+import { parseListenAddress } from "./listen_address.ts";
+import { type CliFlags, parseArgs } from "./parse_args.ts";
+import { normalizePolarisAddress } from "./polaris_address.ts";
+
+/** What `loadConfig` found: a config with warnings to log, the help text, or one error message. */
+export type LoadResult =
+  | { readonly kind: "config"; readonly config: Config; readonly warnings: readonly string[] }
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "error"; readonly message: string };
+
+/** What `loadConfig` may read besides its arguments; injected so it stays pure. */
+export interface LoadConfigOptions {
+  /** The process environment (`POLARIS_TOKEN`, `KUBECONFIG`, `KUBERNETES_SERVICE_HOST`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads the `--config` file; may throw. */
+  readonly readTextFile: (path: string) => string;
+  /** Whether the process runs in a Pod; by default, whether `KUBERNETES_SERVICE_HOST` is set. */
+  readonly inCluster?: boolean;
+  /** Folder holding the `--dev` manifest folders; `examples` by default. */
+  readonly examplesDir?: string;
+}
+
+/** Config paths a flag writes, so that an error about its value names the flag. */
+const FLAG_PATHS: ReadonlyArray<readonly [keyof CliFlags, string, string]> = [
+  ["clusterName", "clusterName", "--cluster-name"],
+  ["syncMode", "serviceSync.mode", "--sync-mode"],
+  ["polarisAddress", "serverAddress", "--polaris-address"],
+  ["listen", "listen", "--listen"],
+  ["logLevel", "logLevel", "--log-level"],
+];
+
+/**
+ * Returns the configuration for `args`: embedded defaults, then the YAML file of `--config`
+ * (the polaris-controller ConfigMap key `mesh` as is, plus our keys), then flags, then
+ * `POLARIS_TOKEN`. Any bad value yields `{ kind: "error" }` with one message naming the key (or
+ * the flag) and the value, so the controller never starts half-configured (SPEC §5).
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./load_config.ts";
+ * const result = loadConfig(["--cluster-name", "cluster-a", "--polaris-address", "polaris:8090"], {
+ *   env: {},
+ *   readTextFile: () => "",
+ *   inCluster: true,
+ * });
+ * if (result.kind !== "config" || result.config.polaris.baseUrl !== "http://polaris:8090") {
+ *   throw new Error("unexpected");
+ * }
+ * ```
+ */
+export function loadConfig(args: readonly string[], options: LoadConfigOptions): LoadResult {
+  const parsed = parseArgs(args);
+  if (parsed.kind === "help") return { kind: "help", text: helpText() };
+  if (parsed.kind === "error") return parsed;
+  const flags = parsed.flags;
+  const warnings: string[] = [];
+  let fileData: Record<string, unknown> = {};
+  if (flags.config !== undefined) {
+    const read = readConfigFile(flags.config, options.readTextFile, warnings);
+    if (typeof read === "string") return fail(read);
+    fileData = read;
+  }
+  const origins = new Map<string, string>();
+  const raw = layFlagsOver(fileData, flags, origins);
+  const result = v.safeParse(FILE_SCHEMA, raw, { abortEarly: true });
+  if (!result.success) return fail(describeIssue(result.issues[0], origins));
+  warnAboutKeys(raw, result.output, warnings);
+  try {
+    const config = buildConfig(result.output, raw, flags, options, origins, warnings);
+    return { kind: "config", config: deepFreeze(config), warnings };
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    throw error;
+  }
+}
+
+function fail(message: string): LoadResult {
+  return { kind: "error", message: `Cannot start: ${message}` };
+}
+
+/** Returns the file data with flag values written at their config paths. */
+function layFlagsOver(
+  data: Readonly<Record<string, unknown>>,
+  flags: CliFlags,
+  origins: Map<string, string>,
+): Record<string, unknown> {
+  const raw: Record<string, unknown> = { ...data };
+  for (const [field, path, flag] of FLAG_PATHS) {
+    const value = flags[field];
+    if (typeof value !== "string") continue;
+    const [head, tail] = path.split(".");
+    if (tail === undefined) {
+      raw[head] = value;
+    } else {
+      const parent = raw[head];
+      if (parent !== null && parent !== undefined && !isMap(parent)) continue; // reported as is
+      raw[head] = { ...(isMap(parent) ? parent : {}), [tail]: value };
+    }
+    origins.set(path, flag);
+  }
+  return raw;
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>, origins: ReadonlyMap<string, string>): string {
+  const keys = (issue.path ?? []).map((item) => item.key as string | number);
+  const path = keys.reduce<string>(
+    (text, key) =>
+      typeof key === "number" ? `${text}[${key}]` : text === "" ? key : `${text}.${key}`,
+    "",
+  );
+  if (issue.type === "strict_object" && issue.expected === "never") {
+    const parent = path.slice(0, path.lastIndexOf(".")).replace(/\[\d+\]$/, "[]");
+    const allowed = STRICT_KEYS[parent] ?? [];
+    return `${path} is not a known key; expected one of ${allowed.join(", ")}`;
+  }
+  const name = origins.get(path) ?? (path === "" ? "the config file" : path);
+  const value = path.endsWith("accessToken")
+    ? `hidden (${kindOf(issue.input)})`
+    : show(issue.input);
+  return `${name} is ${value}; ${issue.message}`;
+}
+
+/** Names the kind of a YAML value without showing it (for secrets). */
+function kindOf(value: unknown): string {
+  return Array.isArray(value) ? "a list" : isMap(value) ? "a map" : `a ${typeof value}`;
+}
+
+function warnAboutKeys(
+  raw: Readonly<Record<string, unknown>>,
+  file: FileOutput,
+  warnings: string[],
+): void {
+  for (const key of Object.keys(raw)) {
+    if (!(key in TOP_LEVEL_ENTRIES)) warnings.push(`Ignoring the unknown config key ${show(key)}`);
+  }
+  const sync = raw.serviceSync;
+  if (isMap(sync)) {
+    for (const key of Object.keys(sync)) {
+      if (!(key in SERVICE_SYNC_ENTRIES)) {
+        warnings.push(`Ignoring the unknown config key ${show(`serviceSync.${key}`)}`);
+      }
+    }
+  }
+  const operators = { operator: file.operator, "serviceSync.operator": file.serviceSync?.operator };
+  for (const [path, value] of Object.entries(operators)) {
+    if (value !== undefined && value !== "") {
+      warnings.push(
+        `Ignoring ${path} ${show(value)}: not supported; accessToken is sent to Polaris as is`,
+      );
+    }
+  }
+  if (file.serviceSync?.enable === false) {
+    warnings.push(
+      "Ignoring serviceSync.enable false, as polaris-controller does; use serviceSync.mode",
+    );
+  }
+}
+
+function buildConfig(
+  file: FileOutput,
+  raw: Readonly<Record<string, unknown>>,
+  flags: CliFlags,
+  options: LoadConfigOptions,
+  origins: ReadonlyMap<string, string>,
+  warnings: string[],
+): Config {
+  const sync = file.serviceSync ?? {};
+  const leader = file.leaderElection ?? {};
+  const polaris = file.polaris ?? {};
+  const envToken = nonEmpty(options.env.POLARIS_TOKEN);
+  const fileToken = nonEmpty(file.accessToken);
+  const deprecatedToken = nonEmpty(sync.accessToken);
+  const token = envToken ?? fileToken ?? deprecatedToken;
+  if (envToken === undefined && fileToken === undefined && deprecatedToken !== undefined) {
+    warnings.push("Using the deprecated serviceSync.accessToken; move it to accessToken");
+  }
+  const backoffBaseMs = sync.backoffBase ?? ms(DEFAULTS.backoffBase);
+  const backoffMaxMs = sync.backoffMax ?? ms(DEFAULTS.backoffMax);
+  if (backoffMaxMs < backoffBaseMs) {
+    throw blame(
+      raw,
+      sync.backoffMax !== undefined ? "serviceSync.backoffMax" : "serviceSync.backoffBase",
+      `expected serviceSync.backoffMax to be at least serviceSync.backoffBase`,
+    );
+  }
+  const leaseDurationMs = leader.leaseDuration ?? ms(DEFAULTS.leaseDuration);
+  const renewDeadlineMs = leader.renewDeadline ?? ms(DEFAULTS.renewDeadline);
+  const retryPeriodMs = leader.retryPeriod ?? ms(DEFAULTS.retryPeriod);
+  if (renewDeadlineMs >= leaseDurationMs) {
+    throw blame(
+      raw,
+      leader.renewDeadline !== undefined
+        ? "leaderElection.renewDeadline"
+        : "leaderElection.leaseDuration",
+      "expected leaderElection.leaseDuration to be longer than leaderElection.renewDeadline",
+    );
+  }
+  if (renewDeadlineMs <= retryPeriodMs * 1.2) {
+    throw blame(
+      raw,
+      leader.retryPeriod !== undefined
+        ? "leaderElection.retryPeriod"
+        : "leaderElection.renewDeadline",
+      "expected leaderElection.renewDeadline to be more than 1.2 × leaderElection.retryPeriod",
+    );
+  }
+  const listen = file.listen ?? parsedListen(DEFAULTS.listen);
+  return {
+    polaris: {
+      ...polarisAddress(file, flags, warnings),
+      ...(token === undefined ? {} : { accessToken: token }),
+      timeoutMs: polaris.timeout ?? ms(DEFAULTS.polarisTimeout),
+      maxRetries: polaris.maxRetries ?? DEFAULTS.polarisMaxRetries,
+    },
+    clusters: resolveClusters(file, { ...options, flags, origins }, warnings),
+    sync: {
+      mode: sync.mode ?? DEFAULTS.syncMode,
+      debounceMs: sync.debounce ?? ms(DEFAULTS.debounce),
+      resyncPeriodMs: sync.resyncPeriod ??
+        (file.server?.resyncDuration ? file.server.resyncDuration : ms(DEFAULTS.resyncPeriod)),
+      batchSize: sync.batchSize ?? DEFAULTS.batchSize,
+      concurrency: sync.concurrency ?? DEFAULTS.concurrency,
+      ignoreNamespaces: sync.ignoreNamespaces ?? [...DEFAULT_IGNORE_NAMESPACES],
+      source: sync.source ?? DEFAULTS.source,
+      podLabels: sync.podLabels ?? { kind: DEFAULTS.podLabels },
+      endpointsApi: sync.endpointsApi ?? DEFAULTS.endpointsApi,
+      backoffBaseMs,
+      backoffMaxMs,
+    },
+    listen,
+    leaderElection: {
+      enabled: leader.enabled ?? DEFAULTS.leaderElectionEnabled,
+      namespace: leader.namespace ?? DEFAULTS.leaderElectionNamespace,
+      name: leader.name ?? DEFAULTS.leaderElectionName,
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+      ...(leader.identity === undefined ? {} : { identity: leader.identity }),
+    },
+    logLevel: file.logLevel ?? DEFAULTS.logLevel,
+    dryRun: flags.dryRun,
+    once: flags.once,
+    dev: flags.dev,
+    ...(flags.config === undefined ? {} : { configFile: flags.config }),
+  };
+}
+
+function polarisAddress(
+  file: FileOutput,
+  flags: CliFlags,
+  warnings: string[],
+): { baseUrl: string; embeddedEmulator: boolean } {
+  if (file.serverAddress) return { baseUrl: file.serverAddress, embeddedEmulator: false };
+  const deprecated = file.serviceSync?.serverAddress;
+  if (deprecated) {
+    warnings.push("Using the deprecated serviceSync.serverAddress; move it to serverAddress");
+    return { baseUrl: deprecated, embeddedEmulator: false };
+  }
+  if (flags.dev) {
+    const dev = normalizePolarisAddress(DEFAULTS.devServerAddress);
+    if (!dev.ok) {
+      throw new Error(`Cannot normalize the built-in address "${DEFAULTS.devServerAddress}"`);
+    }
+    return { baseUrl: dev.url, embeddedEmulator: true };
+  }
+  throw new ConfigError(
+    "serverAddress is missing; expected the Polaris address in serverAddress or --polaris-address",
+  );
+}
+
+/** Returns the error for a cross-key rule, naming `path` and the value the user wrote there. */
+function blame(
+  raw: Readonly<Record<string, unknown>>,
+  path: string,
+  expected: string,
+): ConfigError {
+  const [head, tail] = path.split(".");
+  const parent = raw[head];
+  const value = isMap(parent) ? parent[tail] : undefined;
+  const shown = value === undefined ? `${show(defaultOf(path))} (the default)` : show(value);
+  return new ConfigError(`${path} is ${shown}; ${expected}`);
+}
+
+function defaultOf(path: string): unknown {
+  const defaults: Readonly<Record<string, unknown>> = {
+    "serviceSync.backoffBase": DEFAULTS.backoffBase,
+    "serviceSync.backoffMax": DEFAULTS.backoffMax,
+    "leaderElection.leaseDuration": DEFAULTS.leaseDuration,
+    "leaderElection.renewDeadline": DEFAULTS.renewDeadline,
+    "leaderElection.retryPeriod": DEFAULTS.retryPeriod,
+  };
+  return defaults[path];
+}
+
+function ms(text: string): number {
+  const value = parseDurationMs(text);
+  if (value === undefined) throw new Error(`Cannot parse the built-in duration "${text}"`);
+  return value;
+}
+
+function parsedListen(text: string) {
+  const result = parseListenAddress(text);
+  if (!result.ok) throw new Error(`Cannot parse the built-in listen address "${text}"`);
+  return result.address;
+}

@@ -1,0 +1,98 @@
+/**
+ * Reducers from API objects to the few fields the sync reads (issue #4: no full objects in
+ * memory), and the structural equality that decides whether an update is a change.
+ *
+ * @module
+ */
+
+import type { EndpointGroup, NamespaceInfo, ServiceInfo } from "../../domain/kubernetes.ts";
+import { endpointGroupsFromEndpoints, endpointGroupsFromSlice } from "./endpoint_groups.ts";
+import type { RawEndpoints, RawEndpointSlice } from "./endpoint_groups.ts";
+import type { RawObject } from "./kube_client.ts";
+
+/** The endpoint groups of one Service held by one EndpointSlice or one Endpoints object. */
+export interface EndpointRecord {
+  readonly namespace: string;
+  /** The Service the groups belong to (label `kubernetes.io/service-name`, or the Endpoints name). */
+  readonly service: string;
+  readonly groups: readonly EndpointGroup[];
+}
+
+/** A Pod reduced to its labels. */
+export interface PodRecord {
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The label that ties an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+/**
+ * kubectl's copy of the whole applied manifest: often the largest annotation, never read by the
+ * sync rules, so dropping it saves memory and spares a change when only it differs.
+ */
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/** Reduces a Namespace (full or `PartialObjectMetadata`) to its name and annotations. */
+export function reduceNamespace(object: RawObject): NamespaceInfo {
+  return { name: object.metadata?.name ?? "", annotations: annotationsOf(object) };
+}
+
+/** Reduces a Service to namespace, name, `spec.type` (default `ClusterIP`) and annotations. */
+export function reduceService(object: RawObject): ServiceInfo {
+  const spec = object.spec as { type?: string } | undefined;
+  return {
+    namespace: object.metadata?.namespace ?? "",
+    name: object.metadata?.name ?? "",
+    type: spec?.type ?? "ClusterIP",
+    annotations: annotationsOf(object),
+  };
+}
+
+/** Reduces an EndpointSlice (v1 or v1beta1); a slice without a Service label is not interesting. */
+export function reduceEndpointSlice(object: RawObject): EndpointRecord | undefined {
+  const service = object.metadata?.labels?.[SERVICE_NAME_LABEL];
+  if (!service) return undefined;
+  return {
+    namespace: object.metadata?.namespace ?? "",
+    service,
+    groups: endpointGroupsFromSlice(object as RawEndpointSlice),
+  };
+}
+
+/** Reduces a core/v1 Endpoints object; its name is its Service's name. */
+export function reduceEndpoints(object: RawObject): EndpointRecord {
+  return {
+    namespace: object.metadata?.namespace ?? "",
+    service: object.metadata?.name ?? "",
+    groups: endpointGroupsFromEndpoints(object as RawEndpoints),
+  };
+}
+
+/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels. */
+export function reducePod(object: RawObject): PodRecord {
+  return { labels: { ...object.metadata?.labels } };
+}
+
+/**
+ * Returns true when two JSON-like values are structurally equal (object key order ignored, array
+ * order kept). Used on reduced objects only, which are small and acyclic.
+ */
+export function sameReduced(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => sameReduced(item, b[index]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => Object.hasOwn(right, key) && sameReduced(left[key], right[key]));
+}
+
+function annotationsOf(object: RawObject): Record<string, string> {
+  const annotations: Record<string, string> = { ...object.metadata?.annotations };
+  delete annotations[LAST_APPLIED];
+  return annotations;
+}

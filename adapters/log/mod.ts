@@ -1,0 +1,16 @@
+/**
+ * Structured logging for polaris-k8s-sync: JSON lines in a container, readable text on a
+ * terminal (SPEC §6).
+ *
+ * @module
+ */
+
+export { isLogLevel, LOG_LEVELS, type LogLevel, logLevelRank } from "./log_level.ts";
+export { errorChainText, type LogValue, toLogValue } from "./log_value.ts";
+export {
+  createLogger,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+} from "./logger.ts";

@@ -1,0 +1,271 @@
+/**
+ * One Polaris HTTP call through ofetch, with timeout, retries, capped backoff and metrics.
+ *
+ * @module
+ */
+
+import { ofetch } from "ofetch";
+import { backoffDelayMs } from "./backoff.ts";
+import { isRetryableCode, isRetryableStatus } from "./codes.ts";
+import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
+import { EnvelopeSchema, parseWith } from "./schemas.ts";
+
+/** What {@link PolarisHttp} reports after every attempt, retries included (for metrics). */
+export interface PolarisRequestReport {
+  readonly method: string;
+  /** Path without the query, so metrics keep a small label set. */
+  readonly path: string;
+  /** Polaris code of the answer, undefined when none arrived. */
+  readonly code: number | undefined;
+  /** HTTP status, undefined when no response arrived. */
+  readonly status: number | undefined;
+  readonly durationMs: number;
+  /** 1 for the first try, 2 for the first retry, and so on. */
+  readonly attempt: number;
+  /** Items in the request body (batch writes) or rows in the answer (list pages). */
+  readonly items?: number;
+}
+
+/** Settings of {@link PolarisHttp}; see `PolarisClientOptions` for their meaning. */
+export interface PolarisHttpOptions {
+  readonly baseUrl: string;
+  readonly token?: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly onRequest?: (report: PolarisRequestReport) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** One call to make. */
+export interface PolarisCall {
+  readonly method: "GET" | "POST" | "PUT";
+  readonly path: string;
+  readonly query?: URLSearchParams;
+  /** Serialized as JSON; `Content-Type: application/json` is always set on POST and PUT. */
+  readonly body?: unknown;
+  /** Items in the body, reported to `onRequest`. */
+  readonly items?: number;
+  /** Rows of the answer to report to `onRequest`, e.g. the length of a list page. */
+  readonly countRows?: (data: unknown) => number | undefined;
+}
+
+/**
+ * A Polaris JSON answer whose code is final: success, a verdict that retrying cannot change, or
+ * the last retryable answer once retries ran out. The caller judges `code` (and `data`).
+ */
+export interface PolarisAnswer {
+  readonly status: number;
+  readonly code: number;
+  readonly info: string;
+  /** The whole parsed JSON body, to validate against the endpoint's schema. */
+  readonly data: unknown;
+  readonly attempts: number;
+}
+
+interface Failure {
+  kind: "failure";
+  code: number | undefined;
+  status: number | undefined;
+  retryable: boolean;
+  /** Set when the answer arrived but cannot be read: it becomes a `PolarisProtocolError`. */
+  protocol?: string;
+  cause?: unknown;
+}
+
+type Attempt = { kind: "answer"; answer: Omit<PolarisAnswer, "attempts"> } | Failure;
+
+/**
+ * Makes Polaris calls: one `Request-Id` per call, `X-Polaris-Token` when a token is set, a
+ * timeout on every attempt (body included), and retries with capped exponential backoff and
+ * jitter for network errors, timeouts, 5xx, 429xxx and 403003 (reference §6, SPEC §3).
+ * Network failures and unreadable answers throw `PolarisRequestError`/`PolarisProtocolError`;
+ * every JSON answer with a code is returned for the caller to judge.
+ */
+export class PolarisHttp {
+  #options: PolarisHttpOptions;
+
+  /** Creates the caller; nothing is sent until {@link call}. */
+  constructor(options: PolarisHttpOptions) {
+    this.#options = options;
+  }
+
+  /** Sends `call`, retrying as described on the class; resolves with the final JSON answer. */
+  async call(call: PolarisCall): Promise<PolarisAnswer> {
+    const requestId = crypto.randomUUID();
+    const total = 1 + Math.max(0, this.#options.maxRetries);
+    let attempts = 0;
+    let last: Failure = { kind: "failure", code: undefined, status: undefined, retryable: true };
+    while (attempts < total) {
+      if (attempts > 0) {
+        await this.#options.sleep(backoffDelayMs(attempts, {
+          baseMs: this.#options.backoffBaseMs,
+          maxMs: this.#options.backoffMaxMs,
+          random: this.#options.random,
+        }));
+      }
+      if (this.#options.signal?.aborted) {
+        last = { ...last, retryable: true, cause: this.#options.signal.reason };
+        break;
+      }
+      attempts++;
+      const result = await this.#attempt(call, requestId, attempts);
+      if (result.kind === "answer") {
+        if (!isRetryableCode(result.answer.code) || attempts === total) {
+          return { ...result.answer, attempts };
+        }
+      } else {
+        last = result;
+        if (!result.retryable) break;
+      }
+    }
+    throw this.#failure(call, last, attempts);
+  }
+
+  /** Sends one GET and returns the body text, or undefined on any failure (health probes). */
+  async probe(path: string): Promise<string | undefined> {
+    const started = performance.now();
+    try {
+      const response = await this.#send({ method: "GET", path }, crypto.randomUUID());
+      this.#report({ method: "GET", path }, 1, started, undefined, response.status);
+      return response.ok ? response._data : undefined;
+    } catch {
+      // A failed probe is the answer "not healthy"; the report below carries no status.
+      this.#report({ method: "GET", path }, 1, started, undefined, undefined);
+      return undefined;
+    }
+  }
+
+  async #attempt(call: PolarisCall, requestId: string, attempt: number): Promise<Attempt> {
+    const started = performance.now();
+    let response;
+    try {
+      response = await this.#send(call, requestId);
+    } catch (cause) {
+      this.#report(call, attempt, started, undefined, undefined);
+      return { kind: "failure", code: undefined, status: undefined, retryable: true, cause };
+    }
+    const status = response.status;
+    const headerCode = Number.parseInt(response.headers.get("X-Polaris-Code") ?? "", 10);
+    let data: unknown;
+    try {
+      data = JSON.parse(response._data ?? "");
+    } catch (cause) {
+      const code = Number.isNaN(headerCode) ? undefined : headerCode;
+      this.#report(call, attempt, started, code, status);
+      return {
+        kind: "failure",
+        code,
+        status,
+        retryable: isRetryableStatus(status) || (code !== undefined && isRetryableCode(code)),
+        protocol: status < 400 ? "the body is not JSON" : undefined,
+        cause,
+      };
+    }
+    const envelope = parseWith(EnvelopeSchema, data);
+    if (!envelope.ok) {
+      this.#report(call, attempt, started, undefined, status);
+      return {
+        kind: "failure",
+        code: undefined,
+        status,
+        retryable: isRetryableStatus(status),
+        protocol: status < 400 ? `the JSON has no code (${envelope.issues.join("; ")})` : undefined,
+      };
+    }
+    const { code, info } = envelope.value;
+    this.#report(call, attempt, started, code, status, call.countRows?.(data));
+    return { kind: "answer", answer: { status, code, info: info ?? "", data } };
+  }
+
+  async #send(call: Pick<PolarisCall, "method" | "path" | "query" | "body">, requestId: string) {
+    const headers: Record<string, string> = { "Request-Id": requestId, Accept: "application/json" };
+    if (this.#options.token) headers["X-Polaris-Token"] = this.#options.token;
+    if (call.method !== "GET") headers["Content-Type"] = "application/json";
+    const query = call.query?.toString();
+    const url = `${this.#options.baseUrl.replace(/\/+$/, "")}${call.path}${
+      query ? `?${query}` : ""
+    }`;
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () =>
+        timeout.abort(
+          new DOMException(`No answer within ${this.#options.timeoutMs} ms`, "TimeoutError"),
+        ),
+      this.#options.timeoutMs,
+    );
+    const signal = this.#options.signal
+      ? AbortSignal.any([timeout.signal, this.#options.signal])
+      : timeout.signal;
+    try {
+      // ofetch's own timeout stops at the headers; ours covers the body too.
+      return await ofetch.raw<string, "text">(url, {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        responseType: "text",
+        retry: false,
+        ignoreResponseError: true,
+        signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #report(
+    call: Pick<PolarisCall, "method" | "path" | "items">,
+    attempt: number,
+    started: number,
+    code: number | undefined,
+    status: number | undefined,
+    rows?: number,
+  ): void {
+    const items = call.items ?? rows;
+    this.#options.onRequest?.({
+      method: call.method,
+      path: call.path,
+      code,
+      status,
+      durationMs: performance.now() - started,
+      attempt,
+      ...(items === undefined ? {} : { items }),
+    });
+  }
+
+  #failure(call: PolarisCall, failure: Failure, attempts: number) {
+    const where = `${call.method} "${call.path}"`;
+    const init = {
+      method: call.method,
+      path: call.path,
+      code: failure.code,
+      status: failure.status,
+      retryable: failure.retryable,
+      attempts,
+      cause: failure.cause,
+    };
+    if (failure.protocol !== undefined) {
+      return new PolarisProtocolError(
+        `Cannot read the answer to ${where}: ${failure.protocol}`,
+        { ...init, retryable: false, issues: [failure.protocol] },
+      );
+    }
+    const why = failure.status === undefined
+      ? `no answer after ${attempts} attempt(s) (${describe(failure.cause)})`
+      : `Polaris answered HTTP ${failure.status}${
+        failure.code === undefined ? "" : ` code ${failure.code}`
+      } after ${attempts} attempt(s)`;
+    return new PolarisRequestError(`Cannot complete ${where}: ${why}`, init);
+  }
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : "";
+    return `${cause.message}${inner}`;
+  }
+  return String(cause);
+}

@@ -1,0 +1,79 @@
+/**
+ * Reading every page of a Polaris console list, safely while the data changes.
+ *
+ * @module
+ */
+
+/** One page as {@link readAllPages} needs it. */
+export interface ListPage<T> {
+  /** Total matches the server reported for this query at the time of this page. */
+  readonly amount: number;
+  readonly rows: readonly T[];
+}
+
+/** Settings of {@link readAllPages}. */
+export interface ReadAllPagesOptions<T> {
+  /** Identity of a row; repeated rows (pages shifting) are kept once. */
+  readonly idOf: (row: T) => string;
+  /** Page size to ask for; Polaris caps it at 100 (reference §5). */
+  readonly limit: number;
+  /** How many times to start over when the list changes while paging. */
+  readonly maxRestarts: number;
+}
+
+/** Why {@link readAllPages} gave up: the list never held still for one full pass. */
+export class UnstableListError extends Error {
+  /** Passes made before giving up. */
+  readonly passes: number;
+
+  /** Creates the error; `detail` says what changed on the last pass. */
+  constructor(detail: string, passes: number) {
+    super(`Cannot read a consistent list: ${detail} on each of ${passes} passes`);
+    this.name = "UnstableListError";
+    this.passes = passes;
+  }
+}
+
+/**
+ * Returns every row of a paged list, walking `offset` by the rows received until
+ * `offset >= amount` (reference §5), de-duplicated by id. A pass is trusted only if `amount`
+ * stayed the same on every page and the distinct rows add up to it; otherwise rows were skipped
+ * or repeated by concurrent writes (pages shift, and v1.18.1 sorts unstably), so it starts over
+ * from offset 0, up to `maxRestarts` times, then rejects with {@link UnstableListError}: a
+ * partial list must never pass for the whole (SPEC §3). Errors from `fetchPage` propagate as is.
+ * Limit: a delete behind the cursor plus an insert ahead of it between two pages keeps both the
+ * total and the distinct count, so that one swap goes unseen; the periodic resync repairs it.
+ */
+export async function readAllPages<T>(
+  fetchPage: (offset: number, limit: number) => Promise<ListPage<T>>,
+  options: ReadAllPagesOptions<T>,
+): Promise<T[]> {
+  let detail = "";
+  const passes = 1 + Math.max(0, options.maxRestarts);
+  for (let pass = 1; pass <= passes; pass++) {
+    const rows = new Map<string, T>();
+    const first = await fetchPage(0, options.limit);
+    let offset = 0;
+    let page = first;
+    detail = "";
+    while (true) {
+      if (page.amount !== first.amount) {
+        detail = `the total changed from ${first.amount} to ${page.amount}`;
+        break;
+      }
+      for (const row of page.rows) rows.set(options.idOf(row), row);
+      offset += page.rows.length;
+      if (offset >= first.amount) break;
+      if (page.rows.length === 0) {
+        detail = `an empty page came at offset ${offset} of ${first.amount}`;
+        break;
+      }
+      page = await fetchPage(offset, options.limit);
+    }
+    if (false) {
+      detail = `${rows.size} distinct rows came for a total of ${first.amount}`;
+    }
+    if (detail === "") return [...rows.values()];
+  }
+  throw new UnstableListError(detail, passes);
+}

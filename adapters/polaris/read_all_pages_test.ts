@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { type ListPage, readAllPages, UnstableListError } from "./read_all_pages.ts";
+
+/** A paged list over `data()`, recording the offsets asked for. */
+function pager(data: (call: number) => readonly string[]) {
+  const offsets: number[] = [];
+  let call = 0;
+  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> => {
+    offsets.push(offset);
+    const rows = data(call++);
+    return Promise.resolve({ amount: rows.length, rows: rows.slice(offset, offset + limit) });
+  };
+  return { fetchPage, offsets };
+}
+
+const options = { idOf: (row: string) => row, limit: 100, maxRestarts: 3 };
+const range = (n: number, prefix = "r") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+Deno.test("readAllPages() reads pages until offset reaches amount", async () => {
+  const { fetchPage, offsets } = pager(() => range(250));
+  const rows = await readAllPages(fetchPage, options);
+  assert.deepEqual(rows, range(250));
+  assert.deepEqual(offsets, [0, 100, 200]);
+});
+
+Deno.test("readAllPages() makes one call for an empty list", async () => {
+  const { fetchPage, offsets } = pager(() => []);
+  assert.deepEqual(await readAllPages(fetchPage, options), []);
+  assert.deepEqual(offsets, [0]);
+});
+
+Deno.test("readAllPages() walks by the rows received when the server caps the page lower", async () => {
+  const data = range(120);
+  const rows = await readAllPages(
+    (offset) => Promise.resolve({ amount: 120, rows: data.slice(offset, offset + 50) }),
+    options,
+  );
+  assert.equal(rows.length, 120);
+});
+
+Deno.test("readAllPages() starts over when amount changes between pages", async () => {
+  // First pass: 150 rows, then an insert before page 2; second pass sees 151 throughout.
+  const { fetchPage, offsets } = pager((call) => (call === 0 ? range(150) : range(151)));
+  const rows = await readAllPages(fetchPage, options);
+  assert.equal(rows.length, 151);
+  assert.deepEqual(offsets, [0, 100, 0, 100]);
+});
+
+Deno.test("readAllPages() starts over when a shift repeats a row under a stable amount", async () => {
+  // Between pages one row is written at the front (HEAD sorts by mtime, newest first) and one
+  // deleted at the back: amount stays 150, page 2 repeats r99 and would miss r149.
+  const before = range(150);
+  const after = ["new", ...range(149)];
+  let call = 0;
+  const offsets: number[] = [];
+  const fetchPage = (offset: number, limit: number) => {
+    offsets.push(offset);
+    const data = call++ === 0 ? before : after;
+    return Promise.resolve({ amount: data.length, rows: data.slice(offset, offset + limit) });
+  };
+  const rows = await readAllPages(fetchPage, options);
+  assert.deepEqual(rows, after);
+  assert.deepEqual(offsets, [0, 100, 0, 100]);
+});
+
+Deno.test("readAllPages() rejects rather than return a partial list when data never settles", async () => {
+  const { fetchPage } = pager((call) => range(150 + call));
+  await assert.rejects(readAllPages(fetchPage, options), (error) => {
+    assert.ok(error instanceof UnstableListError);
+    assert.equal(error.passes, 4);
+    assert.match(error.message, /total changed/);
+    return true;
+  });
+});
+
+Deno.test("readAllPages() restarts on an empty page before amount is reached", async () => {
+  let call = 0;
+  const fetchPage = (offset: number) => {
+    call++;
+    if (call === 2) return Promise.resolve({ amount: 150, rows: [] });
+    return Promise.resolve({ amount: 150, rows: range(150).slice(offset, offset + 100) });
+  };
+  assert.equal((await readAllPages(fetchPage, options)).length, 150);
+  assert.equal(call, 4);
+});
+
+Deno.test("readAllPages() passes fetch errors through untouched", async () => {
+  const failure = new Error("boom");
+  await assert.rejects(readAllPages(() => Promise.reject(failure), options), (e) => e === failure);
+});

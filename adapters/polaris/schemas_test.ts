@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import {
+  AliasSchema,
+  AliasWriteSchema,
+  BatchWriteSchema,
+  InstanceSchema,
+  NamespaceSchema,
+  PageSchema,
+  parseWith,
+  ServiceSchema,
+} from "./schemas.ts";
+
+/** An instance as an EmitDefaults server lists it when almost nothing is set. */
+const nullHeavyInstance = {
+  id: "e6db698ae67b11fddfdd8d0dace2975543f1deb0",
+  service: "my-svc",
+  namespace: "default",
+  vpc_id: null,
+  host: "10.0.0.1",
+  port: 8080,
+  protocol: null,
+  version: null,
+  priority: null,
+  weight: null,
+  enableHealthCheck: null,
+  healthCheck: null,
+  healthy: null,
+  isolate: null,
+  location: null,
+  metadata: null,
+  logic_set: null,
+  ctime: null,
+  mtime: null,
+  revision: null,
+  service_token: null,
+};
+
+Deno.test("InstanceSchema accepts a null-heavy instance and applies the server defaults", () => {
+  const parsed = parseWith(InstanceSchema, nullHeavyInstance);
+  assert.ok(parsed.ok);
+  assert.deepEqual(parsed.value, {
+    id: "e6db698ae67b11fddfdd8d0dace2975543f1deb0",
+    namespace: "default",
+    service: "my-svc",
+    host: "10.0.0.1",
+    port: 8080,
+    protocol: "",
+    version: "",
+    weight: 100,
+    healthy: true,
+    isolate: false,
+    enableHealthCheck: false,
+    vpcId: "",
+    metadata: {},
+  });
+});
+
+Deno.test("InstanceSchema keeps set values and ignores unknown keys", () => {
+  const parsed = parseWith(InstanceSchema, {
+    ...nullHeavyInstance,
+    weight: 0,
+    healthy: false,
+    isolate: true,
+    protocol: "http/TCP",
+    metadata: { clusterName: "a" },
+    brandNewField: { x: 1 },
+  });
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.weight, 0);
+  assert.equal(parsed.value.healthy, false);
+  assert.equal(parsed.value.isolate, true);
+  assert.deepEqual(parsed.value.metadata, { clusterName: "a" });
+});
+
+Deno.test("InstanceSchema rejects an instance without id or with a non-numeric port", () => {
+  for (const bad of [{ ...nullHeavyInstance, id: null }, { ...nullHeavyInstance, port: "80" }]) {
+    const parsed = parseWith(InstanceSchema, bad);
+    assert.equal(parsed.ok, false);
+  }
+  const parsed = parseWith(InstanceSchema, { ...nullHeavyInstance, port: null });
+  assert.ok(!parsed.ok);
+  assert.match(parsed.issues.join(), /port/);
+});
+
+Deno.test("ServiceSchema, NamespaceSchema and AliasSchema accept null-heavy rows", () => {
+  const service = parseWith(ServiceSchema, {
+    id: null,
+    name: "web",
+    namespace: "default",
+    metadata: null,
+    ports: null,
+    business: null,
+    comment: null,
+    owners: null,
+    revision: null,
+    total_instance_count: null,
+    editable: null,
+  });
+  assert.ok(service.ok);
+  assert.deepEqual(service.value.metadata, {});
+  const namespace = parseWith(NamespaceSchema, {
+    id: null,
+    name: "default",
+    comment: null,
+    owners: null,
+  });
+  assert.ok(namespace.ok);
+  assert.equal(namespace.value.comment, "");
+  const alias = parseWith(AliasSchema, {
+    id: null,
+    alias: "web-alias",
+    alias_namespace: "other",
+    service: "web",
+    namespace: "default",
+    owners: null,
+    comment: null,
+    ctime: null,
+    type: "DEFAULT",
+  });
+  assert.ok(alias.ok);
+  assert.equal(alias.value.aliasNamespace, "other");
+});
+
+Deno.test("PageSchema requires amount", () => {
+  assert.ok(parseWith(PageSchema, { code: 200000, info: null, amount: 0, size: null }).ok);
+  assert.equal(parseWith(PageSchema, { code: 200000, info: "x", amount: null, size: 0 }).ok, false);
+});
+
+Deno.test("BatchWriteSchema accepts null responses, all-null items and a missing responses list", () => {
+  assert.ok(
+    parseWith(BatchWriteSchema, { code: 401001, info: "denied", size: null, responses: null }).ok,
+  );
+  assert.ok(parseWith(BatchWriteSchema, { code: 401001, info: null }).ok);
+  const parsed = parseWith(BatchWriteSchema, {
+    code: 400120,
+    info: "x",
+    size: 2,
+    responses: [
+      { code: null, info: null, instance: null, service: null, namespace: null, alias: null },
+      {
+        code: 400120,
+        info: "bad",
+        service: { name: "a#b", namespace: "ns", id: null, token: null },
+      },
+    ],
+  });
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.responses?.[1]?.service?.name, "a#b");
+});
+
+Deno.test("BatchWriteSchema rejects a body without a numeric code", () => {
+  assert.equal(parseWith(BatchWriteSchema, { code: "200000", responses: [] }).ok, false);
+  assert.equal(parseWith(BatchWriteSchema, [{ code: 200000 }]).ok, false);
+});
+
+Deno.test("AliasWriteSchema accepts an answer whose alias is null", () => {
+  assert.ok(parseWith(AliasWriteSchema, { code: 400301, info: "x", alias: null }).ok);
+});

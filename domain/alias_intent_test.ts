@@ -1,0 +1,105 @@
+import { assert, assertEquals } from "./_assert.ts";
+import { aliasIntent } from "./alias_intent.ts";
+
+const SERVICE = "polarismesh.cn/aliasService";
+const NAMESPACE = "polarismesh.cn/aliasNamespace";
+
+interface Row {
+  readonly name: string;
+  readonly annotations: Record<string, string>;
+  /** The intent, or for an invalid one a substring its message must hold. */
+  readonly expect:
+    | { readonly kind: "none" }
+    | { readonly kind: "alias"; readonly aliasNamespace: string; readonly alias: string }
+    | { readonly kind: "invalid"; readonly mentions: string };
+}
+
+const table: readonly Row[] = [
+  { name: "neither annotation", annotations: {}, expect: { kind: "none" } },
+  {
+    name: "neither, other annotations present",
+    annotations: { "polarismesh.cn/sync": "true" },
+    expect: { kind: "none" },
+  },
+  {
+    name: "both",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "shared" },
+    expect: { kind: "alias", aliasNamespace: "shared", alias: "basket" },
+  },
+  {
+    name: "both, names with the characters Polaris allows (. / : _ -)",
+    annotations: { [SERVICE]: "a/b.c:d_e-F", [NAMESPACE]: "Shared.ns_1" },
+    expect: { kind: "alias", aliasNamespace: "Shared.ns_1", alias: "a/b.c:d_e-F" },
+  },
+  {
+    name: "only aliasService",
+    annotations: { [SERVICE]: "basket" },
+    expect: { kind: "invalid", mentions: NAMESPACE },
+  },
+  {
+    name: "only aliasNamespace",
+    annotations: { [NAMESPACE]: "shared" },
+    expect: { kind: "invalid", mentions: SERVICE },
+  },
+  {
+    name: "empty aliasService",
+    annotations: { [SERVICE]: "", [NAMESPACE]: "shared" },
+    expect: { kind: "invalid", mentions: '""' },
+  },
+  {
+    name: "empty aliasNamespace",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "" },
+    expect: { kind: "invalid", mentions: '""' },
+  },
+  {
+    name: "alias name with a space",
+    annotations: { [SERVICE]: "my basket", [NAMESPACE]: "shared" },
+    expect: { kind: "invalid", mentions: '"my basket"' },
+  },
+  {
+    name: "alias namespace with #",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "shared#1" },
+    expect: { kind: "invalid", mentions: '"shared#1"' },
+  },
+  {
+    name: "alias name with non-ASCII letters",
+    annotations: { [SERVICE]: "购物车", [NAMESPACE]: "shared" },
+    expect: { kind: "invalid", mentions: "购物车" },
+  },
+  {
+    name: "alias name of 128 characters",
+    annotations: { [SERVICE]: "a".repeat(128), [NAMESPACE]: "shared" },
+    expect: { kind: "alias", aliasNamespace: "shared", alias: "a".repeat(128) },
+  },
+  {
+    name: "alias name of 129 characters",
+    annotations: { [SERVICE]: "a".repeat(129), [NAMESPACE]: "shared" },
+    expect: { kind: "invalid", mentions: "128" },
+  },
+  {
+    name: "alias namespace of 64 characters",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "n".repeat(64) },
+    expect: { kind: "alias", aliasNamespace: "n".repeat(64), alias: "basket" },
+  },
+  {
+    name: "alias namespace of 65 characters",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "n".repeat(65) },
+    expect: { kind: "invalid", mentions: "64" },
+  },
+];
+
+for (const row of table) {
+  Deno.test(`aliasIntent() table: ${row.name}`, () => {
+    const intent = aliasIntent(row.annotations);
+    if (row.expect.kind !== "invalid") {
+      assertEquals(intent, row.expect);
+      return;
+    }
+    assertEquals(intent.kind, "invalid");
+    if (intent.kind !== "invalid") return;
+    assert(
+      intent.message.includes(row.expect.mentions),
+      `${JSON.stringify(intent.message)} should mention ${row.expect.mentions}`,
+    );
+  });
+}

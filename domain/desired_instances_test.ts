@@ -1,0 +1,415 @@
+import { assert, assertEquals } from "./_assert.ts";
+import { DEFAULT_WEIGHT, desiredInstances, parseWeight } from "./desired_instances.ts";
+import { instanceKey } from "./keys.ts";
+import type { EndpointAddress, EndpointGroup, EndpointPort } from "./kubernetes.ts";
+import type { PodLabelPolicy } from "./metadata.ts";
+import type { DesiredInstance } from "./polaris.ts";
+import type { ProblemCode } from "./problems.ts";
+
+const CLUSTER = "cluster-a";
+const SOURCE = "polaris-controller";
+
+// Ports and addresses, named by what sets them apart.
+const http8080: EndpointPort = { name: "http", port: 8080, protocol: "TCP" };
+const grpc9090: EndpointPort = { name: "grpc", port: 9090, protocol: "TCP" };
+const dns53udp: EndpointPort = { name: "dns", port: 53, protocol: "UDP" };
+const unnamed80sctp: EndpointPort = { name: "", port: 80, protocol: "SCTP" };
+
+function address(
+  ip: string,
+  extra: Partial<Omit<EndpointAddress, "address">> = {},
+): EndpointAddress {
+  return { address: ip, ready: true, terminating: false, ...extra };
+}
+const podA = address("10.0.0.1", { podName: "cart-a" });
+const podA_notReady = address("10.0.0.1", { podName: "cart-a", ready: false });
+const podA_terminating = address("10.0.0.1", { podName: "cart-a", terminating: true });
+const podA_notReady_terminating = address("10.0.0.1", {
+  podName: "cart-a",
+  ready: false,
+  terminating: true,
+});
+const podB = address("10.0.0.2", { podName: "cart-b" });
+const podC_ip10 = address("10.0.0.10", { podName: "cart-c" });
+const podV6 = address("fd00::1", { podName: "cart-v6" });
+const noPod = address("10.0.0.9");
+
+const POD_LABELS: Record<string, Record<string, string>> = {
+  "cart-a": { app: "cart", version: "v1" },
+  "cart-b": { app: "cart", version: "v2" },
+  "cart-c": { app: "cart" },
+  "cart-v6": { app: "cart" },
+  "cart-long-version": { app: "cart", version: "v".repeat(33) },
+};
+
+/** The instance desiredInstances() should produce for a ready address of Pod `pod`. */
+function want(
+  host: string,
+  port: EndpointPort,
+  pod: string | undefined,
+  overrides: Partial<DesiredInstance> = {},
+): DesiredInstance {
+  const labels = pod === undefined ? {} : POD_LABELS[pod] ?? {};
+  return {
+    namespace: "shop",
+    service: "cart",
+    host,
+    port: port.port,
+    protocol: `${port.name}/${port.protocol}`,
+    version: labels.version ?? "",
+    weight: 100,
+    healthy: true,
+    isolate: false,
+    ...overrides,
+    metadata: {
+      ...labels,
+      k8s_namespace: "shop",
+      k8s_service: "cart",
+      ...(pod === undefined ? {} : { k8s_pod: pod }),
+      clusterName: CLUSTER,
+      source: SOURCE,
+      ...overrides.metadata,
+    },
+  };
+}
+
+interface Row {
+  readonly name: string;
+  readonly annotations?: Record<string, string>;
+  readonly serviceName?: string;
+  readonly groups: readonly EndpointGroup[];
+  readonly policy?: PodLabelPolicy;
+  readonly expect: readonly DesiredInstance[];
+  readonly problems?: readonly ProblemCode[];
+}
+
+const table: readonly Row[] = [
+  {
+    name: "one ready endpoint → one instance",
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+  },
+  {
+    name: "no groups → no instances",
+    groups: [],
+    expect: [],
+  },
+  {
+    name: "protocol is <portName>/<PROTO> for UDP and unnamed SCTP ports",
+    groups: [{ addresses: [podB], ports: [dns53udp, unnamed80sctp] }],
+    expect: [
+      want("10.0.0.2", dns53udp, "cart-b", { protocol: "dns/UDP" }),
+      want("10.0.0.2", unnamed80sctp, "cart-b", { protocol: "/SCTP" }),
+    ],
+  },
+  {
+    name: "weight 0",
+    annotations: { "polarismesh.cn/weight": "0" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 0 })],
+  },
+  {
+    name: "weight 65535",
+    annotations: { "polarismesh.cn/weight": "65535" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 65535 })],
+  },
+  {
+    name: "weight 65536 → problem and default weight",
+    annotations: { "polarismesh.cn/weight": "65536" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    problems: ["invalid-weight"],
+  },
+  {
+    name: "weight abc → problem and default weight",
+    annotations: { "polarismesh.cn/weight": "abc" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    problems: ["invalid-weight"],
+  },
+  {
+    name: "not ready → isolated",
+    groups: [{ addresses: [podA_notReady], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { isolate: true })],
+  },
+  {
+    name: "terminating → dropped, ready or not",
+    groups: [{ addresses: [podA_terminating, podA_notReady_terminating, podB], ports: [http8080] }],
+    expect: [want("10.0.0.2", http8080, "cart-b")],
+  },
+  {
+    name: "multi-port × multi-address",
+    groups: [{ addresses: [podA, podB], ports: [http8080, grpc9090] }],
+    expect: [
+      want("10.0.0.1", http8080, "cart-a"),
+      want("10.0.0.1", grpc9090, "cart-a"),
+      want("10.0.0.2", http8080, "cart-b"),
+      want("10.0.0.2", grpc9090, "cart-b"),
+    ],
+  },
+  {
+    name: "each group's addresses only on that group's ports",
+    groups: [
+      { addresses: [podA], ports: [http8080] },
+      { addresses: [podB], ports: [grpc9090] },
+    ],
+    expect: [want("10.0.0.1", http8080, "cart-a"), want("10.0.0.2", grpc9090, "cart-b")],
+  },
+  {
+    name: "same address in two groups counted once, ready if the first is",
+    groups: [
+      { addresses: [podA], ports: [http8080] },
+      { addresses: [podA_notReady], ports: [http8080] },
+    ],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+  },
+  {
+    name: "same address in two groups counted once, ready if the second is",
+    groups: [
+      { addresses: [podA_notReady], ports: [http8080] },
+      { addresses: [podA], ports: [http8080] },
+    ],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+  },
+  {
+    name: "same address in two groups, isolated when neither is ready",
+    groups: [
+      { addresses: [podA_notReady], ports: [http8080] },
+      { addresses: [podA_notReady], ports: [http8080] },
+    ],
+    expect: [want("10.0.0.1", http8080, "cart-a", { isolate: true })],
+  },
+  {
+    name: "terminating copy in one group, live copy in another → kept",
+    groups: [
+      { addresses: [podA_terminating], ports: [http8080] },
+      { addresses: [podA_notReady], ports: [http8080] },
+    ],
+    expect: [want("10.0.0.1", http8080, "cart-a", { isolate: true })],
+  },
+  {
+    // Polaris keys instances by host:port, so DNS over UDP and TCP on 53 is one instance.
+    name: "same port number over UDP and TCP → one instance, the first port listed",
+    groups: [{
+      addresses: [podB],
+      ports: [dns53udp, { ...dns53udp, name: "dns-tcp", protocol: "TCP" }],
+    }],
+    expect: [want("10.0.0.2", dns53udp, "cart-b")],
+  },
+  {
+    name: "IPv6 address kept as is",
+    groups: [{ addresses: [podV6], ports: [http8080] }],
+    expect: [want("fd00::1", http8080, "cart-v6")],
+  },
+  {
+    name: "no k8s_pod, labels or version when the Pod is unknown",
+    groups: [{ addresses: [noPod], ports: [http8080] }],
+    expect: [want("10.0.0.9", http8080, undefined)],
+  },
+  {
+    name: "k8s_pod kept when the Pod's labels are not cached yet",
+    groups: [{ addresses: [address("10.0.0.7", { podName: "cart-new" })], ports: [http8080] }],
+    expect: [want("10.0.0.7", http8080, "cart-new")],
+  },
+  {
+    name: "version from the Pod label, labels selected by key",
+    policy: { kind: "keys", keys: ["app"] },
+    groups: [{ addresses: [podB], ports: [http8080] }],
+    expect: [
+      {
+        ...want("10.0.0.2", http8080, "cart-b"),
+        metadata: {
+          app: "cart",
+          k8s_namespace: "shop",
+          k8s_service: "cart",
+          k8s_pod: "cart-b",
+          clusterName: CLUSTER,
+          source: SOURCE,
+        },
+      },
+    ],
+  },
+  {
+    name: "version from the Pod label even with no labels in metadata",
+    policy: { kind: "none" },
+    groups: [{ addresses: [podB], ports: [http8080] }],
+    expect: [
+      {
+        ...want("10.0.0.2", http8080, "cart-b"),
+        metadata: {
+          k8s_namespace: "shop",
+          k8s_service: "cart",
+          k8s_pod: "cart-b",
+          clusterName: CLUSTER,
+          source: SOURCE,
+        },
+      },
+    ],
+  },
+  {
+    name: "version over 32 characters reported and not sent",
+    groups: [{
+      addresses: [address("10.0.0.5", { podName: "cart-long-version" })],
+      ports: [http8080],
+    }],
+    expect: [want("10.0.0.5", http8080, "cart-long-version", { version: "" })],
+    problems: ["field-too-long"],
+  },
+  {
+    name: "metadata annotation merged; ownership keys still win",
+    annotations: {
+      "polarismesh.cn/metadata": '{"team":"payments","clusterName":"evil","app":"override"}',
+    },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [
+      want("10.0.0.1", http8080, "cart-a", {
+        metadata: { team: "payments", app: "override" },
+      }),
+    ],
+  },
+  {
+    name: "invalid metadata annotation reported, instances still synced",
+    annotations: { "polarismesh.cn/metadata": "[1,2]" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+    problems: ["invalid-metadata"],
+  },
+  {
+    name: "invalid Polaris service name → fatal, no instances",
+    serviceName: "cart#1",
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-name"],
+  },
+  {
+    name: "service name over 128 characters → fatal, no instances",
+    serviceName: "c".repeat(129),
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-name"],
+  },
+  {
+    name: "output sorted by host:port",
+    groups: [
+      { addresses: [podC_ip10, podB], ports: [http8080] },
+      { addresses: [podA], ports: [grpc9090, http8080] },
+    ],
+    // Plain string order of the key: ":" sorts after "0", so "10.0.0.10:…" precedes "10.0.0.1:…".
+    expect: [
+      want("10.0.0.10", http8080, "cart-c"),
+      want("10.0.0.1", http8080, "cart-a"),
+      want("10.0.0.1", grpc9090, "cart-a"),
+      want("10.0.0.2", http8080, "cart-b"),
+    ],
+  },
+];
+
+for (const row of table) {
+  Deno.test(`desiredInstances() table: ${row.name}`, () => {
+    const name = row.serviceName ?? "cart";
+    const result = desiredInstances({
+      clusterName: CLUSTER,
+      source: SOURCE,
+      service: { namespace: "shop", name, type: "ClusterIP", annotations: row.annotations ?? {} },
+      groups: row.groups,
+      podLabels: (pod) => POD_LABELS[pod],
+      podLabelPolicy: row.policy ?? { kind: "all" },
+    });
+    assertEquals(result.instances, row.expect);
+    assertEquals(result.problems.map((p) => p.code), row.problems ?? []);
+    // Keys of the output are unique and sorted.
+    const keys = result.instances.map((i) => instanceKey(i.host, i.port));
+    assertEquals(keys, [...new Set(keys)].sort());
+  });
+}
+
+Deno.test("desiredInstances() marks an invalid Polaris namespace name fatal", () => {
+  const result = desiredInstances({
+    clusterName: CLUSTER,
+    source: SOURCE,
+    service: { namespace: "n".repeat(65), name: "cart", type: "ClusterIP", annotations: {} },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    podLabels: () => undefined,
+    podLabelPolicy: { kind: "all" },
+  });
+  assertEquals(result.instances, []);
+  assertEquals(result.problems.map((p) => [p.code, p.fatal]), [["invalid-name", true]]);
+});
+
+Deno.test("desiredInstances() reports one problem once, not once per instance", () => {
+  const result = desiredInstances({
+    clusterName: CLUSTER,
+    source: SOURCE,
+    service: {
+      namespace: "shop",
+      name: "cart",
+      type: "ClusterIP",
+      annotations: { "polarismesh.cn/weight": "heavy" },
+    },
+    groups: [{
+      addresses: [address("10.0.0.5", { podName: "cart-long-version" }), podA, podB],
+      ports: [http8080, grpc9090],
+    }],
+    podLabels: (pod) => pod === "cart-long-version" ? POD_LABELS[pod] : { [`l`.repeat(129)]: "x" },
+    podLabelPolicy: { kind: "all" },
+  });
+  assertEquals(result.instances.length, 6);
+  assertEquals(
+    result.problems.map((p) => p.code).sort(),
+    ["field-too-long", "invalid-weight", "metadata-limit"],
+  );
+  assert(result.problems.every((p) => !p.fatal), "none of these stops the sync");
+});
+
+Deno.test("desiredInstances() never mutates its input", () => {
+  const groups = Object.freeze([
+    Object.freeze({
+      addresses: Object.freeze([Object.freeze({ ...podA_notReady }), Object.freeze({ ...podA })]),
+      ports: Object.freeze([Object.freeze({ ...http8080 })]),
+    }),
+  ]);
+  const result = desiredInstances({
+    clusterName: CLUSTER,
+    source: SOURCE,
+    service: Object.freeze({ namespace: "shop", name: "cart", type: "ClusterIP", annotations: {} }),
+    groups,
+    podLabels: (pod) => POD_LABELS[pod],
+    podLabelPolicy: { kind: "all" },
+  });
+  assertEquals(result.instances, [want("10.0.0.1", http8080, "cart-a")]);
+});
+
+interface WeightRow {
+  readonly raw: string | undefined;
+  readonly weight: number;
+  readonly problem: boolean;
+}
+
+const weightTable: readonly WeightRow[] = [
+  { raw: undefined, weight: DEFAULT_WEIGHT, problem: false },
+  { raw: "0", weight: 0, problem: false },
+  { raw: "1", weight: 1, problem: false },
+  { raw: "65535", weight: 65535, problem: false },
+  { raw: "65536", weight: 100, problem: true },
+  { raw: "99999999999999999999999", weight: 100, problem: true },
+  { raw: "abc", weight: 100, problem: true },
+  { raw: "", weight: 100, problem: true },
+  { raw: "-1", weight: 100, problem: true },
+  { raw: "1.5", weight: 100, problem: true },
+  { raw: "1e3", weight: 100, problem: true },
+  { raw: "0x10", weight: 100, problem: true },
+];
+
+for (const row of weightTable) {
+  Deno.test(`parseWeight() table: ${JSON.stringify(row.raw)} → ${row.weight}`, () => {
+    const parsed = parseWeight(row.raw);
+    assertEquals(parsed.weight, row.weight);
+    assertEquals(parsed.problem !== undefined, row.problem);
+    if (parsed.problem) {
+      assertEquals(parsed.problem.code, "invalid-weight");
+      assertEquals(parsed.problem.fatal, false);
+      assert(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+    }
+  });
+}

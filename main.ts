@@ -1,0 +1,135 @@
+/**
+ * polaris-k8s-sync: keeps a PolarisMesh registry in step with the Services of one or more
+ * Kubernetes clusters. This file only wires process concerns around the running system: config,
+ * logs, the embedded emulator of `--dev`, the HTTP endpoints, signals and exit codes.
+ *
+ * @module
+ */
+
+import { loadConfig } from "./adapters/config/load_config.ts";
+import { startHttpServer } from "./adapters/http/http_server.ts";
+import { createLogger, type Logger } from "./adapters/log/mod.ts";
+import { type PolarisEmulator, startPolarisEmulator } from "./adapters/polaris/emulator/mod.ts";
+import { createSystem, type System } from "./actors/system.ts";
+import type { Config } from "./adapters/config/config.ts";
+
+/** Exit code for bad configuration (SPEC §5: one clear message, never half-configured). */
+const EXIT_BAD_CONFIG = 2;
+
+function environment(): Record<string, string | undefined> {
+  try {
+    return Deno.env.toObject();
+  } catch {
+    // Without --allow-env the controller still runs on flags and the config file.
+    return {};
+  }
+}
+
+async function startEmulatorIfDev(config: Config, log: Logger): Promise<PolarisEmulator | null> {
+  if (!config.polaris.embeddedEmulator) return null;
+  const url = new URL(config.polaris.baseUrl);
+  const emulator = await startPolarisEmulator({
+    hostname: url.hostname.replace(/^\[|\]$/g, ""),
+    port: Number(url.port),
+    token: config.polaris.accessToken,
+  });
+  log.info("embedded Polaris emulator listening", { url: emulator.url });
+  return emulator;
+}
+
+/** Waits until the system settles, or fails when `timeoutMs` passes first. */
+async function converge(system: System, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (system.supervisor.settled) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const loaded = loadConfig(args, {
+    env: environment(),
+    readTextFile: (path) => Deno.readTextFileSync(path),
+  });
+  if (loaded.kind === "help") {
+    console.log(loaded.text);
+    return 0;
+  }
+  if (loaded.kind === "error") {
+    console.error(loaded.message);
+    return EXIT_BAD_CONFIG;
+  }
+  const { config } = loaded;
+  const log = createLogger({
+    level: config.logLevel,
+    format: Deno.stdout.isTerminal() ? "text" : "json",
+  });
+  for (const warning of loaded.warnings) log.warn(warning);
+
+  let emulator: PolarisEmulator | null = null;
+  let system: System;
+  try {
+    emulator = await startEmulatorIfDev(config, log);
+    system = createSystem({ config, log });
+  } catch (error) {
+    log.error("Cannot start", { error });
+    await emulator?.stop();
+    return EXIT_BAD_CONFIG;
+  }
+  const http = startHttpServer(system.view, {
+    hostname: config.listen.hostname,
+    port: config.listen.port,
+    onError: (error) => log.error("HTTP handler failed", { error }),
+  });
+  log.info("controller starting", {
+    clusters: config.clusters.map((c) => c.clusterName),
+    polaris: config.polaris.baseUrl,
+    mode: config.sync.mode,
+    dryRun: config.dryRun,
+    listen: http.url,
+    debug: `${http.url}/debug`,
+  });
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string) => {
+    stopping ??= (async () => {
+      log.info("shutting down; registrations are kept", { reason });
+      await system.stop();
+      await http.shutdown();
+      await emulator?.stop();
+    })();
+    return stopping;
+  };
+  const done = Promise.withResolvers<number>();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => {
+      shutdown(signal).then(() => done.resolve(0), (error) => {
+        log.error("shutdown failed", { error });
+        done.resolve(1);
+      });
+    });
+  }
+
+  await system.start();
+  if (config.dev) {
+    log.info("dev mode: edit the manifests under examples/ and watch the debug page", {
+      debug: `${http.url}/debug`,
+      emulator: emulator?.url,
+      examples: config.clusters.map((c) => c.origin.kind === "manifests" ? c.origin.dir : null),
+    });
+  }
+  if (config.once) {
+    const settled = await converge(system, 10 * 60_000);
+    const counts = system.supervisor.countByState();
+    const failed = !settled || counts.invalid > 0 || counts.conflict > 0;
+    console.log(JSON.stringify({ summary: { settled, services: counts } }));
+    await shutdown("--once finished");
+    return failed ? 1 : 0;
+  }
+  return await done.promise;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
