@@ -97,7 +97,6 @@ const reg_podA_clusterA = listed(podA_clusterA);
 const reg_podA_clusterB = listed(podA_clusterB);
 const reg_podA_clusterC = listed(podA_clusterC);
 const reg_podB_clusterA = listed(podB_clusterA);
-const reg_podC_clusterA = listed(podC_clusterA);
 const reg_podV6_clusterA = listed(podV6_clusterA);
 const reg_podA_unhealthy_clusterA = listed(podA_clusterA, { healthy: false });
 const reg_podA_healthCheck_clusterA = listed(podA_clusterA, { enableHealthCheck: true });

@@ -13,9 +13,9 @@ import { isMap, show } from "./_values.ts";
  */
 export function readConfigFile(
   path: string,
-  readTextFile: (path: string) => string,
-  warnings: string[],
+  io: { readonly readTextFile: (path: string) => string; readonly warnings: string[] },
 ): Record<string, unknown> | string {
+  const { readTextFile, warnings } = io;
   if (path.trim() === "") return `--config is ""; expected a file path`;
   let text: string;
   try {

@@ -34,12 +34,11 @@ export function resolveClusters(
   warnings: string[],
 ): ClusterConfig[] {
   const { flags, origins } = inputs;
-  const kubeconfig = nonEmpty(flags.kubeconfig) ?? nonEmpty(inputs.env.KUBECONFIG);
   if (flags.kubeconfig !== undefined && flags.kubeconfig.trim() === "") {
     throw new ConfigError(`--kubeconfig is ""; expected a kubeconfig file path`);
   }
-  const inCluster = inputs.inCluster ??
-    nonEmpty(inputs.env.KUBERNETES_SERVICE_HOST) !== undefined;
+  const kubeconfig = nonEmpty(flags.kubeconfig) ?? nonEmpty(inputs.env.KUBECONFIG);
+  const inCluster = inputs.inCluster ?? nonEmpty(inputs.env.KUBERNETES_SERVICE_HOST) !== undefined;
   const fallback: ClusterOrigin = kubeconfig !== undefined
     ? { kind: "kubeconfig", path: kubeconfig }
     : inCluster && !flags.dev
@@ -47,54 +46,17 @@ export function resolveClusters(
     : { kind: "kubeconfig" };
   if (file.clusters) {
     if (origins.has("clusterName")) {
-      throw new ConfigError(
-        `--cluster-name is ${
-          show(file.clusterName)
-        }; expected no --cluster-name when the config file lists clusters (name each in clusters[].clusterName)`,
-      );
+      const expected =
+        "expected no --cluster-name when the config file lists clusters (name each in clusters[].clusterName)";
+      throw new ConfigError(`--cluster-name is ${show(file.clusterName)}; ${expected}`);
     }
     if (file.clusterName) warnings.push("Ignoring clusterName: the config file lists clusters");
-    const seen = new Map<string, number>();
-    return file.clusters.map((entry, index) => {
-      const at = `clusters[${index}]`;
-      if (!entry.clusterName) {
-        throw new ConfigError(`${at}.clusterName is missing; expected a non-empty cluster name`);
-      }
-      const first = seen.get(entry.clusterName);
-      if (first !== undefined) {
-        throw new ConfigError(
-          `${at}.clusterName is ${
-            show(entry.clusterName)
-          }; expected a name not already used by clusters[${first}]`,
-        );
-      }
-      seen.set(entry.clusterName, index);
-      if (entry.manifests && (entry.kubeconfig || entry.context)) {
-        throw new ConfigError(
-          `${at}.manifests is ${
-            show(entry.manifests)
-          }; expected either manifests or kubeconfig/context, not both`,
-        );
-      }
-      const origin: ClusterOrigin = entry.manifests
-        ? { kind: "manifests", dir: entry.manifests }
-        : entry.kubeconfig || entry.context
-        ? {
-          kind: "kubeconfig",
-          ...(entry.kubeconfig ?? kubeconfig ? { path: entry.kubeconfig ?? kubeconfig } : {}),
-          ...(entry.context ? { context: entry.context } : {}),
-        }
-        : fallback;
-      return { clusterName: entry.clusterName, origin };
-    });
+    return listedClusters(file.clusters, { kubeconfig, fallback });
   }
   if (flags.dev && kubeconfig === undefined) {
     if (file.clusterName) {
-      warnings.push(
-        `Ignoring ${
-          origins.get("clusterName") ?? "clusterName"
-        } with --dev: the example clusters have their own names`,
-      );
+      const source = origins.get("clusterName") ?? "clusterName";
+      warnings.push(`Ignoring ${source} with --dev: the example clusters have their own names`);
     }
     const dir = inputs.examplesDir ?? "examples";
     return DEFAULTS.devClusters.map((name) => ({
@@ -102,14 +64,51 @@ export function resolveClusters(
       origin: { kind: "manifests", dir: `${dir}/${name}` },
     }));
   }
-  if (!file.clusterName) {
-    if (flags.dev) {
-      warnings.push(`No clusterName given with --dev; using ${show(DEFAULTS.devClusterName)}`);
-      return [{ clusterName: DEFAULTS.devClusterName, origin: fallback }];
-    }
-    throw new ConfigError(
-      "clusterName is missing; expected the name of this cluster in clusterName or --cluster-name (or a clusters list)",
-    );
+  if (file.clusterName) return [{ clusterName: file.clusterName, origin: fallback }];
+  if (flags.dev) {
+    warnings.push(`No clusterName given with --dev; using ${show(DEFAULTS.devClusterName)}`);
+    return [{ clusterName: DEFAULTS.devClusterName, origin: fallback }];
   }
-  return [{ clusterName: file.clusterName, origin: fallback }];
+  throw new ConfigError(
+    "clusterName is missing; expected the name of this cluster in clusterName or --cluster-name (or a clusters list)",
+  );
+}
+
+type ClusterEntry = NonNullable<FileOutput["clusters"]>[number];
+
+function listedClusters(
+  entries: readonly ClusterEntry[],
+  defaults: { readonly kubeconfig?: string; readonly fallback: ClusterOrigin },
+): ClusterConfig[] {
+  const seen = new Map<string, number>();
+  return entries.map((entry, index) => {
+    const at = `clusters[${index}]`;
+    const name = entry.clusterName;
+    if (!name) {
+      throw new ConfigError(`${at}.clusterName is missing; expected a non-empty cluster name`);
+    }
+    const first = seen.get(name);
+    if (first !== undefined) {
+      const expected = `expected a name not already used by clusters[${first}]`;
+      throw new ConfigError(`${at}.clusterName is ${show(name)}; ${expected}`);
+    }
+    seen.set(name, index);
+    if (entry.manifests && (entry.kubeconfig || entry.context)) {
+      const expected = "expected either manifests or kubeconfig/context, not both";
+      throw new ConfigError(`${at}.manifests is ${show(entry.manifests)}; ${expected}`);
+    }
+    if (entry.manifests) {
+      return { clusterName: name, origin: { kind: "manifests", dir: entry.manifests } };
+    }
+    if (!entry.kubeconfig && !entry.context) {
+      return { clusterName: name, origin: defaults.fallback };
+    }
+    const path = entry.kubeconfig ?? defaults.kubeconfig;
+    const origin: ClusterOrigin = {
+      kind: "kubeconfig",
+      ...(path === undefined ? {} : { path }),
+      ...(entry.context === undefined ? {} : { context: entry.context }),
+    };
+    return { clusterName: name, origin };
+  });
 }

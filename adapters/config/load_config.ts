@@ -79,7 +79,7 @@ export function loadConfig(args: readonly string[], options: LoadConfigOptions):
   const warnings: string[] = [];
   let fileData: Record<string, unknown> = {};
   if (flags.config !== undefined) {
-    const read = readConfigFile(flags.config, options.readTextFile, warnings);
+    const read = readConfigFile(flags.config, { readTextFile: options.readTextFile, warnings });
     if (typeof read === "string") return fail(read);
     fileData = read;
   }
@@ -89,7 +89,7 @@ export function loadConfig(args: readonly string[], options: LoadConfigOptions):
   if (!result.success) return fail(describeIssue(result.issues[0], origins));
   warnAboutKeys(raw, result.output, warnings);
   try {
-    const config = buildConfig(result.output, raw, flags, options, origins, warnings);
+    const config = buildConfig(result.output, { raw, flags, options, origins, warnings });
     return { kind: "config", config: deepFreeze(config), warnings };
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
@@ -179,14 +179,18 @@ function warnAboutKeys(
   }
 }
 
-function buildConfig(
-  file: FileOutput,
-  raw: Readonly<Record<string, unknown>>,
-  flags: CliFlags,
-  options: LoadConfigOptions,
-  origins: ReadonlyMap<string, string>,
-  warnings: string[],
-): Config {
+/** Everything `buildConfig` needs besides the validated file. */
+interface BuildContext {
+  /** The file with flags laid over it, before validation: values as the user wrote them. */
+  readonly raw: Readonly<Record<string, unknown>>;
+  readonly flags: CliFlags;
+  readonly options: LoadConfigOptions;
+  readonly origins: ReadonlyMap<string, string>;
+  readonly warnings: string[];
+}
+
+function buildConfig(file: FileOutput, context: BuildContext): Config {
+  const { raw, flags, options, origins, warnings } = context;
   const sync = file.serviceSync ?? {};
   const leader = file.leaderElection ?? {};
   const polaris = file.polaris ?? {};

@@ -719,6 +719,16 @@ const BAD: readonly BadRow[] = [
     message: "accessToken is hidden (a map); expected a token string",
   },
   {
+    name: "an empty --config",
+    input: { args: ["--config="] },
+    message: '--config is ""; expected a file path',
+  },
+  {
+    name: "an empty --kubeconfig",
+    input: { file: MINIMAL, args: ["--kubeconfig="] },
+    message: '--kubeconfig is ""; expected a kubeconfig file path',
+  },
+  {
     name: "an unknown flag",
     input: { file: MINIMAL, args: ["--sync"] },
     message: "--sync is not a known flag; expected one of --config, ",

@@ -154,6 +154,26 @@ Deno.test("createKubernetesSource() against kube-apiserver 1.20 with kube-contro
       },
     );
 
+    await t.step("reads core/v1 Endpoints when configured to", async () => {
+      const ns = "endpoints-api";
+      await objects.createNamespace(ns);
+      await objects.createService(ns, "web", { selector: { app: "web" } });
+      await objects.createPod(ns, "web-1", { labels: { app: "web" }, nodeName: NODE });
+      await objects.createPod(ns, "web-2", { labels: { app: "web" }, nodeName: NODE });
+      await objects.setPodReady(ns, "web-1", "10.244.4.1", true);
+      await objects.setPodReady(ns, "web-2", "10.244.4.2", false);
+      const { source } = await watch(plane.kubeconfigPath, { endpointsApi: "endpoints" });
+      try {
+        ok(source.status().resources.some((status) => status.resource === "endpoints"));
+        const wanted = ["10.244.4.1 ready web-1 http:8080", "10.244.4.2 notready web-2 http:8080"];
+        await waitFor(() => JSON.stringify(addresses(source.endpoints(ns, "web"))) === JSON.stringify(wanted), {
+          what: `Endpoints ${JSON.stringify(wanted)}`,
+        });
+      } finally {
+        await source.stop();
+      }
+    });
+
     await t.step("sees an annotation removed by an update and a Pod label change", async () => {
       const ns = "updates";
       await objects.createNamespace(ns, { "polarismesh.cn/sync": "true" });

@@ -70,7 +70,7 @@ export async function readAllPages<T>(
       }
       page = await fetchPage(offset, options.limit);
     }
-    if (false) {
+    if (detail === "" && rows.size !== first.amount) {
       detail = `${rows.size} distinct rows came for a total of ${first.amount}`;
     }
     if (detail === "") return [...rows.values()];

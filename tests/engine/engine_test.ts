@@ -1,0 +1,197 @@
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import { group, startEngine } from "./harness.ts";
+
+const svc = (namespace: string, name: string, annotations: Record<string, string> = {}) => ({
+  namespace,
+  name,
+  type: "ClusterIP",
+  annotations,
+});
+
+Deno.test("engine registers a Service's endpoints with ownership metadata", async () => {
+  const e = await startEngine();
+  try {
+    const [a] = e.sources;
+    a.setNamespace({ name: "shop", annotations: {} });
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.2"], { notReady: ["10.0.0.2"] })]);
+    a.markSynced();
+    await e.settle();
+    const instances = e.emulator.state.instances({ namespace: "shop", service: "cart" });
+    assertEquals(instances.length, 2);
+    const byHost = Object.fromEntries(instances.map((i) => [i.host, i]));
+    assertEquals(byHost["10.0.0.1"].isolate, false);
+    assertEquals(byHost["10.0.0.2"].isolate, true);
+    assertEquals(byHost["10.0.0.1"].metadata.clusterName, "cluster-a");
+    assertEquals(byHost["10.0.0.1"].metadata.source, "polaris-controller");
+    assertEquals(byHost["10.0.0.1"].protocol, "http/TCP");
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine writes nothing on an idle resync", async () => {
+  const e = await startEngine({ resyncPeriodMs: 100 });
+  try {
+    const [a] = e.sources;
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    a.markSynced();
+    await e.settle();
+    e.emulator.resetRequests();
+    const before = e.supervisor.supervisorStatus().sweeps;
+    await e.until(() => e.supervisor.supervisorStatus().sweeps >= before + 2, "two resyncs");
+    await e.settle();
+    assertEquals(e.writes(), {});
+    assert((e.emulator.requests()["GET /naming/v1/instances"] ?? 0) > 0, "resync must read");
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine holds deletes until every source has listed, then sweeps orphans", async () => {
+  const e = await startEngine({
+    clusters: ["cluster-a", "cluster-b"],
+    seed: (emulator) => {
+      emulator.seedInstances([{
+        namespace: "shop",
+        service: "gone",
+        host: "10.9.9.9",
+        port: 80,
+        metadata: { clusterName: "cluster-a", source: "polaris-controller" },
+      }]);
+    },
+  });
+  try {
+    const [a, b] = e.sources;
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    a.markSynced();
+    await e.until(
+      () => e.emulator.state.instances({ namespace: "shop", service: "cart" }).length === 1,
+      "cart registered",
+    );
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "gone" }).length, 1);
+    b.markSynced();
+    await e.settle();
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "gone" }).length, 0);
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 1);
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine leaves foreign instances untouched and reports the conflict", async () => {
+  const e = await startEngine({
+    seed: (emulator) => {
+      emulator.seedInstances([
+        {
+          namespace: "shop",
+          service: "cart",
+          host: "10.0.0.1",
+          port: 8080,
+          metadata: { clusterName: "other", source: "polaris-controller" },
+        },
+        { namespace: "shop", service: "cart", host: "10.7.7.7", port: 1, metadata: { app: "vm" } },
+      ]);
+    },
+  });
+  try {
+    const [a] = e.sources;
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.2"])]);
+    a.markSynced();
+    await e.settle();
+    const detail = e.supervisor.service("shop/cart");
+    assertEquals(detail?.state, "conflict");
+    const instances = e.emulator.state.instances({ namespace: "shop", service: "cart" });
+    const byHost = Object.fromEntries(instances.map((i) => [i.host, i]));
+    assertEquals(byHost["10.0.0.1"].metadata.clusterName, "other");
+    assertEquals(byHost["10.7.7.7"].metadata, { app: "vm" });
+    assertEquals(byHost["10.0.0.2"].metadata.clusterName, "cluster-a");
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine deletes its instances when the Service goes, and forgets the actor", async () => {
+  const e = await startEngine();
+  try {
+    const [a] = e.sources;
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    a.markSynced();
+    await e.settle();
+    a.deleteService("shop", "cart");
+    await e.until(() => e.supervisor.service("shop/cart") === undefined, "actor released");
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 0);
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine never treats a failed Polaris read as empty, and recovers", async () => {
+  const e = await startEngine();
+  try {
+    const [a] = e.sources;
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.2"])]);
+    a.markSynced();
+    await e.settle();
+    const remove = e.emulator.injectFault({
+      kind: "status",
+      code: 500000,
+      match: { method: "GET", path: "/naming/v1/instances" },
+    });
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    await e.until(() => e.supervisor.service("shop/cart")?.state === "backoff", "backoff");
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 2);
+    remove();
+    await e.settle();
+    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 1);
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine reports the same host:port from two clusters as a conflict", async () => {
+  const e = await startEngine({ clusters: ["cluster-a", "cluster-b"] });
+  try {
+    const [a, b] = e.sources;
+    for (const s of [a, b]) s.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.5"])]);
+    b.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.1.5"])]);
+    a.markSynced();
+    b.markSynced();
+    await e.settle();
+    assertEquals(e.supervisor.service("shop/cart")?.state, "conflict");
+    const hosts = e.emulator.state.instances({ namespace: "shop", service: "cart" })
+      .map((i) => `${i.host}@${i.metadata.clusterName}`).sort();
+    assertEquals(hosts, ["10.0.0.5@cluster-a", "10.0.1.5@cluster-b"]);
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine creates, moves and deletes an alias with its annotations", async () => {
+  const e = await startEngine();
+  try {
+    const [a] = e.sources;
+    const alias = (name: string) => ({
+      "polarismesh.cn/aliasService": name,
+      "polarismesh.cn/aliasNamespace": "shared",
+    });
+    a.setService(svc("shop", "cart", alias("basket")));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    a.markSynced();
+    await e.settle();
+    const names = () => e.emulator.state.aliases().map((x) => `${x.aliasNamespace}/${x.alias}`);
+    assertEquals(names(), ["shared/basket"]);
+    a.setService(svc("shop", "cart", alias("trolley")));
+    await e.until(() => names().join() === "shared/trolley", "alias moved");
+    a.setService(svc("shop", "cart"));
+    await e.until(() => names().length === 0, "alias deleted");
+  } finally {
+    await e.stop();
+  }
+});
