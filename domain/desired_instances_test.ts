@@ -257,6 +257,15 @@ const table: readonly Row[] = [
     problems: ["field-too-long"],
   },
   {
+    name: "protocol over 32 characters → reported, that instance not registered",
+    groups: [{
+      addresses: [podA],
+      ports: [{ ...http8080, name: "p".repeat(29) }, { ...grpc9090, name: "p".repeat(28) }],
+    }],
+    expect: [want("10.0.0.1", { ...grpc9090, name: "p".repeat(28) }, "cart-a")],
+    problems: ["field-too-long"],
+  },
+  {
     name: "metadata annotation merged; ownership keys still win",
     annotations: {
       "polarismesh.cn/metadata": '{"team":"payments","clusterName":"evil","app":"override"}',

@@ -159,6 +159,7 @@ export const serviceMachine = setup({
       entry: ["clearDirty", "countReconcile"],
       on: { "inputs.changed": { actions: "markDirty" }, "resync.due": { actions: "markDirty" } },
       invoke: {
+        id: "reconcile",
         src: "reconcile",
         input: ({ context }) => ({ key: context.key, attempt: context.attempts }),
         onDone: [

@@ -132,7 +132,12 @@ function check<S extends v.GenericSchema>(
   if (result.success) return result.output;
   const details = result.issues.slice(0, 3).map((issue) => {
     const path = issue.path?.map((item) => String(item.key)).join(".");
-    return path ? `${path}: ${issue.message}` : issue.message;
+    // YAML reads `weight: 50` or `version: 1.0` as numbers; Kubernetes wants strings there.
+    const hint =
+      /^metadata\.(annotations|labels)\./.test(path ?? "") && typeof issue.input !== "string"
+        ? ` (write it in quotes: "${String(issue.input)}")`
+        : "";
+    return path ? `${path}: ${issue.message}${hint}` : issue.message;
   });
   throw new TypeError(`${where}: ${details.join("; ")}`);
 }

@@ -183,7 +183,8 @@ Deno.test("parseManifestFile() refuses what the API server would refuse, naming 
     {
       text: "apiVersion: v1\nkind: Service\nmetadata:\n  name: w\n  annotations:\n" +
         "    polarismesh.cn/weight: 50\n",
-      expect: /document 1 \(Service "w"\): metadata\.annotations\.polarismesh\.cn\/weight: /,
+      expect:
+        /document 1 \(Service "w"\): metadata\.annotations\.polarismesh\.cn\/weight: .*\(write it in quotes: "50"\)$/,
     },
     {
       text: "apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {ports: [{port: 70000}]}\n",

@@ -7,7 +7,7 @@
 import type * as v from "valibot";
 import type { RegisteredInstance } from "../../domain/polaris.ts";
 import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "../../domain/polaris.ts";
-import { failedRequest, judgeBatch, type JudgeOptions, planBatches } from "./batch.ts";
+import type { JudgeOptions } from "./batch.ts";
 import {
   aliasEchoKeys,
   aliasKeys,
@@ -18,88 +18,35 @@ import {
   serviceEchoKeys,
   serviceKeys,
 } from "./batch_keys.ts";
-import { isRetryableCode, PolarisCode } from "./codes.ts";
-import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
-import { type PolarisAnswer, PolarisHttp, type PolarisRequestReport } from "./http.ts";
+import { PolarisCode } from "./codes.ts";
+import { type PolarisAnswer, PolarisHttp } from "./http.ts";
 import {
   type InstanceRef,
   instanceRefBody,
   type InstanceWrite,
   instanceWriteBody,
 } from "./instance_write.ts";
+import type {
+  AliasWrite,
+  InstanceFilter,
+  PolarisClientOptions,
+  ServiceWrite,
+} from "./client_options.ts";
 import { type ItemResult, itemResultFromCode } from "./item_result.ts";
+import { listAll } from "./list_all.ts";
 import { listQuery } from "./list_query.ts";
-import { readAllPages, UnstableListError } from "./read_all_pages.ts";
-import { runBounded } from "./run_bounded.ts";
 import {
   AliasSchema,
   AliasWriteSchema,
-  BatchWriteSchema,
   InstanceSchema,
   NamespaceSchema,
-  PageSchema,
   parseWith,
   type PolarisAlias,
   type PolarisNamespace,
   type PolarisService,
-  rowsSchema,
   ServiceSchema,
 } from "./schemas.ts";
-
-/** Settings of {@link PolarisClient}. */
-export interface PolarisClientOptions {
-  /** Server URL, e.g. `http://polaris.polaris-system:8090`. */
-  readonly baseUrl: string;
-  /** Sent as `X-Polaris-Token` when set (reference §4). */
-  readonly token?: string;
-  /** Timeout of every attempt, body included. Default 10000. */
-  readonly timeoutMs?: number;
-  /** Retries after the first attempt for network errors, 5xx, 429xxx and 403003. Default 4. */
-  readonly maxRetries?: number;
-  /** First backoff window. Default 200. */
-  readonly backoffBaseMs?: number;
-  /** Cap on the backoff. Default 5000. */
-  readonly backoffMaxMs?: number;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  readonly random?: () => number;
-  /** Waits between attempts. Default a `setTimeout` promise. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Called after every attempt (retries included), for metrics. */
-  readonly onRequest?: (report: PolarisRequestReport) => void;
-  /** Items per batch request, at most 100 (reference §6). Default 100. */
-  readonly batchSize?: number;
-  /** Batch requests of one call in flight at once. Default 4. */
-  readonly concurrency?: number;
-  /** Times a list starts over when its data changes while paging. Default 3. */
-  readonly pagingRestarts?: number;
-  /** Aborts in-flight requests and stops retrying (graceful shutdown). */
-  readonly signal?: AbortSignal;
-}
-
-/** A service to create or update; `metadata`, when given, replaces the stored map (reference §1.2). */
-export interface ServiceWrite {
-  readonly namespace: string;
-  readonly name: string;
-  readonly metadata?: Readonly<Record<string, string>>;
-  readonly comment?: string;
-}
-
-/** An alias `aliasNamespace/alias` of the service `namespace/service` (reference §1.3). */
-export interface AliasWrite {
-  readonly alias: string;
-  readonly aliasNamespace: string;
-  readonly service: string;
-  readonly namespace: string;
-  readonly comment?: string;
-}
-
-/** Filter of {@link PolarisClient.listInstances}; metadata pairs must all match. */
-export interface InstanceFilter {
-  readonly namespace?: string;
-  readonly service?: string;
-  readonly host?: string;
-  readonly metadata?: Readonly<Record<string, string>>;
-}
+import { type BatchSpec, unreadableWrite, writeBatch, writeFailure } from "./write_batch.ts";
 
 const PATHS = {
   namespaces: "/naming/v1/namespaces",
@@ -117,12 +64,6 @@ const CREATED = new Set<number>([OK, PolarisCode.existedResource]);
 const UPDATED = new Set<number>([OK, PolarisCode.noNeedUpdate]);
 const DELETED = new Set<number>([OK]);
 const ALIAS_DELETED = new Set<number>([OK, PolarisCode.notFoundServiceAlias]);
-
-interface BatchSpec<T> extends JudgeOptions<T> {
-  readonly method: "POST" | "PUT";
-  readonly path: string;
-  readonly body: (item: T) => unknown;
-}
 
 /**
  * Talks to the Polaris console API (`/naming/v1`). Reads return every page or reject with a
@@ -164,7 +105,7 @@ export class PolarisClient {
 
   /** Creates namespaces; one that already exists (400201) counts as created. */
   createNamespaces(items: readonly { name: string; comment?: string }[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.namespaces,
       body: (
@@ -189,7 +130,7 @@ export class PolarisClient {
 
   /** Creates services; one that already exists (400201) counts as created. */
   createServices(items: readonly ServiceWrite[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.services,
       ...serviceBatch(CREATED),
@@ -217,7 +158,7 @@ export class PolarisClient {
 
   /** Updates services; "nothing changed" (200002) counts as success, a missing one is 400202. */
   updateServices(items: readonly ServiceWrite[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "PUT",
       path: PATHS.services,
       ...serviceBatch(UPDATED),
@@ -226,7 +167,7 @@ export class PolarisClient {
 
   /** Deletes services; a missing one counts as deleted, one with instances fails with 400204. */
   deleteServices(items: readonly { namespace: string; name: string }[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.servicesDelete,
       body: (s) => ({ namespace: s.namespace, name: s.name }),
@@ -276,7 +217,7 @@ export class PolarisClient {
   deleteAliases(
     items: readonly { alias: string; aliasNamespace: string }[],
   ): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.aliasesDelete,
       body: (a) => ({ alias: a.alias, alias_namespace: a.aliasNamespace }),
@@ -288,7 +229,7 @@ export class PolarisClient {
 
   /** Registers instances (an upsert, reference §1.4); 400201 from old servers counts as success. */
   createInstances(items: readonly InstanceWrite[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.instances,
       ...instanceBatch(instanceWriteBody, CREATED),
@@ -297,7 +238,7 @@ export class PolarisClient {
 
   /** Updates instances by tetrad; 200002 counts as success, a missing one is 400303. */
   updateInstances(items: readonly InstanceWrite[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "PUT",
       path: PATHS.instances,
       ...instanceBatch(instanceWriteBody, UPDATED),
@@ -306,7 +247,7 @@ export class PolarisClient {
 
   /** Deletes instances by tetrad; a missing one counts as deleted. */
   deleteInstances(items: readonly InstanceRef[]): Promise<ItemResult[]> {
-    return this.#writeBatch(items, {
+    return this.#write(items, {
       method: "POST",
       path: PATHS.instancesDelete,
       ...instanceBatch(instanceRefBody, DELETED),
@@ -339,97 +280,28 @@ export class PolarisClient {
     );
   }
 
-  async #list<S extends v.GenericSchema>(
+  #list<S extends v.GenericSchema>(
     what: "namespaces" | "services" | "aliases" | "instances",
     path: string,
     filter: URLSearchParams,
     row: S,
     idOf: (row: v.InferOutput<S>) => string,
   ): Promise<v.InferOutput<S>[]> {
-    const rows = rowsSchema(row);
-    let last: PolarisAnswer | undefined;
-    const fetchPage = async (offset: number, limit: number) => {
-      const query = new URLSearchParams(filter);
-      query.set("offset", String(offset));
-      query.set("limit", String(limit));
-      const answer = await this.#http.call({
-        method: "GET",
-        path,
-        query,
-        countRows: (data) => rowCount(data, what),
-      });
-      last = answer;
-      if (answer.code !== OK) {
-        throw new PolarisRequestError(
-          `Cannot list ${what} at offset ${offset}: Polaris answered ${answer.code}${
-            answer.info ? ` (${answer.info})` : ""
-          }`,
-          { ...answerInit("GET", path, answer), retryable: isRetryableCode(answer.code) },
-        );
-      }
-      const page = parseWith(PageSchema, answer.data);
-      const parsed = parseWith(rows, (answer.data as Record<string, unknown>)[what]);
-      if (!page.ok || !parsed.ok) {
-        const issues = [
-          ...(page.ok ? [] : page.issues),
-          ...(parsed.ok ? [] : parsed.issues.map((i) => `${what}.${i}`)),
-        ];
-        throw new PolarisProtocolError(
-          `Cannot read the ${what} page at offset ${offset}: ${issues.join("; ")}`,
-          { ...answerInit("GET", path, answer), retryable: false, issues },
-        );
-      }
-      return { amount: page.value.amount, rows: parsed.value ?? [] };
-    };
-    try {
-      return await readAllPages(fetchPage, { idOf, limit: 100, maxRestarts: this.#pagingRestarts });
-    } catch (error) {
-      if (!(error instanceof UnstableListError)) throw error;
-      throw new PolarisRequestError(`Cannot list ${what}: ${error.message}`, {
-        method: "GET",
-        path,
-        code: last?.code,
-        status: last?.status,
-        retryable: true,
-        attempts: error.passes,
-        cause: error,
-      });
-    }
+    return listAll(this.#http, {
+      what,
+      path,
+      filter,
+      row,
+      idOf,
+      maxRestarts: this.#pagingRestarts,
+    });
   }
 
-  async #writeBatch<T>(items: readonly T[], spec: BatchSpec<T>): Promise<ItemResult[]> {
-    const results: ItemResult[] = new Array(items.length);
-    const rounds = planBatches(items, (item) => spec.keysOf(item)[0], this.#batchSize);
-    for (const chunks of rounds) {
-      await runBounded(chunks, this.#concurrency, async (chunk) => {
-        const sent = chunk.map((index) => items[index]);
-        const judged = await this.#sendBatch(sent, spec);
-        chunk.forEach((index, position) => (results[index] = judged[position]));
-      });
-    }
-    return results;
-  }
-
-  async #sendBatch<T>(sent: readonly T[], spec: BatchSpec<T>): Promise<ItemResult[]> {
-    let answer: PolarisAnswer;
-    try {
-      answer = await this.#http.call({
-        method: spec.method,
-        path: spec.path,
-        body: sent.map(spec.body),
-        items: sent.length,
-      });
-    } catch (error) {
-      const failure = writeFailure(error);
-      return sent.map(() => failure);
-    }
-    const parsed = parseWith(BatchWriteSchema, answer.data);
-    if (!parsed.ok) {
-      const failure = unreadableWrite(spec.method, spec.path, answer, parsed.issues);
-      return sent.map(() => failure);
-    }
-    const { code, info, responses } = parsed.value;
-    return judgeBatch(sent, { code, info: info ?? "", responses: responses ?? [] }, spec);
+  #write<T>(items: readonly T[], spec: BatchSpec<T>): Promise<ItemResult[]> {
+    return writeBatch(this.#http, items, spec, {
+      batchSize: this.#batchSize,
+      concurrency: this.#concurrency,
+    });
   }
 
   async #writeAlias(
@@ -451,7 +323,7 @@ export class PolarisClient {
       return writeFailure(error);
     }
     const parsed = parseWith(AliasWriteSchema, answer.data);
-    if (!parsed.ok) return unreadableWrite(method, PATHS.alias, answer, parsed.issues);
+    if (!parsed.ok) return unreadableWrite(method, PATHS.alias, answer, success, parsed.issues);
     const { code, info } = parsed.value;
     if (code === PolarisCode.existedResource && method === "POST") {
       return {
@@ -487,43 +359,4 @@ function instanceBatch<T extends InstanceRef>(
   successCodes: ReadonlySet<number>,
 ): JudgeOptions<T> & { body: (item: T) => unknown } {
   return { body, keysOf: instanceKeys, echoKeysOf: instanceEchoKeys, successCodes };
-}
-
-function answerInit(method: string, path: string, answer: PolarisAnswer) {
-  return { method, path, code: answer.code, status: answer.status, attempts: answer.attempts };
-}
-
-function rowCount(data: unknown, key: string): number | undefined {
-  const rows = typeof data === "object" && data !== null
-    ? (data as Record<string, unknown>)[key]
-    : undefined;
-  return Array.isArray(rows) ? rows.length : undefined;
-}
-
-/** A request that failed as a whole: every item gets its code; writes are idempotent, so a garbled answer is retryable. */
-function writeFailure(error: unknown): ItemResult {
-  if (!(error instanceof PolarisRequestError)) throw error;
-  return {
-    ok: false,
-    code: error.code,
-    retryable: error instanceof PolarisProtocolError || error.retryable,
-    message: error.message,
-  };
-}
-
-function unreadableWrite(
-  method: string,
-  path: string,
-  answer: PolarisAnswer,
-  issues: readonly string[],
-): ItemResult {
-  if (answer.code !== OK && !CREATED.has(answer.code) && !UPDATED.has(answer.code)) {
-    return failedRequest(answer.code, answer.info);
-  }
-  return {
-    ok: false,
-    code: undefined,
-    retryable: true,
-    message: `Cannot read the answer to ${method} "${path}": ${issues.join("; ")}`,
-  };
 }

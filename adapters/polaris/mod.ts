@@ -4,13 +4,13 @@
  * @module
  */
 
-export {
-  type AliasWrite,
-  type InstanceFilter,
-  PolarisClient,
-  type PolarisClientOptions,
-  type ServiceWrite,
-} from "./client.ts";
+export { PolarisClient } from "./client.ts";
+export type {
+  AliasWrite,
+  InstanceFilter,
+  PolarisClientOptions,
+  ServiceWrite,
+} from "./client_options.ts";
 export { isRetryableCode, PolarisCode } from "./codes.ts";
 export { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 export type { PolarisRequestReport } from "./http.ts";

@@ -423,7 +423,7 @@ async function waitReady(
     cert: await Deno.readTextFile(`${pki}/admin.crt`),
     key: await Deno.readTextFile(`${pki}/admin.key`),
   });
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   let last = "";
   try {
     while (Date.now() < deadline) {
@@ -446,7 +446,7 @@ async function waitReady(
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(
-      `Cannot start kube-apiserver: /readyz not ready after 60 s (${last}). Log:\n${tail()}`,
+      `Cannot start kube-apiserver: /readyz not ready after 120 s (${last}). Log:\n${tail()}`,
     );
   } finally {
     client.close();

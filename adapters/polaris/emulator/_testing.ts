@@ -19,7 +19,7 @@ export interface Answer {
 /** Runs `fn` against a fresh emulator on 127.0.0.1:0 and stops it afterwards. */
 export async function withEmulator(
   options: PolarisEmulatorOptions,
-  fn: (emulator: PolarisEmulator) => Promise<void>,
+  fn: (emulator: PolarisEmulator) => Promise<void> | void,
 ): Promise<void> {
   const emulator = await startPolarisEmulator({ port: 0, ...options });
   try {
@@ -63,7 +63,10 @@ export function ins(
 }
 
 /** Follows a path of keys and indexes into JSON; `undefined` when the path does not exist. */
-export function at(value: Json | undefined, ...path: ReadonlyArray<string | number>): Json | undefined {
+export function at(
+  value: Json | undefined,
+  ...path: ReadonlyArray<string | number>
+): Json | undefined {
   let current: Json | undefined = value;
   for (const step of path) {
     if (current === null || typeof current !== "object") return undefined;

@@ -26,8 +26,16 @@ Deno.test("createAlias() creates an alias and answers its fields with the servic
 
 Deno.test("createAlias() answers the reference's error codes", async () => {
   await withEmulator({}, async (emulator) => {
-    emulator.seedServices([{ namespace: "default", name: "src" }, { namespace: "other", name: "taken" }]);
-    emulator.seedAliases([{ alias: "a2", aliasNamespace: "default", service: "src", namespace: "default" }]);
+    emulator.seedServices([{ namespace: "default", name: "src" }, {
+      namespace: "other",
+      name: "taken",
+    }]);
+    emulator.seedAliases([{
+      alias: "a2",
+      aliasNamespace: "default",
+      service: "src",
+      namespace: "default",
+    }]);
     const rows: Array<[string, Record<string, unknown>, number]> = [
       ["missing source", { service: "ghost" }, 400301],
       ["alias of an alias", { service: "a2" }, 400504],
@@ -50,7 +58,10 @@ Deno.test("createAlias() answers the reference's error codes", async () => {
 
 Deno.test("updateAlias() repoints, answers 200002 unchanged and 400304 missing", async () => {
   await withEmulator({}, async (emulator) => {
-    emulator.seedServices([{ namespace: "default", name: "src" }, { namespace: "default", name: "dst" }]);
+    emulator.seedServices([{ namespace: "default", name: "src" }, {
+      namespace: "default",
+      name: "dst",
+    }]);
     await call(emulator, "POST", ALIAS, alias());
     const same = await call(emulator, "PUT", ALIAS, alias());
     assert.equal(at(same.body, "code"), 200002);
@@ -64,7 +75,12 @@ Deno.test("updateAlias() repoints, answers 200002 unchanged and 400304 missing",
 
 Deno.test("deleteAliases() answers 400304 for a missing alias", async () => {
   await withEmulator({}, async (emulator) => {
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "other", service: "src", namespace: "default" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "other",
+      service: "src",
+      namespace: "default",
+    }]);
     const res = await call(emulator, "POST", "/naming/v1/service/aliases/delete", [
       { alias: "al", alias_namespace: "other" },
       { alias: "ghost", alias_namespace: "other" },
@@ -93,7 +109,9 @@ Deno.test("listAliases() filters by its allowed keys and rejects others", async 
       { alias: "a2", aliasNamespace: "y", service: "s2", namespace: "default" },
     ]);
     const list = async (q: string) =>
-      listed(await call(emulator, "GET", `/naming/v1/service/aliases?${q}`), "aliases").map((a) => a.alias);
+      listed(await call(emulator, "GET", `/naming/v1/service/aliases?${q}`), "aliases").map((a) =>
+        a.alias
+      );
     assert.deepEqual((await list("")).sort(), ["a1", "a2"]);
     assert.deepEqual(await list("alias_namespace=y"), ["a2"]);
     assert.deepEqual(await list("service=s1&namespace=default"), ["a1"]);

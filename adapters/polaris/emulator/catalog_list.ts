@@ -46,7 +46,15 @@ const SERVICE_KEYS = new Set([
   "instance_keys",
   "instance_values",
 ]);
-const ALIAS_KEYS = new Set(["alias", "alias_namespace", "namespace", "service", "owner", "offset", "limit"]);
+const ALIAS_KEYS = new Set([
+  "alias",
+  "alias_namespace",
+  "namespace",
+  "service",
+  "owner",
+  "offset",
+  "limit",
+]);
 const NAMESPACE_KEYS = new Set(["name", "owner", "offset", "limit"]);
 
 /** Matches an exact name, or a prefix when the pattern ends with `*`. */
@@ -64,7 +72,10 @@ function counts(store: PolarisStore, namespace: string, name: string) {
   return { total: instances.length, healthy: instances.filter((r) => r.healthy).length };
 }
 
-function serviceFilter(store: PolarisStore, query: Query): ((s: ServiceRecord) => boolean) | number {
+function serviceFilter(
+  store: PolarisStore,
+  query: Query,
+): ((s: ServiceRecord) => boolean) | number {
   const meta = pairLists(query.get("keys"), query.get("values"));
   const insMeta = pairLists(query.get("instance_keys"), query.get("instance_values"));
   if (meta === undefined || insMeta === undefined || meta.length > 1) return Code.InvalidParameter;
@@ -89,7 +100,9 @@ function serviceFilter(store: PolarisStore, query: Query): ((s: ServiceRecord) =
     if (healthyOnly && !instances.some((r) => r.healthy)) return false;
     if (host !== undefined) {
       const hosts = host.split(",");
-      const hit = instances.some((r) => hosts.includes(r.host) && (port === undefined || String(r.port) === port));
+      const hit = instances.some((r) =>
+        hosts.includes(r.host) && (port === undefined || String(r.port) === port)
+      );
       if (!hit) return false;
     }
     if (insMeta.length > 0) {

@@ -246,20 +246,19 @@ export function namespaceSnapshots(store: PolarisStore): NamespaceSnapshot[] {
 
 /** Returns service snapshots sorted by namespace then name. */
 export function serviceSnapshots(store: PolarisStore): ServiceSnapshot[] {
-  return [...store.services.entries()].sort(([a], [b]) => cmp(a, b)).map(([, s]) =>
-    drop(s)
-  );
+  return [...store.services.entries()].sort(([a], [b]) => cmp(a, b)).map(([, s]) => drop(s));
 }
 
 /** Returns alias snapshots sorted by alias namespace then alias. */
 export function aliasSnapshots(store: PolarisStore): AliasSnapshot[] {
-  return [...store.aliases.entries()].sort(([a], [b]) => cmp(a, b)).map(([, s]) =>
-    drop(s)
-  );
+  return [...store.aliases.entries()].sort(([a], [b]) => cmp(a, b)).map(([, s]) => drop(s));
 }
 
 /** Returns instance snapshots matching a filter, sorted by namespace, service, host, port. */
-export function instanceSnapshots(store: PolarisStore, filter: InstanceFilter = {}): InstanceSnapshot[] {
+export function instanceSnapshots(
+  store: PolarisStore,
+  filter: InstanceFilter = {},
+): InstanceSnapshot[] {
   const source = filter.namespace !== undefined && filter.service !== undefined
     ? store.instancesOf(filter.namespace, filter.service)
     : [...store.instances.values()];

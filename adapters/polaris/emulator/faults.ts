@@ -64,7 +64,9 @@ export class FaultInjector {
   /** Adds a fault and returns a function that removes it. */
   add(fault: Fault): () => void {
     if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1)) {
-      throw new RangeError(`Cannot inject fault "${fault.kind}": times must be ≥ 1, not ${fault.times}`);
+      throw new RangeError(
+        `Cannot inject fault "${fault.kind}": times must be ≥ 1, not ${fault.times}`,
+      );
     }
     const entry: Entry = {
       fault,

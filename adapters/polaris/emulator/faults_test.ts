@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { faultMatches, FaultInjector } from "./faults.ts";
+import { FaultInjector, faultMatches } from "./faults.ts";
 
 Deno.test("faultMatches() matches method and exact or prefix path", () => {
   assert.ok(faultMatches(undefined, "GET", "/x"));

@@ -14,9 +14,28 @@ function hosts(answer: Awaited<ReturnType<typeof list>>): string[] {
 
 function seed(emulator: PolarisEmulator): void {
   emulator.seedInstances([
-    { namespace: "prod", service: "web-a", host: "10.0.0.1", port: 80, metadata: { clusterName: "c1", version: "v1" } },
-    { namespace: "prod", service: "web-b", host: "10.0.0.2", port: 80, metadata: { clusterName: "c2" } },
-    { namespace: "dev", service: "api", host: "10.0.0.3", port: 81, metadata: { clusterName: "c1", zone: "z" }, isolate: true },
+    {
+      namespace: "prod",
+      service: "web-a",
+      host: "10.0.0.1",
+      port: 80,
+      metadata: { clusterName: "c1", version: "v1" },
+    },
+    {
+      namespace: "prod",
+      service: "web-b",
+      host: "10.0.0.2",
+      port: 80,
+      metadata: { clusterName: "c2" },
+    },
+    {
+      namespace: "dev",
+      service: "api",
+      host: "10.0.0.3",
+      port: 81,
+      metadata: { clusterName: "c1", zone: "z" },
+      isolate: true,
+    },
   ]);
 }
 
@@ -68,7 +87,9 @@ Deno.test("listInstances() applies * wildcards to namespace, service and id", as
       "prod/web-b/10.0.0.2:80",
     ]);
     assert.deepEqual(hosts(await list(emulator, "service=*-b")), ["prod/web-b/10.0.0.2:80"]);
-    assert.deepEqual(hosts(await list(emulator, "namespace=*e*&service=api")), ["dev/api/10.0.0.3:81"]);
+    assert.deepEqual(hosts(await list(emulator, "namespace=*e*&service=api")), [
+      "dev/api/10.0.0.3:81",
+    ]);
     assert.deepEqual(hosts(await list(emulator, "service=w*b")), []);
     const [id] = emulator.state.instances({ host: "10.0.0.3" }).map((i) => i.id);
     assert.deepEqual(hosts(await list(emulator, `id=${id.slice(0, 6)}*`)), ["dev/api/10.0.0.3:81"]);
@@ -80,7 +101,9 @@ Deno.test("listInstances() filters by host list, port, isolate and drops unparsa
     seed(emulator);
     assert.equal(hosts(await list(emulator, "host=10.0.0.1,10.0.0.3")).length, 2);
     assert.deepEqual(hosts(await list(emulator, "namespace=*&port=81")), ["dev/api/10.0.0.3:81"]);
-    assert.deepEqual(hosts(await list(emulator, "namespace=*&isolate=true")), ["dev/api/10.0.0.3:81"]);
+    assert.deepEqual(hosts(await list(emulator, "namespace=*&isolate=true")), [
+      "dev/api/10.0.0.3:81",
+    ]);
     assert.equal(hosts(await list(emulator, "namespace=*&port=abc")).length, 3);
     assert.equal(hosts(await list(emulator, "namespace=*&healthy=maybe")).length, 3);
     assert.equal(hosts(await list(emulator, "namespace=*&logic_set=x&priority=1")).length, 3);
@@ -122,12 +145,33 @@ Deno.test("listInstances() renders the jsonpb shape with service_token and time 
     const res = await list(emulator, "service=api");
     const [instance] = listed(res, "instances");
     assert.deepEqual(Object.keys(instance).sort(), [
-      "ctime", "enableHealthCheck", "healthCheck", "healthy", "host", "id", "isolate", "location",
-      "logic_set", "metadata", "mtime", "namespace", "port", "priority", "protocol", "revision",
-      "service", "service_token", "version", "vpc_id", "weight",
+      "ctime",
+      "enableHealthCheck",
+      "healthCheck",
+      "healthy",
+      "host",
+      "id",
+      "isolate",
+      "location",
+      "logic_set",
+      "metadata",
+      "mtime",
+      "namespace",
+      "port",
+      "priority",
+      "protocol",
+      "revision",
+      "service",
+      "service_token",
+      "version",
+      "vpc_id",
+      "weight",
     ]);
     assert.equal(instance.mtime, "2024-06-01 12:30:05");
-    assert.equal(instance.service_token, emulator.state.services().find((s) => s.name === "api")?.token);
+    assert.equal(
+      instance.service_token,
+      emulator.state.services().find((s) => s.name === "api")?.token,
+    );
     assert.equal(at(res.body, "summary"), null);
     assert.deepEqual(at(res.body, "services"), []);
   });

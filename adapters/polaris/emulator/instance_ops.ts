@@ -245,7 +245,9 @@ export function deleteInstancesByHost(
     execute: (m) => {
       const namespace = str(m, "namespace") as string;
       const service = str(m, "service") as string;
-      if (!store.services.has(nameKey(namespace, service))) return instanceItem(Code.NotFoundService, m);
+      if (!store.services.has(nameKey(namespace, service))) {
+        return instanceItem(Code.NotFoundService, m);
+      }
       const host = (str(m, "host") as string).trim();
       for (const r of store.instancesOf(namespace, service)) {
         if (r.host === host) store.removeInstance(r.id);

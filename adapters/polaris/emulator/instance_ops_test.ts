@@ -59,7 +59,10 @@ Deno.test("createInstances() upserts, keeping the stored isolate only when omitt
 Deno.test("createInstances() accepts proto and JSON field names and clamps the ttl", async () => {
   await withEmulator({}, async (emulator) => {
     await call(emulator, "POST", PATH, [
-      ins("a", 1, { enable_health_check: true, health_check: { type: "HEARTBEAT", heartbeat: { ttl: 0 } } }),
+      ins("a", 1, {
+        enable_health_check: true,
+        health_check: { type: "HEARTBEAT", heartbeat: { ttl: 0 } },
+      }),
       ins("b", 1, { enableHealthCheck: true, healthCheck: { type: 1, heartbeat: { ttl: 10 } } }),
       ins("c", 1, { enableHealthCheck: false, healthCheck: { type: 1, heartbeat: { ttl: 10 } } }),
     ]);
@@ -77,7 +80,10 @@ Deno.test("createInstances() accepts proto and JSON field names and clamps the t
 
 Deno.test("createInstances() rejects unknown keys and non-string metadata with 400001", async () => {
   await withEmulator({}, async (emulator) => {
-    const unknown = await call(emulator, "POST", PATH, [ins("h", 1), ins("g", 1, { hostname: "x" })]);
+    const unknown = await call(emulator, "POST", PATH, [
+      ins("h", 1),
+      ins("g", 1, { hostname: "x" }),
+    ]);
     assert.equal(unknown.status, 400);
     assert.equal(at(unknown.body, "code"), 400001);
     assert.match(String(at(unknown.body, "info")), /unknown field "hostname" in v1.Instance/);
@@ -91,7 +97,10 @@ Deno.test("createInstances() batch sizes: 400002 for empty, 400003 over 100, 400
   await withEmulator({}, async (emulator) => {
     const items = Array.from({ length: 101 }, (_, i) => ins("h", i));
     assert.equal(at((await call(emulator, "POST", PATH, items)).body, "code"), 400003);
-    assert.equal(at((await call(emulator, "POST", PATH, items.slice(0, 100))).body, "code"), 200000);
+    assert.equal(
+      at((await call(emulator, "POST", PATH, items.slice(0, 100))).body, "code"),
+      200000,
+    );
     for (const empty of ["[]", "{}", "null", "5"]) {
       assert.equal(at((await call(emulator, "POST", PATH, empty)).body, "code"), 400002, empty);
     }
@@ -146,7 +155,10 @@ Deno.test("createInstances() checks weight, port and metadata limits", async () 
 
 Deno.test("createInstances() gives the later copy of a duplicate id 400208", async () => {
   await withEmulator({}, async (emulator) => {
-    const res = await call(emulator, "POST", PATH, [ins("h", 1, { weight: 1 }), ins("h", 1, { weight: 2 })]);
+    const res = await call(emulator, "POST", PATH, [
+      ins("h", 1, { weight: 1 }),
+      ins("h", 1, { weight: 2 }),
+    ]);
     assert.equal(at(res.body, "code"), 400000);
     assert.deepEqual(itemCodes(res), [200000, 400208]);
     assert.equal(emulator.state.instances()[0].weight, 1);
@@ -160,11 +172,19 @@ Deno.test("createInstances() honours the autoCreate flags and refuses aliases", 
     assert.equal(at(res.body, "code"), 400301);
   });
   await withEmulator({ autoCreateNamespace: false }, async (emulator) => {
-    const res = await call(emulator, "POST", PATH, [ins("h", 1), { ...ins("h", 1), namespace: "nope" }]);
+    const res = await call(emulator, "POST", PATH, [ins("h", 1), {
+      ...ins("h", 1),
+      namespace: "nope",
+    }]);
     assert.deepEqual(itemCodes(res), [200000, 400305]);
   });
   await withEmulator({}, async (emulator) => {
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "default", service: "src", namespace: "default" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "default",
+      service: "src",
+      namespace: "default",
+    }]);
     const res = await call(emulator, "POST", PATH, [{ ...ins("h", 1), service: "al" }]);
     assert.deepEqual(itemCodes(res), [400000]);
   });

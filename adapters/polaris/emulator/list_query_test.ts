@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { byMtimeThenIdDesc, pairLists, parseGoBool, readPaging, readQuery, wildMatch } from "./list_query.ts";
+import {
+  byMtimeThenIdDesc,
+  pairLists,
+  parseGoBool,
+  readPaging,
+  readQuery,
+  wildMatch,
+} from "./list_query.ts";
 
 Deno.test("wildMatch() follows utils.IsWildMatch", () => {
   const rows: Array<[string, string, boolean]> = [

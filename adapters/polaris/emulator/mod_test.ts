@@ -184,7 +184,7 @@ Deno.test("seedInstances() writes without HTTP and state keeps full metadata", a
 });
 
 Deno.test("updateInstanceDirect() and deleteInstanceDirect() act like console edits", async () => {
-  await withEmulator({}, async (emulator) => {
+  await withEmulator({}, (emulator) => {
     emulator.seedInstances([{ namespace: "default", service: "my-svc", host: "h", port: 1 }]);
     const target = { namespace: "default", service: "my-svc", host: "h", port: 1 };
     const edited = emulator.updateInstanceDirect(target, { weight: 5, metadata: { a: "b" } });
@@ -201,7 +201,12 @@ Deno.test("seedAliases() and seedServices() are visible through the list endpoin
   await withEmulator({}, async (emulator) => {
     emulator.seedNamespaces(["other", { name: "third", comment: "c" }]);
     emulator.seedServices([{ namespace: "default", name: "src", metadata: { k: "v" } }]);
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "other", service: "src", namespace: "default" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "other",
+      service: "src",
+      namespace: "default",
+    }]);
     const aliases = await call(emulator, "GET", "/naming/v1/service/aliases?alias=al");
     assert.equal(at(aliases.body, "aliases", 0, "alias_namespace"), "other");
     const services = await call(emulator, "GET", "/naming/v1/services?name=src");

@@ -27,7 +27,10 @@ function stringList(m: DecodedMessage, field: string): string[] {
 }
 
 /** Creates namespaces; an existing one is item code 400201. */
-export function createNamespaces(store: PolarisStore, items: readonly DecodedMessage[]): JsonObject {
+export function createNamespaces(
+  store: PolarisStore,
+  items: readonly DecodedMessage[],
+): JsonObject {
   const stamp = store.tick();
   const responses = items.map((m) => {
     const name = str(m, "name");
@@ -45,7 +48,10 @@ export function createNamespaces(store: PolarisStore, items: readonly DecodedMes
  * Updates namespaces: comment and owners when present; `service_export_to` is replaced even when
  * omitted (`updateNamespaceAttribute`). A missing namespace is 400202.
  */
-export function updateNamespaces(store: PolarisStore, items: readonly DecodedMessage[]): JsonObject {
+export function updateNamespaces(
+  store: PolarisStore,
+  items: readonly DecodedMessage[],
+): JsonObject {
   const stamp = store.tick();
   const responses = items.map((m) => {
     const name = str(m, "name");
@@ -63,7 +69,10 @@ export function updateNamespaces(store: PolarisStore, items: readonly DecodedMes
 }
 
 /** Deletes namespaces; a missing one is success, one holding services or aliases is 400203. */
-export function deleteNamespaces(store: PolarisStore, items: readonly DecodedMessage[]): JsonObject {
+export function deleteNamespaces(
+  store: PolarisStore,
+  items: readonly DecodedMessage[],
+): JsonObject {
   const responses = items.map((m) => {
     const name = str(m, "name");
     if (!validNamespace(name)) return item(Code.InvalidNamespaceName, echo(NAMESPACE, m));

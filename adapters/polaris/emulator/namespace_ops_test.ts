@@ -33,7 +33,9 @@ Deno.test("createNamespaces() rejects v1.5-only fields as unknown (400001)", asy
 Deno.test("updateNamespaces() answers 400202 for a missing namespace and clears export_to", async () => {
   await withEmulator({}, async (emulator) => {
     await call(emulator, "POST", PATH, [{ name: "x", service_export_to: ["a"] }]);
-    const res = await call(emulator, "PUT", PATH, [{ name: "x", comment: "new" }, { name: "nope" }]);
+    const res = await call(emulator, "PUT", PATH, [{ name: "x", comment: "new" }, {
+      name: "nope",
+    }]);
     assert.deepEqual(itemCodes(res), [200000, 400202]);
     const x = emulator.state.namespaces().find((n) => n.name === "x");
     assert.equal(x?.comment, "new");
@@ -44,7 +46,9 @@ Deno.test("updateNamespaces() answers 400202 for a missing namespace and clears 
 Deno.test("deleteNamespaces() is idempotent and refuses a namespace with services (400203)", async () => {
   await withEmulator({}, async (emulator) => {
     emulator.seedServices([{ namespace: "busy", name: "svc" }]);
-    const res = await call(emulator, "POST", `${PATH}/delete`, [{ name: "busy" }, { name: "ghost" }]);
+    const res = await call(emulator, "POST", `${PATH}/delete`, [{ name: "busy" }, {
+      name: "ghost",
+    }]);
     assert.deepEqual(itemCodes(res), [400203, 200000]);
     assert.equal(at(res.body, "code"), 400203);
   });

@@ -27,7 +27,12 @@ const svc = (name: string) => ({ name, namespace: "default" });
 const seedWeb = (e: PolarisEmulator) => e.seedServices([svc("web")]);
 
 const ROWS: readonly Row[] = [
-  { name: "§1.6 GET / is the health check", method: "GET", path: "/", expect: { status: 200, text: "Polaris Server" } },
+  {
+    name: "§1.6 GET / is the health check",
+    method: "GET",
+    path: "/",
+    expect: { status: 200, text: "Polaris Server" },
+  },
   {
     name: "§3 sha1 id of default##my-svc##10.0.0.1##8080",
     method: "POST",
@@ -80,10 +85,34 @@ const ROWS: readonly Row[] = [
     body: [ins("h", 1), ins("h", 2, { service: "bad name" })],
     expect: { status: 400, code: 400000, items: [200000, 400120] },
   },
-  { name: "§1 [] is 400002", method: "POST", path: "/naming/v1/instances", body: "[]", expect: { status: 400, code: 400002 } },
-  { name: "§1 {} is 400002", method: "POST", path: "/naming/v1/instances", body: "{}", expect: { status: 400, code: 400002 } },
-  { name: "§1 null is 400002", method: "POST", path: "/naming/v1/services", body: "null", expect: { status: 400, code: 400002 } },
-  { name: "§1 [1] is 400001", method: "POST", path: "/naming/v1/instances", body: "[1]", expect: { status: 400, code: 400001 } },
+  {
+    name: "§1 [] is 400002",
+    method: "POST",
+    path: "/naming/v1/instances",
+    body: "[]",
+    expect: { status: 400, code: 400002 },
+  },
+  {
+    name: "§1 {} is 400002",
+    method: "POST",
+    path: "/naming/v1/instances",
+    body: "{}",
+    expect: { status: 400, code: 400002 },
+  },
+  {
+    name: "§1 null is 400002",
+    method: "POST",
+    path: "/naming/v1/services",
+    body: "null",
+    expect: { status: 400, code: 400002 },
+  },
+  {
+    name: "§1 [1] is 400001",
+    method: "POST",
+    path: "/naming/v1/instances",
+    body: "[1]",
+    expect: { status: 400, code: 400001 },
+  },
   {
     name: "§1 a non-empty object is 400001",
     method: "POST",
@@ -123,7 +152,7 @@ const ROWS: readonly Row[] = [
     name: "§0 a quoted uint32 is accepted",
     method: "POST",
     path: "/naming/v1/instances",
-    body: [ins("h", "8080")],
+    body: [ins("h", 1, { port: "8080" })],
     expect: { status: 200, code: 200000 },
   },
   {

@@ -28,10 +28,9 @@ export function toWire(schema: MessageSchema, m: DecodedMessage): JsonObject {
     const type = field.type;
     if (type === "stringMap") out[key] = (value ?? {}) as JsonObject;
     else if (type === "stringList") out[key] = (value ?? []) as readonly string[];
-    else if (value === undefined) out[key] = typeof type === "object" && "enum" in type
-      ? Object.keys(type.enum)[0]
-      : null;
-    else if (typeof type === "object" && "enum" in type) {
+    else if (value === undefined) {
+      out[key] = typeof type === "object" && "enum" in type ? Object.keys(type.enum)[0] : null;
+    } else if (typeof type === "object" && "enum" in type) {
       const name = Object.entries(type.enum).find(([, n]) => n === value)?.[0];
       out[key] = name ?? (value as number);
     } else if (typeof type === "object") out[key] = toWire(type.message, value as DecodedMessage);

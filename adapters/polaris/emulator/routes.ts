@@ -28,7 +28,11 @@ export type Route =
   | {
     readonly body: "batch";
     readonly schema: MessageSchema;
-    readonly run: (s: PolarisStore, items: readonly DecodedMessage[], o: WriteOptions) => JsonObject;
+    readonly run: (
+      s: PolarisStore,
+      items: readonly DecodedMessage[],
+      o: WriteOptions,
+    ) => JsonObject;
   }
   | {
     readonly body: "single";

@@ -63,6 +63,6 @@ export function sameMap(
   b: Readonly<Record<string, string>>,
 ): boolean {
   const ak = Object.keys(a);
-  return ak.length === Object.keys(b).length && ak.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  return ak.length === Object.keys(b).length &&
+    ak.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
 }
-

@@ -58,35 +58,77 @@ Deno.test("createServices() whole-batch mode answers null entries for the items 
 
 Deno.test("updateServices() replaces metadata wholesale and answers 200002, 400202, 400501", async () => {
   await withEmulator({}, async (emulator) => {
-    await call(emulator, "POST", PATH, [{ name: "web", namespace: "default", metadata: { a: "1" }, ports: "80" }]);
-    const changed = await call(emulator, "PUT", PATH, [{ name: "web", namespace: "default", metadata: { b: "2" } }]);
+    await call(emulator, "POST", PATH, [{
+      name: "web",
+      namespace: "default",
+      metadata: { a: "1" },
+      ports: "80",
+    }]);
+    const changed = await call(emulator, "PUT", PATH, [{
+      name: "web",
+      namespace: "default",
+      metadata: { b: "2" },
+    }]);
     assert.equal(at(changed.body, "code"), 200000);
     const [svc] = emulator.state.services();
     assert.deepEqual(svc.metadata, { b: "2" });
     assert.equal(svc.ports, "80");
-    const same = await call(emulator, "PUT", PATH, [{ name: "web", namespace: "default", ports: "80" }]);
+    const same = await call(emulator, "PUT", PATH, [{
+      name: "web",
+      namespace: "default",
+      ports: "80",
+    }]);
     assert.equal(at(same.body, "code"), 200002);
     const missing = await call(emulator, "PUT", PATH, [{ name: "nope", namespace: "default" }]);
     assert.equal(at(missing.body, "code"), 400202);
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "default", service: "web", namespace: "default" }]);
-    const alias = await call(emulator, "PUT", PATH, [{ name: "al", namespace: "default", comment: "x" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "default",
+      service: "web",
+      namespace: "default",
+    }]);
+    const alias = await call(emulator, "PUT", PATH, [{
+      name: "al",
+      namespace: "default",
+      comment: "x",
+    }]);
     assert.equal(at(alias.body, "code"), 400501);
   });
 });
 
 Deno.test("deleteServices() is idempotent and guarded by instances (400204) and aliases (400210)", async () => {
   await withEmulator({}, async (emulator) => {
-    const missing = await call(emulator, "POST", `${PATH}/delete`, [{ name: "ghost", namespace: "default" }]);
+    const missing = await call(emulator, "POST", `${PATH}/delete`, [{
+      name: "ghost",
+      namespace: "default",
+    }]);
     assert.equal(at(missing.body, "code"), 200000);
     await call(emulator, "POST", "/naming/v1/instances", [ins("h", 1)]);
-    const withInstances = await call(emulator, "POST", `${PATH}/delete`, [{ name: "my-svc", namespace: "default" }]);
+    const withInstances = await call(emulator, "POST", `${PATH}/delete`, [{
+      name: "my-svc",
+      namespace: "default",
+    }]);
     assert.equal(at(withInstances.body, "code"), 400204);
     await call(emulator, "POST", "/naming/v1/instances/delete", [ins("h", 1)]);
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "default", service: "my-svc", namespace: "default" }]);
-    const withAlias = await call(emulator, "POST", `${PATH}/delete`, [{ name: "my-svc", namespace: "default" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "default",
+      service: "my-svc",
+      namespace: "default",
+    }]);
+    const withAlias = await call(emulator, "POST", `${PATH}/delete`, [{
+      name: "my-svc",
+      namespace: "default",
+    }]);
     assert.equal(at(withAlias.body, "code"), 400210);
-    await call(emulator, "POST", "/naming/v1/service/aliases/delete", [{ alias: "al", alias_namespace: "default" }]);
-    const done = await call(emulator, "POST", `${PATH}/delete`, [{ name: "my-svc", namespace: "default" }]);
+    await call(emulator, "POST", "/naming/v1/service/aliases/delete", [{
+      alias: "al",
+      alias_namespace: "default",
+    }]);
+    const done = await call(emulator, "POST", `${PATH}/delete`, [{
+      name: "my-svc",
+      namespace: "default",
+    }]);
     assert.equal(at(done.body, "code"), 200000);
     assert.equal(emulator.state.services().length, 0);
   });
@@ -100,10 +142,21 @@ Deno.test("listServices() filters, counts instances, pages and hides aliases", a
       { namespace: "other", name: "api" },
     ]);
     emulator.seedInstances([
-      { namespace: "default", service: "web-a", host: "h1", port: 1, metadata: { clusterName: "c1" } },
+      {
+        namespace: "default",
+        service: "web-a",
+        host: "h1",
+        port: 1,
+        metadata: { clusterName: "c1" },
+      },
       { namespace: "default", service: "web-a", host: "h2", port: 1, healthy: false },
     ]);
-    emulator.seedAliases([{ alias: "al", aliasNamespace: "default", service: "api", namespace: "other" }]);
+    emulator.seedAliases([{
+      alias: "al",
+      aliasNamespace: "default",
+      service: "api",
+      namespace: "other",
+    }]);
     const names = async (query: string) =>
       listed(await call(emulator, "GET", `${PATH}?${query}`), "services").map((s) => s.name).sort();
     assert.deepEqual(await names(""), ["api", "web-a", "web-b"]);
@@ -128,7 +181,9 @@ Deno.test("listServices() filters, counts instances, pages and hides aliases", a
 
 Deno.test("listAllServices() lists every service unpaged with light fields", async () => {
   await withEmulator({}, async (emulator) => {
-    emulator.seedServices(Array.from({ length: 120 }, (_, i) => ({ namespace: "default", name: `s${i}` })));
+    emulator.seedServices(
+      Array.from({ length: 120 }, (_, i) => ({ namespace: "default", name: `s${i}` })),
+    );
     emulator.seedServices([{ namespace: "other", name: "x", metadata: { a: "b" } }]);
     const all = await call(emulator, "GET", `${PATH}/all`);
     assert.equal(listed(all, "services").length, 121);

@@ -35,7 +35,8 @@ Deno.test("validService() and validNamespace() apply the regexp and lengths", ()
 });
 
 Deno.test("checkMetadata() enforces 64 entries, key 128 and value 4096", () => {
-  const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+  const entries = (n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
   assert.equal(checkMetadata(entries(64)), 200000);
   assert.equal(checkMetadata(entries(65)), 400150);
   assert.equal(checkMetadata({ ["k".repeat(128)]: "v" }), 200000);

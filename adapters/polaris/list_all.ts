@@ -1,0 +1,106 @@
+/**
+ * Reading a whole Polaris console list: every page, validated, consistent.
+ *
+ * @module
+ */
+
+import type * as v from "valibot";
+import { isRetryableCode, PolarisCode } from "./codes.ts";
+import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
+import type { PolarisAnswer, PolarisHttp } from "./http.ts";
+import { readAllPages, UnstableListError } from "./read_all_pages.ts";
+import { PageSchema, parseWith, rowsSchema } from "./schemas.ts";
+
+/** One list to read. */
+export interface ListSpec<S extends v.GenericSchema> {
+  /** The key of the rows in the answer, also used in messages. */
+  readonly what: "namespaces" | "services" | "aliases" | "instances";
+  readonly path: string;
+  /** The filter; `offset` and `limit` are added per page. */
+  readonly filter: URLSearchParams;
+  /** Schema of one row. */
+  readonly row: S;
+  /** Identity of a row, for de-duplication across pages. */
+  readonly idOf: (row: v.InferOutput<S>) => string;
+  /** Times to start over when the list changes while paging. */
+  readonly maxRestarts: number;
+}
+
+/**
+ * Returns every row of a list (pages of 100 until `offset >= amount`, reference §5), each
+ * validated. Rejects with `PolarisRequestError` when a page fails or the list never holds still,
+ * and with `PolarisProtocolError` when a page does not match its schema: never a partial or empty
+ * list in place of a failure (SPEC §3).
+ */
+export async function listAll<S extends v.GenericSchema>(
+  http: PolarisHttp,
+  spec: ListSpec<S>,
+): Promise<v.InferOutput<S>[]> {
+  const { what, path } = spec;
+  const rows = rowsSchema(spec.row);
+  let last: PolarisAnswer | undefined;
+  const fetchPage = async (offset: number, limit: number) => {
+    const query = new URLSearchParams(spec.filter);
+    query.set("offset", String(offset));
+    query.set("limit", String(limit));
+    const answer = await http.call({
+      method: "GET",
+      path,
+      query,
+      countRows: (data) => rowCount(data, what),
+    });
+    last = answer;
+    const init = {
+      method: "GET",
+      path,
+      code: answer.code,
+      status: answer.status,
+      attempts: answer.attempts,
+    };
+    if (answer.code !== PolarisCode.executeSuccess) {
+      const info = answer.info ? ` (${answer.info})` : "";
+      throw new PolarisRequestError(
+        `Cannot list ${what} at offset ${offset}: Polaris answered ${answer.code}${info}`,
+        { ...init, retryable: isRetryableCode(answer.code) },
+      );
+    }
+    const page = parseWith(PageSchema, answer.data);
+    const parsed = parseWith(rows, (answer.data as Record<string, unknown>)[what]);
+    if (!page.ok || !parsed.ok) {
+      const issues = [
+        ...(page.ok ? [] : page.issues),
+        ...(parsed.ok ? [] : parsed.issues.map((i) => `${what}.${i}`)),
+      ];
+      throw new PolarisProtocolError(
+        `Cannot read the ${what} page at offset ${offset}: ${issues.join("; ")}`,
+        { ...init, retryable: false, issues },
+      );
+    }
+    return { amount: page.value.amount, rows: parsed.value ?? [] };
+  };
+  try {
+    return await readAllPages(fetchPage, {
+      idOf: spec.idOf,
+      limit: 100,
+      maxRestarts: spec.maxRestarts,
+    });
+  } catch (error) {
+    if (!(error instanceof UnstableListError)) throw error;
+    throw new PolarisRequestError(`Cannot list ${what}: ${error.message}`, {
+      method: "GET",
+      path,
+      code: last?.code,
+      status: last?.status,
+      retryable: true,
+      attempts: error.passes,
+      cause: error,
+    });
+  }
+}
+
+function rowCount(data: unknown, key: string): number | undefined {
+  const rows = typeof data === "object" && data !== null
+    ? (data as Record<string, unknown>)[key]
+    : undefined;
+  return Array.isArray(rows) ? rows.length : undefined;
+}
