@@ -96,7 +96,9 @@ async function main(args: readonly string[]): Promise<number> {
     stopping ??= (async () => {
       log.info("shutting down; registrations are kept", { reason });
       await system.stop();
+      log.debug("engine and cluster sources stopped");
       await http.shutdown();
+      log.debug("HTTP endpoints stopped");
       await emulator?.stop();
     })();
     return stopping;

@@ -131,6 +131,7 @@ export class Supervisor {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     for (const record of this.#services.values()) record.actor.stop();
     await this.#options.writer.stop();
+    this.#options.hooks?.log?.("debug", "writer stopped", {});
     await Promise.all(this.#options.sources.map((s) => s.stop()));
   }
 

@@ -173,6 +173,11 @@ export class KubeClient implements KubeTransport {
     const stream = response.body.stream();
     if (!stream) return;
     const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+    // The fetch underneath does not always end a body that is being read when the signal aborts
+    // (seen on Deno 2.9 with client-node 2.0): cancel the reader ourselves so stop() returns.
+    const onAbort = () => void reader.cancel(options.signal?.reason).catch(() => {});
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     let buffered = "";
     try {
       while (true) {
@@ -187,6 +192,7 @@ export class KubeClient implements KubeTransport {
         }
       }
     } finally {
+      options.signal?.removeEventListener("abort", onAbort);
       await reader.cancel().catch(() => {/* the stream is already errored or closed */});
     }
   }

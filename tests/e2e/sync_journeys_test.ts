@@ -1,0 +1,112 @@
+/**
+ * End-to-end journeys: the controller process against a real kube-apiserver with
+ * kube-controller-manager (Endpoints and EndpointSlices made by Kubernetes from Pods whose
+ * readiness the test flips) and the Polaris emulator over HTTP.
+ */
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startControlPlane } from "../cluster/control_plane.ts";
+import { ClusterObjects, waitFor } from "../cluster/objects.ts";
+import { meshConfig, startController } from "./controller_process.ts";
+
+const plane = await startControlPlane();
+const objects = new ClusterObjects(plane.kubeconfigPath);
+await objects.createNode("node-1");
+
+const journey = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test({
+  name: "e2e: a Service's pods are registered, isolated when not ready, removed when deleted",
+  ...journey,
+  async fn() {
+    const emulator = await startPolarisEmulator();
+    const controller = await startController({
+      config: meshConfig({ polarisUrl: emulator.url, clusterName: "e2e-a" }),
+      kubeconfig: plane.kubeconfigPath,
+    });
+    try {
+      await objects.createNamespace("journey1");
+      await objects.createService("journey1", "web", {
+        selector: { app: "web" },
+        ports: [{ name: "http", port: 80, targetPort: 8080 as never, protocol: "TCP" }],
+      });
+      for (const [pod, ip] of [["web-1", "10.1.0.1"], ["web-2", "10.1.0.2"]]) {
+        await objects.createPod("journey1", pod, {
+          labels: { app: "web", version: "v1" },
+          nodeName: "node-1",
+        });
+        await objects.setPodReady("journey1", pod, ip, true);
+      }
+      await controller.waitReady();
+      const instances = () => emulator.state.instances({ namespace: "journey1", service: "web" });
+      await waitFor(() => instances().length === 2, { what: "two instances" });
+      const first = instances().find((i) => i.host === "10.1.0.1")!;
+      assertEquals(first.port, 8080);
+      assertEquals(first.protocol, "http/TCP");
+      assertEquals(first.version, "v1");
+      assertEquals(first.isolate, false);
+      assertEquals(first.metadata.clusterName, "e2e-a");
+      assertEquals(first.metadata.k8s_pod, "web-1");
+
+      await objects.setPodReady("journey1", "web-1", "10.1.0.1", false);
+      await waitFor(() => instances().find((i) => i.host === "10.1.0.1")?.isolate === true, {
+        what: "web-1 isolated",
+      });
+      await objects.setPodReady("journey1", "web-1", "10.1.0.1", true);
+      await waitFor(() => instances().find((i) => i.host === "10.1.0.1")?.isolate === false, {
+        what: "web-1 back",
+      });
+      await objects.deletePod("journey1", "web-2");
+      await waitFor(() => instances().length === 1, { what: "web-2 removed" });
+
+      await objects.deleteService("journey1", "web");
+      await waitFor(() => instances().length === 0, { what: "every instance removed" });
+      assertEquals(await controller.stop(), 0);
+    } finally {
+      await controller.stop();
+      await emulator.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: SIGTERM stops the controller without deregistering anything",
+  ...journey,
+  async fn() {
+    const emulator = await startPolarisEmulator();
+    const controller = await startController({
+      config: meshConfig({ polarisUrl: emulator.url, clusterName: "e2e-b" }),
+      kubeconfig: plane.kubeconfigPath,
+    });
+    try {
+      await objects.createNamespace("journey2");
+      await objects.createService("journey2", "api", {
+        selector: { app: "api" },
+        ports: [{ name: "grpc", port: 9000, targetPort: 9000 as never, protocol: "TCP" }],
+      });
+      await objects.createPod("journey2", "api-1", { labels: { app: "api" }, nodeName: "node-1" });
+      await objects.setPodReady("journey2", "api-1", "10.2.0.1", true);
+      await controller.waitReady();
+      const instances = () => emulator.state.instances({ namespace: "journey2", service: "api" });
+      await waitFor(() => instances().length === 1, { what: "api registered" });
+      emulator.resetRequests();
+      assertEquals(await controller.stop("SIGTERM"), 0);
+      assertEquals(instances().length, 1);
+      const deletes = Object.keys(emulator.requests()).filter((k) => k.includes("delete"));
+      assertEquals(deletes, []);
+      assert(controller.output().includes("registrations are kept"), "shutdown is logged");
+    } finally {
+      await controller.stop();
+      await emulator.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: teardown",
+  ...journey,
+  async fn() {
+    await objects.close();
+    await plane.stop();
+  },
+});
