@@ -43,7 +43,10 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       if (unsynced.length > 0) {
         reasons.push(`cluster sources still listing: ${unsynced.map((c) => `"${c}"`).join(", ")}`);
       }
-      if (!supervisor.polarisAnswered) reasons.push("Polaris has not answered a read yet");
+      // A follower does not talk to Polaris; its readiness is its warm caches.
+      if (supervisor.leading && !supervisor.polarisAnswered) {
+        reasons.push("Polaris has not answered a read yet");
+      }
       const leader = parts.leader?.();
       return {
         ready: reasons.length === 0,
@@ -52,6 +55,7 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
           clusters: Object.fromEntries(sources.map((s) => [s.clusterName, s.synced])),
           supervisor: supervisor.supervisorStatus(),
           role: leader ? (leader.isLeader ? "leader" : "follower") : "writer",
+          writing: supervisor.leading,
           leaseHolder: leader?.holder ?? null,
           services: supervisor.size,
         },

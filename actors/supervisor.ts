@@ -63,6 +63,11 @@ export interface SupervisorOptions {
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
   readonly resyncPeriodMs: number;
+  /**
+   * Whether this replica starts as the writer (default true). With leader election it starts as a
+   * follower: sources list and watch, but no actor runs and nothing is written.
+   */
+  readonly leading?: boolean;
   readonly hooks?: SupervisorHooks;
   readonly now?: () => number;
 }
@@ -79,6 +84,7 @@ export class Supervisor {
   readonly #machine: Actor<typeof supervisorMachine>;
   #deletesAllowed = false;
   #polarisAnswered = false;
+  #leading: boolean;
   #stopped = false;
   readonly #now: () => number;
   readonly #wantedDeps: Parameters<typeof serviceWanted>[0];
@@ -86,6 +92,7 @@ export class Supervisor {
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#wantedDeps = { views: options.sources, policy: options.policy };
+    this.#leading = options.leading ?? true;
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
       supervisorMachine.provide({
@@ -133,6 +140,37 @@ export class Supervisor {
     await this.#options.writer.stop();
     this.#options.hooks?.log?.("debug", "writer stopped", {});
     await Promise.all(this.#options.sources.map((s) => s.stop()));
+  }
+
+  /** True while this replica may write (leader, or no leader election). */
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /**
+   * Makes this replica the writer or a follower (leader election). Losing the lease stops every
+   * service actor at once and closes the writer's gate, so no new request leaves; gaining it
+   * reconciles every wanted Service and sweeps, as after a start.
+   */
+  setLeading(leading: boolean): void {
+    if (leading === this.#leading || this.#stopped) return;
+    this.#leading = leading;
+    this.#options.hooks?.log?.(
+      "info",
+      leading ? "leading: writes enabled" : "following: writes stopped",
+      {},
+    );
+    if (!leading) {
+      for (const record of this.#services.values()) record.actor.stop();
+      this.#services.clear();
+      return;
+    }
+    if (this.#options.sources.every((s) => s.synced)) {
+      for (const source of this.#options.sources) {
+        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+      }
+    }
+    this.#machine.send({ type: "sweep.now" });
   }
 
   /** True once deletes are allowed: every source listed. */
@@ -194,6 +232,7 @@ export class Supervisor {
    */
   get settled(): boolean {
     if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
+    if (!this.#leading) return true;
     for (const record of this.#services.values()) {
       if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
     }
@@ -246,6 +285,7 @@ export class Supervisor {
    * under that key: a demand-mode cluster with thousands of unsynced Services costs nothing.
    */
   #touch(key: string, force = false): void {
+    if (!this.#leading) return;
     let record = this.#services.get(key);
     if (!record) {
       const { namespace, service } = parseServiceKey(key);
@@ -365,6 +405,7 @@ export class Supervisor {
    * plans the deletes itself, through the same rules as any other change.
    */
   async #sweep(): Promise<void> {
+    if (!this.#leading) return;
     const keys = new Set<string>();
     try {
       for (const source of this.#options.sources) {

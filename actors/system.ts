@@ -86,8 +86,11 @@ export function createSystem(options: SystemOptions): System {
     maxRetries: config.polaris.maxRetries,
     onRequest: (r) => metrics.observeRequest(r),
   });
+  // The writer's gate reads the supervisor built just below: a follower sends nothing.
+  let leading = () => true;
   const writer = new Writer({
     api,
+    gate: () => leading(),
     batchSize: config.sync.batchSize,
     concurrency: config.sync.concurrency,
     lingerMs: 10,
@@ -151,6 +154,7 @@ export function createSystem(options: SystemOptions): System {
       },
     },
   });
+  leading = () => supervisor.leading;
   const view = createOperatorView({ supervisor, sources, api, metrics, config });
   return {
     supervisor,

@@ -32,6 +32,8 @@ export interface WriterOptions {
   readonly lingerMs: number;
   /** Log the writes and send nothing (`--dry-run`). */
   readonly dryRun: boolean;
+  /** Checked before every request: false (a follower) answers items "not the leader". */
+  readonly gate?: () => boolean;
   readonly onBatch?: (kind: WriteKind, size: number) => void;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
 }
@@ -172,7 +174,15 @@ export class Writer {
   }
 
   #call(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
-    const { api, dryRun, log } = this.#options;
+    const { api, dryRun, log, gate } = this.#options;
+    if (gate && !gate()) {
+      return Promise.resolve(items.map(() => ({
+        ok: false,
+        code: undefined,
+        retryable: true,
+        message: "Cannot write to Polaris: this replica is not the leader",
+      })));
+    }
     if (dryRun) {
       log?.("dry run: would write to Polaris", { kind, items });
       return Promise.resolve(items.map(() => ({ ok: true, code: 200000 })));

@@ -34,6 +34,8 @@ export interface SupervisorContext extends SupervisorInput {
 /** Events of the supervisor. */
 export type SupervisorEvent =
   | { readonly type: "source.synced"; readonly clusterName: string }
+  /** Sweep now (this replica just became the leader). */
+  | { readonly type: "sweep.now" }
   | { readonly type: "stop" };
 
 /** The supervisor machine; provide `actors.sweep` and the actions `allowDeletes`, `resyncAll`. */
@@ -117,6 +119,7 @@ export const supervisorMachine = setup({
     },
     running: {
       after: { resyncPeriod: { target: "sweeping", actions: "resyncAll" } },
+      on: { "sweep.now": "sweeping" },
     },
     stopped: { type: "final", entry: "stopAll" },
   },

@@ -139,8 +139,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `http://127.0.0.1:${etcdPort}`,
       "--bind-address",
       "127.0.0.1",
-      "--advertise-address",
-      "127.0.0.1",
+      // The built-in "kubernetes" Service cannot point at a loopback address; leave it empty.
+      "--endpoint-reconciler-type",
+      "none",
       "--secure-port",
       String(apiPort),
       "--cert-dir",
@@ -273,7 +274,9 @@ function killAllNow(): void {
 
 function onSignal(): void {
   killAllNow();
-  Deno.exit(130);
+  // Re-deliver the signal with the default action (Deno.exit is refused inside `deno test`).
+  uninstallSafetyNet();
+  Deno.kill(Deno.pid, "SIGTERM");
 }
 
 function installSafetyNet(): void {
@@ -285,7 +288,11 @@ function installSafetyNet(): void {
 }
 
 function uninstallSafetyNetIfIdle(): void {
-  if (!safetyNetInstalled || liveChildren.size > 0) return;
+  if (liveChildren.size === 0) uninstallSafetyNet();
+}
+
+function uninstallSafetyNet(): void {
+  if (!safetyNetInstalled) return;
   safetyNetInstalled = false;
   globalThis.removeEventListener("unload", killAllNow);
   Deno.removeSignalListener("SIGINT", onSignal);
