@@ -18,6 +18,7 @@ import type { Problem } from "../domain/problems.ts";
 import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
 import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
 /** How one cluster sees the service. */
@@ -57,6 +58,8 @@ export interface ReconcileDeps {
   readonly podLabelPolicy: PodLabelPolicy;
   readonly api: PolarisApi;
   readonly writer: Writer;
+  /** Coalesced reads of a service's instances. */
+  readonly reader: RegistryReader;
   /** True once every cluster source has finished its first list (SPEC §3). */
   readonly deletesAllowed: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
@@ -317,7 +320,7 @@ export async function reconcileService(
   };
   let registered: RegisteredInstance[];
   try {
-    registered = await deps.api.listInstances({ namespace, service: name });
+    registered = await deps.reader.read(namespace, name);
   } catch (error) {
     throw new RetryableReconcileError(
       `Cannot read the instances of "${key}" from Polaris; nothing is planned until it answers`,

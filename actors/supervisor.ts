@@ -21,6 +21,7 @@ import {
 import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
+import { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
 /** A state change of a service actor, kept for the debug endpoint. */
@@ -63,6 +64,8 @@ export interface SupervisorOptions {
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
   readonly resyncPeriodMs: number;
+  /** How long reads wait to be coalesced (default 10 ms). */
+  readonly readLingerMs?: number;
   /**
    * Whether this replica starts as the writer (default true). With leader election it starts as a
    * follower: sources list and watch, but no actor runs and nothing is written.
@@ -88,11 +91,18 @@ export class Supervisor {
   #stopped = false;
   readonly #now: () => number;
   readonly #wantedDeps: Parameters<typeof serviceWanted>[0];
+  readonly #reader: RegistryReader;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#wantedDeps = { views: options.sources, policy: options.policy };
     this.#leading = options.leading ?? true;
+    this.#reader = new RegistryReader({
+      api: { listInstances: (filter) => this.#readTracked(filter) },
+      lingerMs: options.readLingerMs ?? 10,
+      namespaceThreshold: 20,
+      concurrency: 4,
+    });
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
       supervisorMachine.provide({
@@ -137,6 +147,7 @@ export class Supervisor {
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     for (const record of this.#services.values()) record.actor.stop();
+    this.#reader.stop();
     await this.#options.writer.stop();
     this.#options.hooks?.log?.("debug", "writer stopped", {});
     await Promise.all(this.#options.sources.map((s) => s.stop()));
@@ -302,8 +313,9 @@ export class Supervisor {
       policy: this.#options.policy,
       source: this.#options.source,
       podLabelPolicy: this.#options.podLabelPolicy,
-      api: this.#trackingApi(),
+      api: this.#options.api,
       writer: this.#options.writer,
+      reader: this.#reader,
       deletesAllowed: () => this.#deletesAllowed,
       known: this.#known,
       aliased: this.#aliased,
@@ -368,22 +380,13 @@ export class Supervisor {
     return record;
   }
 
-  /** Wraps the API so the first successful read marks Polaris as answering (for /readyz). */
-  #trackingApi(): PolarisApi {
-    const api = this.#options.api;
-    return new Proxy(api, {
-      get: (target, property, receiver) => {
-        const value = Reflect.get(target, property, receiver);
-        if (property !== "listInstances" || typeof value !== "function") {
-          return typeof value === "function" ? value.bind(target) : value;
-        }
-        return async (...args: unknown[]) => {
-          const result = await value.apply(target, args);
-          this.#polarisAnswered = true;
-          return result;
-        };
-      },
-    });
+  /** Lists instances and marks Polaris as answering (for /readyz) on success. */
+  async #readTracked(
+    filter: Parameters<PolarisApi["listInstances"]>[0],
+  ): ReturnType<PolarisApi["listInstances"]> {
+    const result = await this.#options.api.listInstances(filter);
+    this.#polarisAnswered = true;
+    return result;
   }
 
   #allowDeletes(): void {

@@ -1,0 +1,124 @@
+/**
+ * Coalesces the reads of many service actors, as the writer coalesces their writes. When many
+ * services of one Polaris namespace want their instances at once (start-up, a resync, a relist),
+ * one namespace-wide listing (paged by 100) answers them all instead of one request per service;
+ * a lone read (one Service changing) stays a per-service listing.
+ *
+ * A namespace listing is a complete read or a failure (the client restarts or rejects when data
+ * moves under it), so a service absent from it truly has no instance: never a guess.
+ *
+ * @module
+ */
+
+import type { RegisteredInstance } from "../domain/polaris.ts";
+import type { PolarisApi } from "./polaris_api.ts";
+
+interface PendingRead {
+  readonly service: string;
+  readonly resolve: (instances: RegisteredInstance[]) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Options of {@linkcode RegistryReader}. */
+export interface RegistryReaderOptions {
+  readonly api: Pick<PolarisApi, "listInstances">;
+  /** How long reads wait for company before they are sent. */
+  readonly lingerMs: number;
+  /** Pending services of one namespace from which a namespace-wide listing is used. */
+  readonly namespaceThreshold: number;
+  /** Listings in flight at once. */
+  readonly concurrency: number;
+  readonly onListing?: (kind: "namespace" | "service", services: number) => void;
+}
+
+/** Coalesces instance reads; see the module documentation. */
+export class RegistryReader {
+  readonly #options: RegistryReaderOptions;
+  readonly #pending = new Map<string, PendingRead[]>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inFlight = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(options: RegistryReaderOptions) {
+    this.#options = options;
+  }
+
+  /** Reads every instance of one service; rejects when Polaris cannot answer completely. */
+  read(namespace: string, service: string): Promise<RegisteredInstance[]> {
+    return new Promise((resolve, reject) => {
+      const list = this.#pending.get(namespace);
+      const entry = { service, resolve, reject };
+      if (list) list.push(entry);
+      else this.#pending.set(namespace, [entry]);
+      this.#timer ??= setTimeout(() => this.#flush(), this.#options.lingerMs);
+    });
+  }
+
+  /** Rejects every read not yet sent (shutdown). */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const reads of this.#pending.values()) {
+      for (const read of reads) read.reject(new Error("Cannot read from Polaris: shutting down"));
+    }
+    this.#pending.clear();
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    const batches = [...this.#pending.entries()];
+    this.#pending.clear();
+    for (const [namespace, reads] of batches) {
+      const distinct = new Set(reads.map((r) => r.service));
+      if (distinct.size >= this.#options.namespaceThreshold) {
+        void this.#bounded(() => this.#readNamespace(namespace, reads, distinct.size));
+      } else {
+        for (const service of distinct) {
+          const forService = reads.filter((r) => r.service === service);
+          void this.#bounded(() => this.#readService(namespace, service, forService));
+        }
+      }
+    }
+  }
+
+  async #readNamespace(namespace: string, reads: PendingRead[], services: number): Promise<void> {
+    this.#options.onListing?.("namespace", services);
+    try {
+      const all = await this.#options.api.listInstances({ namespace });
+      const byService = new Map<string, RegisteredInstance[]>();
+      for (const instance of all) {
+        if (instance.namespace !== namespace) continue;
+        const list = byService.get(instance.service);
+        if (list) list.push(instance);
+        else byService.set(instance.service, [instance]);
+      }
+      for (const read of reads) read.resolve(byService.get(read.service) ?? []);
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+    }
+  }
+
+  async #readService(namespace: string, service: string, reads: PendingRead[]): Promise<void> {
+    this.#options.onListing?.("service", 1);
+    try {
+      const instances = await this.#options.api.listInstances({ namespace, service });
+      for (const read of reads) read.resolve(instances);
+    } catch (error) {
+      for (const read of reads) read.reject(error);
+    }
+  }
+
+  /** Runs `task` when fewer than `concurrency` listings are in flight. Never rejects. */
+  async #bounded(task: () => Promise<void>): Promise<void> {
+    while (this.#inFlight >= this.#options.concurrency) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#inFlight++;
+    try {
+      await task();
+    } finally {
+      this.#inFlight--;
+      this.#waiting.shift()?.();
+    }
+  }
+}
