@@ -18,6 +18,7 @@ import type { Problem } from "../domain/problems.ts";
 import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
 import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type { KnownResources } from "./known_resources.ts";
 import type { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -63,7 +64,7 @@ export interface ReconcileDeps {
   /** True once every cluster source has finished its first list (SPEC §3). */
   readonly deletesAllowed: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
-  readonly known: Set<string>;
+  readonly known: KnownResources;
   /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
   readonly aliased: Set<string>;
   readonly report: (report: ReconcileReport) => void;
@@ -205,26 +206,28 @@ function summarize(plan: ServicePlan): PlanSummary {
   };
 }
 
-async function ensureService(deps: ReconcileDeps, namespace: string, name: string): Promise<void> {
-  const key = `${namespace}/${name}`;
-  if (!deps.known.has(`ns:${namespace}`)) {
+function ensureNamespace(deps: ReconcileDeps, namespace: string): Promise<void> {
+  return deps.known.ensure(`ns:${namespace}`, async () => {
     const [result] = await deps.writer.write("createNamespace", [{ name: namespace }]);
     if (!result.ok) {
       throw new RetryableReconcileError(
         describeFailures("create the Polaris namespace", namespace, [result]),
       );
     }
-    deps.known.add(`ns:${namespace}`);
-  }
-  if (!deps.known.has(`svc:${key}`)) {
+  });
+}
+
+async function ensureService(deps: ReconcileDeps, namespace: string, name: string): Promise<void> {
+  const key = `${namespace}/${name}`;
+  await ensureNamespace(deps, namespace);
+  await deps.known.ensure(`svc:${key}`, async () => {
     const [result] = await deps.writer.write("createService", [{ namespace, name }]);
     if (!result.ok) {
       throw new RetryableReconcileError(
         describeFailures("create the Polaris service", key, [result]),
       );
     }
-    deps.known.add(`svc:${key}`);
-  }
+  });
 }
 
 /** Executes the alias plan; returns a conflict message, if any. */
@@ -262,17 +265,7 @@ async function reconcileAlias(
   const write = plan.create ?? plan.repoint;
   if (write) {
     await ensureService(deps, namespace, name);
-    if (!deps.known.has(`ns:${write.aliasNamespace}`)) {
-      const [nsResult] = await deps.writer.write("createNamespace", [{
-        name: write.aliasNamespace,
-      }]);
-      if (!nsResult.ok) {
-        throw new RetryableReconcileError(
-          describeFailures("create the alias namespace", key, [nsResult]),
-        );
-      }
-      deps.known.add(`ns:${write.aliasNamespace}`);
-    }
+    await ensureNamespace(deps, write.aliasNamespace);
     const item = { ...write, service: name, namespace, comment: marker };
     const result = plan.create
       ? await deps.api.createAlias(item)

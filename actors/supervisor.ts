@@ -21,6 +21,7 @@ import {
 import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
+import { KnownResources } from "./known_resources.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -81,7 +82,7 @@ const TRANSITIONS_KEPT = 20;
 export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #services = new Map<string, ServiceRecord>();
-  readonly #known = new Set<string>();
+  readonly #known = new KnownResources();
   readonly #aliased = new Set<string>();
   readonly #unsubscribe: Array<() => void> = [];
   readonly #machine: Actor<typeof supervisorMachine>;

@@ -1,0 +1,197 @@
+/**
+ * Shared steps of the end-to-end journeys: Services with ready Pods on the test control plane,
+ * waits on the Endpoints Kubernetes derives from them, and reads of the emulator's instances,
+ * requests and the controller's debug endpoints.
+ *
+ * @module
+ */
+
+import type { InstanceSnapshot, PolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
+import type { ControllerProcess } from "./controller_process.ts";
+
+/** `deno test` options of a journey: the control plane lives across the tests of a file. */
+export const journey = { sanitizeOps: false, sanitizeResources: false } as const;
+
+/** Convergence timeout: generous, the machine runs other heavy work at the same time. */
+export const CONVERGE_MS = 30_000;
+
+/** The `polarismesh.cn/sync` annotation. */
+export const SYNC = "polarismesh.cn/sync";
+
+/** A Pod to run behind a Service: its name, IP and readiness (ready by default). */
+export interface PodPlan {
+  readonly name: string;
+  readonly ip: string;
+  readonly ready?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** The Node every journey Pod is bound to; {@linkcode ensureNode} creates it. */
+export const NODE = "node-1";
+
+/** Creates the journeys' Node (the EndpointSlice controller needs a Pod's Node). */
+export async function ensureNode(objects: ClusterObjects): Promise<void> {
+  await objects.createNode(NODE);
+}
+
+/**
+ * Creates a Service selecting `app=<name>` (port `http` 80 → 8080) and its Pods with their status
+ * set, so kube-controller-manager publishes their addresses.
+ */
+export async function addService(
+  objects: ClusterObjects,
+  namespace: string,
+  name: string,
+  options: {
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly pods?: readonly PodPlan[];
+  } = {},
+): Promise<void> {
+  await objects.createService(namespace, name, {
+    selector: { app: name },
+    annotations: options.annotations,
+    ports: [{ name: "http", port: 80, targetPort: 8080 as never, protocol: "TCP" }],
+  });
+  for (const pod of options.pods ?? []) await addPod(objects, namespace, name, pod);
+}
+
+/** Creates a Pod selected by Service `app` and sets its IP and readiness. */
+export async function addPod(
+  objects: ClusterObjects,
+  namespace: string,
+  app: string,
+  pod: PodPlan,
+): Promise<void> {
+  await objects.createPod(namespace, pod.name, {
+    labels: { app, ...pod.labels },
+    nodeName: NODE,
+  });
+  await objects.setPodReady(namespace, pod.name, pod.ip, pod.ready ?? true);
+}
+
+/**
+ * Waits until Kubernetes' Endpoints of a Service list exactly `hosts` (ready or not): the cluster
+ * itself has caught up, so whatever the controller does next is its own doing.
+ */
+export async function waitEndpoints(
+  objects: ClusterObjects,
+  namespace: string,
+  name: string,
+  hosts: readonly string[],
+): Promise<void> {
+  const want = [...hosts].sort().join(",");
+  await waitFor(async () => {
+    const endpoints = await objects.core.readNamespacedEndpoints({ namespace, name });
+    const seen = (endpoints.subsets ?? []).flatMap((s) => [
+      ...(s.addresses ?? []),
+      ...(s.notReadyAddresses ?? []),
+    ]).map((a) => a.ip).sort().join(",");
+    return seen === want;
+  }, { what: `Endpoints of "${namespace}/${name}" listing [${want}]`, timeoutMs: CONVERGE_MS });
+}
+
+/** The instances of one Polaris service in the emulator. */
+export function instancesOf(
+  emulator: PolarisEmulator,
+  namespace: string,
+  service: string,
+): InstanceSnapshot[] {
+  return emulator.state.instances({ namespace, service });
+}
+
+/** The sorted hosts of some instances. */
+export function hostsOf(instances: readonly InstanceSnapshot[]): string[] {
+  return instances.map((i) => i.host).sort();
+}
+
+/** Waits until a Polaris service holds exactly `hosts` (sorted compare); returns its instances. */
+export async function waitHosts(
+  emulator: PolarisEmulator,
+  namespace: string,
+  service: string,
+  hosts: readonly string[],
+  timeoutMs = CONVERGE_MS,
+): Promise<InstanceSnapshot[]> {
+  const want = [...hosts].sort().join(",");
+  let last: string[] = [];
+  return await waitFor(() => {
+    const instances = instancesOf(emulator, namespace, service);
+    last = hostsOf(instances);
+    return last.join(",") === want ? instances : false;
+  }, {
+    what: `Polaris "${namespace}/${service}" holding [${want}] (it holds [${last.join(",")}])`,
+    timeoutMs,
+  });
+}
+
+/** Number of write requests (POST/PUT/DELETE) the emulator received since its last reset. */
+export function writeCount(emulator: PolarisEmulator): number {
+  return Object.entries(emulator.requests())
+    .filter(([key]) => !key.startsWith("GET "))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** Number of read requests (GET) the emulator received since its last reset. */
+export function readCount(emulator: PolarisEmulator): number {
+  return Object.entries(emulator.requests())
+    .filter(([key]) => key.startsWith("GET "))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/** One service actor as `/debug/services/{namespace}/{service}` shows it (the fields read here). */
+export interface ServiceDebug {
+  readonly state: string;
+  readonly lastError: string | null;
+  readonly report: {
+    readonly problems: readonly { readonly code: string; readonly message: string }[];
+    readonly conflicts: readonly string[];
+    readonly alias: string | null;
+  } | null;
+}
+
+/** Reads one service actor from the debug endpoint; `undefined` when it has none (404). */
+export async function serviceDebug(
+  controller: ControllerProcess,
+  namespace: string,
+  service: string,
+): Promise<ServiceDebug | undefined> {
+  const { status, body } = await controller.getJson(`/debug/services/${namespace}/${service}`);
+  if (status === 404) return undefined;
+  if (status !== 200) {
+    throw new Error(`Cannot read the debug view of "${namespace}/${service}": ${status}`);
+  }
+  return body as ServiceDebug;
+}
+
+/** Waits until a service actor is in `state`; returns what the debug endpoint shows. */
+export async function waitState(
+  controller: ControllerProcess,
+  namespace: string,
+  service: string,
+  state: string,
+): Promise<ServiceDebug> {
+  let last = "";
+  return await waitFor(async () => {
+    const debug = await serviceDebug(controller, namespace, service);
+    last = JSON.stringify(debug?.state ?? "no actor");
+    return debug?.state === state ? debug : false;
+  }, {
+    what: `"${namespace}/${service}" in state "${state}" (last ${last})`,
+    timeoutMs: CONVERGE_MS,
+  });
+}
+
+/** Resolves after `ms`: only to give a controller time to do something it must NOT do. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Hands out distinct pod IPs from `10.<block>.0.0/16`. */
+export function ipPool(block: number): () => string {
+  let next = 1;
+  return () => {
+    const n = next++;
+    return `10.${block}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
+  };
+}
