@@ -17,6 +17,8 @@ export interface EngineMetrics {
   observeRequest(report: PolarisRequestReport): void;
   observeBatch(kind: string, size: number): void;
   observeLatency(ms: number): void;
+  /** Counts what became of one Kubernetes Event the engine asked for. */
+  observeEvent(reason: string, result: string): void;
   /** Registers the gauges read from the running system. */
   bind(system: { supervisor: Supervisor; sources: readonly ClusterSource[] }): void;
   render(): string;
@@ -52,6 +54,12 @@ export function createMetrics(options: { isLeader?: () => boolean } = {}): Engin
     help: "Time from a Kubernetes change to its service being reconciled in Polaris.",
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
   });
+  const kubeEvents = registry.counter({
+    name: "polaris_sync_kubernetes_events_total",
+    help:
+      "Kubernetes Events asked for, by reason and result (created, patched, deduplicated, rate_limited, failed).",
+    labelNames: ["reason", "result"],
+  });
   let bound = false;
   return {
     registry,
@@ -66,6 +74,9 @@ export function createMetrics(options: { isLeader?: () => boolean } = {}): Engin
     },
     observeLatency(ms) {
       latency.observe({}, ms / 1000);
+    },
+    observeEvent(reason, result) {
+      kubeEvents.inc({ reason, result });
     },
     bind({ supervisor, sources }) {
       if (bound) return;

@@ -7,8 +7,12 @@
  */
 
 import type { ClusterSource } from "../domain/cluster.ts";
-import type { Config } from "../adapters/config/config.ts";
+import { parseServiceKey } from "../domain/keys.ts";
+import type { ClusterConfig, Config } from "../adapters/config/config.ts";
+import { EventRecorder, KubeJsonClient, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
+import { loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
+import { leaderIdentity, LeaseElector } from "../adapters/leader/mod.ts";
 import type { Logger } from "../adapters/log/mod.ts";
 import { createManifestSource } from "../adapters/manifests/mod.ts";
 import { PolarisClient } from "../adapters/polaris/mod.ts";
@@ -25,6 +29,10 @@ export interface System {
   readonly sources: readonly ClusterSource[];
   readonly metrics: EngineMetrics;
   readonly view: OperatorView;
+  /** The Lease elector when `leaderElection.enabled`, else null (this replica always writes). */
+  readonly elector: LeaseElector | null;
+  /** One Event recorder per Kubernetes cluster (manifest folders have none), by clusterName. */
+  readonly events: ReadonlyMap<string, EventRecorder>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -66,7 +74,10 @@ export function createSources(config: Config, log: Logger): ClusterSource[] {
   });
 }
 
-/** Options of {@linkcode createSystem}; `api` and `sources` may be injected by tests and benchmarks. */
+/**
+ * Options of {@linkcode createSystem}; `api` and `sources` may be injected by tests and
+ * benchmarks. With injected sources nothing talks to Kubernetes: no Events, no Lease.
+ */
 export interface SystemOptions {
   readonly config: Config;
   readonly log: Logger;
@@ -74,11 +85,91 @@ export interface SystemOptions {
   readonly api?: PolarisApi;
 }
 
+/** Returns an API client for a cluster read from Kubernetes, or null for a manifest folder. */
+function kubeApiOf(cluster: ClusterConfig): KubeJsonClient | null {
+  switch (cluster.origin.kind) {
+    case "manifests":
+      return null;
+    case "in-cluster":
+      return new KubeJsonClient(loadKubeConfig({ inCluster: true }));
+    case "kubeconfig":
+      return new KubeJsonClient(
+        loadKubeConfig({ kubeconfigPath: cluster.origin.path, context: cluster.origin.context }),
+      );
+  }
+}
+
+/**
+ * Creates the Lease elector on the first Kubernetes cluster of the configuration (SPEC §3);
+ * throws when leader election is on but every cluster is a manifest folder.
+ */
+function createElector(config: Config, log: Logger, onLeading: (leading: boolean) => void) {
+  const election = config.leaderElection;
+  const cluster = config.clusters.find((c) => c.origin.kind !== "manifests");
+  const api = cluster ? kubeApiOf(cluster) : null;
+  if (!cluster || !api) {
+    throw new Error(
+      "Cannot elect a leader: leaderElection.enabled needs a Kubernetes cluster to hold the Lease, and every cluster is a manifest folder",
+    );
+  }
+  const identity = election.identity ?? leaderIdentity();
+  const electorLog = log.child({ lease: `${election.namespace}/${election.name}`, identity });
+  const elector = new LeaseElector({
+    api,
+    namespace: election.namespace,
+    name: election.name,
+    identity,
+    leaseDurationMs: election.leaseDurationMs,
+    renewDeadlineMs: election.renewDeadlineMs,
+    retryPeriodMs: election.retryPeriodMs,
+    log: (level, message, fields) => electorLog[level](message, fields),
+    onChange: (status) => onLeading(status.isLeader),
+  });
+  return { elector, api, cluster: cluster.clusterName };
+}
+
 /** Builds (but does not start) the running system. */
 export function createSystem(options: SystemOptions): System {
   const { config, log } = options;
-  const metrics = createMetrics();
+  // The gauge and the writer's gate read the supervisor built below: a follower sends nothing.
+  let leading = () => true;
+  const metrics = createMetrics({ isLeader: () => leading() });
+  const viaKubernetes = options.sources === undefined;
   const sources = options.sources ?? createSources(config, log);
+  const events = new Map<string, EventRecorder>();
+  const election = viaKubernetes && config.leaderElection.enabled
+    ? createElector(config, log, (isLeader) => supervisor.setLeading(isLeader))
+    : null;
+  if (viaKubernetes) {
+    for (const cluster of config.clusters) {
+      const api = kubeApiOf(cluster);
+      if (!api) continue;
+      events.set(
+        cluster.clusterName,
+        new EventRecorder({
+          api,
+          instance: election?.elector.identity,
+          log: (level, message, fields) =>
+            log[level](message, { cluster: cluster.clusterName, ...fields }),
+          onResult: (reason, result) => metrics.observeEvent(reason, result),
+        }),
+      );
+    }
+  }
+  const recordEvents = (planned: ReturnType<typeof serviceEvents>) => {
+    for (const event of planned) {
+      const recorder = events.get(event.clusterName);
+      if (recorder) recorder.warn(event, event.reason, event.message);
+      else {
+        log.debug("no Kubernetes API for an Event; logged only", {
+          cluster: event.clusterName,
+          service: `${event.namespace}/${event.name}`,
+          reason: event.reason,
+          message: event.message,
+        });
+      }
+    }
+  };
   const api: PolarisApi = options.api ?? new PolarisClient({
     baseUrl: config.polaris.baseUrl,
     token: config.polaris.accessToken,
@@ -86,8 +177,6 @@ export function createSystem(options: SystemOptions): System {
     maxRetries: config.polaris.maxRetries,
     onRequest: (r) => metrics.observeRequest(r),
   });
-  // The writer's gate reads the supervisor built just below: a follower sends nothing.
-  let leading = () => true;
   const writer = new Writer({
     api,
     gate: () => leading(),
@@ -111,6 +200,7 @@ export function createSystem(options: SystemOptions): System {
       backoffMaxMs: config.sync.backoffMaxMs,
     },
     resyncPeriodMs: config.sync.resyncPeriodMs,
+    leading: election === null,
     hooks: {
       log: (level, message, fields) => log[level](message, fields),
       onTransition: (key, from, to, error) => {
@@ -118,6 +208,14 @@ export function createSystem(options: SystemOptions): System {
         if (to === "backoff" || to === "invalid" || to === "conflict") {
           log.warn("service state", fields);
         } else log.debug("service state", fields);
+        // A write that keeps failing: tell the Service's owner once it is clearly not transient.
+        if (to === "backoff" && error && (supervisor.service(key)?.attempts ?? 0) >= 3) {
+          const { namespace, service } = parseServiceKey(key);
+          const clusters = sources
+            .filter((s) => s.service(namespace, service) !== undefined)
+            .map((s) => ({ clusterName: s.clusterName, status: "synced", reason: "" }));
+          recordEvents(serviceEvents({ key, clusters, problems: [], conflicts: [] }, error));
+        }
       },
       onReport: (report, outcome) => {
         const s = report.summary;
@@ -138,6 +236,10 @@ export function createSystem(options: SystemOptions): System {
             problem: problem.message,
           });
         }
+        const failure = outcome?.kind === "invalid" && !report.problems.some((p) => p.fatal)
+          ? outcome.message
+          : undefined;
+        recordEvents(serviceEvents(report, failure));
         if (
           config.dryRun &&
           (report.plan.creates.length + report.plan.updates.length + report.plan.deletes.length) > 0
@@ -155,13 +257,39 @@ export function createSystem(options: SystemOptions): System {
     },
   });
   leading = () => supervisor.leading;
-  const view = createOperatorView({ supervisor, sources, api, metrics, config });
+  const elector = election?.elector ?? null;
+  const view = createOperatorView({
+    supervisor,
+    sources,
+    api,
+    metrics,
+    config,
+    ...(elector ? { leader: () => elector.status } : {}),
+  });
+  if (election) {
+    log.info("leader election on", {
+      lease: `${config.leaderElection.namespace}/${config.leaderElection.name}`,
+      cluster: election.cluster,
+      identity: election.elector.identity,
+    });
+  }
   return {
     supervisor,
     sources,
     metrics,
     view,
-    start: () => supervisor.start(),
-    stop: () => supervisor.stop(),
+    elector,
+    events,
+    async start() {
+      await supervisor.start();
+      elector?.start();
+    },
+    async stop() {
+      // Stop writing first, then hand the Lease over: a successor never overlaps our last writes.
+      await supervisor.stop();
+      await elector?.stop();
+      await election?.api.close();
+      await Promise.all([...events.values()].map((recorder) => recorder.close()));
+    },
   };
 }

@@ -46,12 +46,17 @@ export interface EventRecorderOptions {
   /** Deadline of one API request; 10 s by default. */
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
+  /** Called once per `warn()` with what became of it (for the metrics). */
+  readonly onResult?: (reason: EventReason, result: EventResult) => void;
   readonly log?: (
     level: "debug" | "info" | "warn" | "error",
     message: string,
     fields?: Record<string, unknown>,
   ) => void;
 }
+
+/** What became of one `warn()`. */
+export type EventResult = "created" | "patched" | "deduplicated" | "rate_limited" | "failed";
 
 /** Counts of what the recorder did, for tests and the debug view. */
 export interface EventRecorderStats {
@@ -86,6 +91,7 @@ export class EventRecorder {
   readonly #now: () => number;
   readonly #bucket: TokenBucket;
   readonly #log: NonNullable<EventRecorderOptions["log"]>;
+  readonly #onResult: NonNullable<EventRecorderOptions["onResult"]>;
   readonly #entries = new Map<string, Entry>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats: EventRecorderStats = {
@@ -113,6 +119,7 @@ export class EventRecorder {
       now: this.#now,
     });
     this.#log = options.log ?? (() => {});
+    this.#onResult = options.onResult ?? (() => {});
   }
 
   /** What the recorder did so far (a copy). */
@@ -142,11 +149,13 @@ export class EventRecorder {
       this.#entries.set(key, entry);
       if (entry.inFlight || now - entry.writtenAt < this.#windowMs) {
         this.#stats.deduplicated++;
+        this.#onResult(reason, "deduplicated");
         return;
       }
     }
     if (!this.#bucket.take()) {
       this.#stats.rateLimited++;
+      this.#onResult(reason, "rate_limited");
       this.#log("debug", "Event dropped by the rate limit", {
         service: `${service.namespace}/${service.name}`,
         reason,
@@ -161,6 +170,7 @@ export class EventRecorder {
         current.writtenAt = this.#now();
       }, (error) => {
         this.#stats.failed++;
+        this.#onResult(reason, "failed");
         this.#entries.delete(key);
         this.#log("warn", "Cannot write a Kubernetes Event", {
           service: `${service.namespace}/${service.name}`,
@@ -211,6 +221,7 @@ export class EventRecorder {
       if (answer.status < 300) {
         entry.count++;
         this.#stats.patched++;
+        this.#onResult(reason, "patched");
         return;
       }
       if (answer.status !== 404) throw failure("update", eventsPath, answer);
@@ -248,6 +259,7 @@ export class EventRecorder {
     entry.eventName = name;
     entry.count = 1;
     this.#stats.created++;
+    this.#onResult(reason, "created");
   }
 
   /** The Service's uid, so `kubectl describe` (which filters on it) lists the Event; or none. */

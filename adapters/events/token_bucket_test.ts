@@ -4,7 +4,10 @@ import { TokenBucket } from "./token_bucket.ts";
 Deno.test("TokenBucket.take() allows a burst, then one token per refill interval", () => {
   let now = 1_000;
   const bucket = new TokenBucket({ burst: 3, perSecond: 2, now: () => now });
-  equal([bucket.take(), bucket.take(), bucket.take(), bucket.take()].join(), "true,true,true,false");
+  equal(
+    [bucket.take(), bucket.take(), bucket.take(), bucket.take()].join(),
+    "true,true,true,false",
+  );
   now += 499;
   equal(bucket.take(), false);
   now += 1;

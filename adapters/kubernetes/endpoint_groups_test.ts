@@ -80,3 +80,31 @@ Deno.test("podNamesOf() lists each referenced Pod once", () => {
   ];
   deepStrictEqual([...podNamesOf(groups)].sort(), ["web-a", "web-b"]);
 });
+
+Deno.test("endpointGroupsFromSlice() reads a v1beta1 slice recorded verbatim from 1.20's controller", async () => {
+  const recorded = JSON.parse(
+    await Deno.readTextFile(
+      new URL("./testdata/recorded_1.20_endpointslice_v1beta1.json", import.meta.url),
+    ),
+  );
+  deepStrictEqual(endpointGroupsFromSlice(recorded), [{
+    addresses: [
+      { address: "10.244.0.12", ready: false, terminating: false, podName: "web-b" },
+      { address: "10.244.0.11", ready: true, terminating: false, podName: "web-a" },
+    ],
+    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+  }]);
+});
+
+Deno.test("endpointGroupsFromEndpoints() reads an Endpoints recorded verbatim from 1.20's controller", async () => {
+  const recorded = JSON.parse(
+    await Deno.readTextFile(new URL("./testdata/recorded_1.20_endpoints.json", import.meta.url)),
+  );
+  deepStrictEqual(endpointGroupsFromEndpoints(recorded), [{
+    addresses: [
+      { address: "10.244.0.11", ready: true, terminating: false, podName: "web-a" },
+      { address: "10.244.0.12", ready: false, terminating: false, podName: "web-b" },
+    ],
+    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+  }]);
+});

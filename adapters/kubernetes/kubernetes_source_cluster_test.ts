@@ -166,9 +166,12 @@ Deno.test("createKubernetesSource() against kube-apiserver 1.20 with kube-contro
       try {
         ok(source.status().resources.some((status) => status.resource === "endpoints"));
         const wanted = ["10.244.4.1 ready web-1 http:8080", "10.244.4.2 notready web-2 http:8080"];
-        await waitFor(() => JSON.stringify(addresses(source.endpoints(ns, "web"))) === JSON.stringify(wanted), {
-          what: `Endpoints ${JSON.stringify(wanted)}`,
-        });
+        await waitFor(
+          () => JSON.stringify(addresses(source.endpoints(ns, "web"))) === JSON.stringify(wanted),
+          {
+            what: `Endpoints ${JSON.stringify(wanted)}`,
+          },
+        );
       } finally {
         await source.stop();
       }

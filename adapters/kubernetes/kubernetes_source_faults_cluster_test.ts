@@ -84,10 +84,14 @@ Deno.test("createKubernetesSource() against a kube-apiserver that closes, forget
       await started;
       try {
         await waitFor(() => source.service(ns, "before"), { what: "the first Service" });
-        await objects.core.createNamespacedConfigMap({
-          namespace: ns,
-          body: { metadata: { name: "bump" } },
-        });
+        // Two unwatched writes, then a compaction at the last one: a watch resumed from the
+        // source's resourceVersion R starts at R+1, which is now compacted away.
+        for (const name of ["bump-1", "bump-2"]) {
+          await objects.core.createNamespacedConfigMap({
+            namespace: ns,
+            body: { metadata: { name } },
+          });
+        }
         await plane.compact();
         await waitFor(() => changes.some((change) => change.kind === "relisted"), {
           what: "a relist after the compaction",

@@ -34,7 +34,7 @@ export interface ControlPlane {
   readonly dir: string;
   /** Writes a kubeconfig for a user with a client certificate of the test CA; returns its path. */
   makeUserKubeconfig(user: string, groups?: readonly string[]): Promise<string>;
-  /** Stops kube-apiserver (SIGTERM, then SIGKILL after 10 s); etcd keeps its data. */
+  /** Stops kube-apiserver (SIGTERM, then SIGKILL after 3 s); etcd keeps its data. */
   stopApiserver(): Promise<void>;
   /** Starts kube-apiserver again on the same port and waits for `/readyz`. */
   startApiserver(): Promise<void>;
@@ -193,7 +193,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         "endpoint,endpointslice,endpointslicemirroring,namespace,garbagecollector",
       ]);
     }
-    const stopApiserver = () => kill("kube-apiserver", 10_000);
+    const stopApiserver = () => kill("kube-apiserver", 3_000);
     const apiserverChild = () => {
       const child = children.get("kube-apiserver");
       if (!child) throw new Error("Cannot signal kube-apiserver: it is not running");

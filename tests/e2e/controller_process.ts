@@ -133,17 +133,20 @@ export async function startController(options: ControllerOptions): Promise<Contr
   };
 }
 
-/** A `mesh` config for the journeys: fast debounce and backoff, a short resync. */
+/**
+ * A `mesh` config for the journeys: fast debounce and backoff, a short resync. Without
+ * `clusterName` the line is left out (for a `clusters:` list given in `extra`).
+ */
 export function meshConfig(options: {
   polarisUrl: string;
-  clusterName: string;
+  clusterName?: string;
   mode?: "all" | "demand";
   resyncPeriod?: string;
   extra?: string;
 }): string {
   return [
     `serverAddress: ${options.polarisUrl}`,
-    `clusterName: ${options.clusterName}`,
+    ...(options.clusterName === undefined ? [] : [`clusterName: ${options.clusterName}`]),
     "serviceSync:",
     `  mode: ${options.mode ?? "all"}`,
     "  debounce: 50ms",

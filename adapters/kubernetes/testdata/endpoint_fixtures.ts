@@ -1,10 +1,11 @@
 /**
  * Endpoint objects in the three shapes the cluster source reads, as the API server sends them.
  *
- * `v1beta1Slice` and `endpoints` follow what kube-apiserver 1.20 with the real endpoint and
- * EndpointSlice controllers produced for a Service `web` with two Pods (one Ready, one not). The
- * v1 slices use fields 1.20 cannot serve (`conditions.serving/terminating`, `nodeName`, `zone`),
- * written from the `discovery.k8s.io/v1` reference.
+ * `v1beta1Slice` and `endpoints` are trimmed copies of what kube-apiserver 1.20 with the real
+ * endpoint and EndpointSlice controllers produced for a Service `web` with two Pods, one Ready and
+ * one not (the untrimmed recordings are `recorded_1.20_*.json` beside this file, made with
+ * `tests/cluster`). The v1 slices use fields 1.20 cannot serve (`conditions.serving/terminating`,
+ * `nodeName`, `zone`, a null port name, IPv6), written from the `discovery.k8s.io/v1` reference.
  *
  * @module
  */

@@ -1,0 +1,24 @@
+/**
+ * Kubernetes Events on Services whose sync is invalid or in conflict (SPEC §2, §6): the recorder
+ * (deduplicated, rate-limited, bounded), the rules that pick Events from a reconcile report, and
+ * the JSON client that writes them.
+ *
+ * @module
+ */
+
+export {
+  type EventReason,
+  EventRecorder,
+  type EventRecorderOptions,
+  type EventRecorderStats,
+  type EventResult,
+  type ServiceRef,
+} from "./event_recorder.ts";
+export { type PlannedEvent, type ReportForEvents, serviceEvents } from "./service_events.ts";
+export {
+  type KubeJsonAnswer,
+  type KubeJsonApi,
+  KubeJsonClient,
+  type KubeJsonRequest,
+} from "./kube_json_client.ts";
+export { TokenBucket, type TokenBucketOptions } from "./token_bucket.ts";

@@ -1,0 +1,190 @@
+/**
+ * `deno task bench`: runs each scenario (S Services × 10 endpoints × C clusters) as two child
+ * processes, the Polaris emulator (`emulator_child.ts`) and the controller engine
+ * (`scenario_run.ts`), so the controller's memory is measured alone; prints one table per
+ * scenario and writes every figure to `bench/results/<date>.json`.
+ *
+ * ```
+ * deno task bench                         # 1k, 10k, 50k services × 1 and 3 clusters
+ * deno task bench --quick                 # 1k × 1 cluster; exits 1 when the gate fails
+ * deno task bench --scenarios 10000x1 --runs 3
+ * ```
+ *
+ * @module
+ */
+
+import { DEFAULTS } from "../adapters/config/defaults.ts";
+import { parseDurationMs } from "../adapters/config/duration.ts";
+import { type BenchArgs, parseBenchArgs } from "./bench_args.ts";
+import { quickGate } from "./quick_gate.ts";
+import { scenarioTable } from "./report_table.ts";
+import type { ScenarioResult } from "./scenario_result.ts";
+
+/** One scenario run as written to the results file. */
+interface RunRecord {
+  readonly scenario: string;
+  readonly run: number;
+  readonly wallMs: number;
+  readonly result: ScenarioResult | null;
+  readonly failure: string | null;
+  readonly gate: readonly string[];
+}
+
+const here = new URL(".", import.meta.url);
+const root = new URL("..", here);
+
+async function commandText(cmd: string, args: string[]): Promise<string> {
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
+    return new TextDecoder().decode(out.stdout).trim();
+  } catch {
+    return "";
+  }
+}
+
+async function machine(): Promise<Record<string, string>> {
+  const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "";
+  return {
+    nproc: await commandText("nproc", []),
+    memory: (await commandText("free", ["-h"])).split("\n")[1] ?? "",
+    cpu,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    commit: await commandText("git", ["-C", root.pathname, "rev-parse", "--short", "HEAD"]),
+    loadavg: await Deno.readTextFile("/proc/loadavg").then((s) => s.trim(), () => ""),
+  };
+}
+
+/** Reads the first stdout line of a child (the emulator's URLs). */
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  return text.split("\n")[0];
+}
+
+async function runOnce(
+  args: BenchArgs,
+  services: number,
+  clusters: number,
+): Promise<{ result: ScenarioResult | null; failure: string | null }> {
+  const emulator = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      `--v8-flags=--max-old-space-size=${args.maxHeapMb}`,
+      new URL("emulator_child.ts", here).pathname,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const urls = JSON.parse(await firstLine(emulator.stdout)) as {
+      polaris: string;
+      control: string;
+    };
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        `--v8-flags=--expose-gc,--max-old-space-size=${args.maxHeapMb}`,
+        new URL("scenario_run.ts", here).pathname,
+        "--polaris",
+        urls.polaris,
+        "--control",
+        urls.control,
+        "--services",
+        String(services),
+        "--endpoints",
+        String(args.endpoints),
+        "--clusters",
+        String(clusters),
+        "--rollouts",
+        args.rollouts.join(","),
+        "--event-interval-ms",
+        String(args.eventIntervalMs),
+        "--timeout-ms",
+        String(args.timeoutMs),
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const killer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, args.timeoutMs * 3);
+    const out = await child.output();
+    clearTimeout(killer);
+    const text = new TextDecoder().decode(out.stdout).trim();
+    const last = text.split("\n").pop() ?? "";
+    if (!out.success || !last.startsWith("{")) {
+      return {
+        result: null,
+        failure: `the scenario process ended with code ${out.code}${
+          out.signal ? ` (signal ${out.signal})` : ""
+        } before reporting`,
+      };
+    }
+    return { result: JSON.parse(last) as ScenarioResult, failure: null };
+  } finally {
+    try {
+      emulator.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await emulator.status;
+    await emulator.stdout.cancel().catch(() => {});
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseBenchArgs(Deno.args);
+  const resyncSeconds = (parseDurationMs(DEFAULTS.resyncPeriod) ?? 300_000) / 1000;
+  const started = new Date();
+  const records: RunRecord[] = [];
+  let failed = false;
+  for (const scenario of args.scenarios) {
+    for (let run = 1; run <= args.runs; run++) {
+      const title =
+        `${scenario.services} services x ${args.endpoints} endpoints x ${scenario.clusters} cluster(s)` +
+        (args.runs > 1 ? `, run ${run}/${args.runs}` : "");
+      console.error(`-- ${title}`);
+      const t0 = performance.now();
+      const { result, failure } = await runOnce(args, scenario.services, scenario.clusters);
+      const wallMs = performance.now() - t0;
+      const gate = result ? (args.quick ? quickGate(result) : []) : [failure ?? "no result"];
+      if (args.quick && gate.length > 0) failed = true;
+      if (result) console.log(`${scenarioTable(title, result, resyncSeconds)}\n`);
+      else console.log(`== ${title} ==\n! ${failure}\n`);
+      for (const reason of args.quick ? gate : []) console.log(`GATE FAILED: ${reason}`);
+      records.push({
+        scenario: `${scenario.services}x${scenario.clusters}`,
+        run,
+        wallMs,
+        result,
+        failure,
+        gate,
+      });
+    }
+  }
+  const file = {
+    date: started.toISOString(),
+    command: `deno task bench ${Deno.args.join(" ")}`.trim(),
+    machine: await machine(),
+    settings: { ...args, productResyncSeconds: resyncSeconds },
+    runs: records,
+  };
+  const dir = args.outDir ?? new URL("results/", here).pathname;
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir.replace(/\/$/, "")}/${started.toISOString().replaceAll(":", "-")}.json`;
+  await Deno.writeTextFile(path, JSON.stringify(file, null, 1));
+  console.log(`results written to ${path}`);
+  if (args.quick) console.log(failed ? "quick gate: FAILED" : "quick gate: passed");
+  return failed ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,145 @@
+/**
+ * Runs the controller the way its container does, on this machine: the image's entrypoint
+ * `deploy/container_entrypoint.sh` (so exactly the Deno permissions of
+ * `deploy/deno_permissions.txt`), the Deployment's arguments, the `mesh` config at
+ * `/etc/polaris-k8s-sync/mesh.yaml`, and the in-cluster config of @kubernetes/client-node: a
+ * ServiceAccount token, CA and namespace in `/var/run/secrets/kubernetes.io/serviceaccount` and
+ * `KUBERNETES_SERVICE_HOST`/`PORT` in an environment holding nothing else that matters.
+ *
+ * Those paths are fixed, so the process gets a private mount namespace (`unshare --mount`, as
+ * root): an overlay on `/etc` and a tmpfs on `/var/run` that only it sees. The host's
+ * directories are never written.
+ *
+ * @module
+ */
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** The entrypoint of the image (see the Dockerfile). */
+export const ENTRYPOINT = `${ROOT}deploy/container_entrypoint.sh`;
+
+/** Where the Deployment mounts the `mesh` ConfigMap key. */
+export const CONFIG_DIR = "/etc/polaris-k8s-sync";
+
+/** Where Kubernetes mounts the ServiceAccount token, CA and namespace. */
+export const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** Options of {@linkcode startInClusterController}. */
+export interface InClusterOptions {
+  /** The API server, `https://127.0.0.1:<port>`; becomes `KUBERNETES_SERVICE_HOST`/`PORT`. */
+  readonly server: string;
+  /** PEM of the API server's CA (the Pod's `ca.crt`). */
+  readonly caPem: string;
+  /** A ServiceAccount token (the Pod's `token`). */
+  readonly token: string;
+  /** The Pod's namespace (the Pod's `namespace` file). */
+  readonly namespace: string;
+  /** The `mesh` YAML, written to `/etc/polaris-k8s-sync/mesh.yaml`. */
+  readonly mesh: string;
+  /** Arguments after the entrypoint: the Deployment's `args`. */
+  readonly args: readonly string[];
+  /** More environment variables (the Deployment's `env`, such as `POLARIS_TOKEN`). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A running controller process. */
+export interface InClusterController {
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code when the process ends. */
+  readonly exited: Promise<number>;
+  /** Sends SIGTERM, waits for the exit (SIGKILL after 15 s) and returns the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts the controller in its own mount namespace; it is not ready when this resolves. */
+export async function startInClusterController(
+  options: InClusterOptions,
+): Promise<InClusterController> {
+  const dir = await Deno.makeTempDir({ prefix: "polaris-k8s-sync-pod-" });
+  for (const sub of ["etc", "sa", "upper", "work"]) await Deno.mkdir(`${dir}/${sub}`);
+  await Deno.writeTextFile(`${dir}/etc/mesh.yaml`, options.mesh);
+  await Deno.writeTextFile(`${dir}/sa/token`, options.token);
+  await Deno.writeTextFile(`${dir}/sa/ca.crt`, options.caPem);
+  await Deno.writeTextFile(`${dir}/sa/namespace`, options.namespace);
+  const server = new URL(options.server);
+  const script = [
+    "set -eu",
+    'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$POD_DIR/upper,workdir=$POD_DIR/work" /etc',
+    `mkdir -p ${CONFIG_DIR}`,
+    `mount --bind "$POD_DIR/etc" ${CONFIG_DIR}`,
+    "mount -t tmpfs -o size=1m tmpfs /var/run",
+    `mkdir -p ${SERVICE_ACCOUNT_DIR}`,
+    `mount --bind "$POD_DIR/sa" ${SERVICE_ACCOUNT_DIR}`,
+    "unset POD_DIR",
+    'exec "$0" "$@"',
+  ].join("\n");
+  const env: Record<string, string> = {
+    // What the image sets, plus where this machine keeps deno and its cache.
+    PATH: `${dirname(Deno.execPath())}:/usr/sbin:/usr/bin:/sbin:/bin`,
+    NO_COLOR: "1",
+    DENO_NO_UPDATE_CHECK: "1",
+    KUBERNETES_SERVICE_HOST: server.hostname,
+    KUBERNETES_SERVICE_PORT: server.port,
+    POD_DIR: dir,
+    ...options.env,
+  };
+  for (const name of ["HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  const child = new Deno.Command("unshare", {
+    args: [
+      "--mount",
+      "--propagation",
+      "private",
+      "--",
+      "sh",
+      "-c",
+      script,
+      ENTRYPOINT,
+      ...options.args,
+    ],
+    clearEnv: true,
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  let done = false;
+  const exited = child.status.then(async (status) => {
+    done = true;
+    await pumps;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    return status.code;
+  });
+  const signal = (name: Deno.Signal) => {
+    if (done) return;
+    try {
+      child.kill(name);
+    } catch {
+      // Exited between the check and the signal.
+    }
+  };
+  return {
+    output: () => text,
+    exited,
+    async stop() {
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}

@@ -1,0 +1,456 @@
+/**
+ * End-to-end: the instance lifecycle and SPEC §3's safety rules with one cluster: foreign instances
+ * untouched, a restart with changes made while the controller was down, a Polaris outage, an idle
+ * resync that writes nothing, drift repair, `--dry-run` and `--once`. One real control plane serves
+ * the file; each test has its own namespace, emulator and controller process.
+ */
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import {
+  type InstanceSnapshot,
+  type PolarisEmulator,
+  startPolarisEmulator,
+} from "../../adapters/polaris/emulator/mod.ts";
+import { startControlPlane } from "../cluster/control_plane.ts";
+import { ClusterObjects, waitFor } from "../cluster/objects.ts";
+import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
+import {
+  addPod,
+  addService,
+  CONVERGE_MS,
+  ensureNode,
+  hostsOf,
+  instancesOf,
+  journey,
+  pause,
+  readCount,
+  SYNC,
+  waitEndpoints,
+  waitHosts,
+  waitState,
+  writeCount,
+} from "./journey_kit.ts";
+
+const plane = await startControlPlane();
+const objects = new ClusterObjects(plane.kubeconfigPath);
+await ensureNode(objects);
+
+/** Runs `fn` with a fresh emulator and a controller on it; both are stopped afterwards. */
+async function withController(
+  options: { clusterName: string; resyncPeriod?: string; extra?: string; args?: string[] },
+  fn: (emulator: PolarisEmulator, controller: ControllerProcess) => Promise<void>,
+): Promise<void> {
+  const emulator = await startPolarisEmulator();
+  let controller: ControllerProcess | undefined;
+  try {
+    controller = await startController({
+      config: meshConfig({
+        polarisUrl: emulator.url,
+        clusterName: options.clusterName,
+        resyncPeriod: options.resyncPeriod,
+        extra: options.extra,
+      }),
+      kubeconfig: plane.kubeconfigPath,
+      extraArgs: options.args,
+    });
+    await fn(emulator, controller);
+  } finally {
+    await controller?.stop();
+    await emulator.stop();
+  }
+}
+
+/**
+ * Polls the emulator every few milliseconds and records every moment one of `watched` (host keys of
+ * one service) is missing or was replaced (a new creation time): healthy instances must never
+ * blink out, not even for a delete-then-create.
+ */
+function watchNeverRemoved(
+  emulator: PolarisEmulator,
+  namespace: string,
+  service: string,
+  hosts: readonly string[],
+): { stop(): string[] } {
+  const first = new Map(
+    instancesOf(emulator, namespace, service).map((i) => [i.host, i.ctime] as const),
+  );
+  for (const host of hosts) assert(first.has(host), `"${host}" is registered when watching starts`);
+  const violations: string[] = [];
+  const timer = setInterval(() => {
+    const now = new Map(
+      instancesOf(emulator, namespace, service).map((i) => [i.host, i.ctime] as const),
+    );
+    for (const host of hosts) {
+      if (!now.has(host)) violations.push(`${namespace}/${service} ${host} missing`);
+      else if (now.get(host) !== first.get(host)) {
+        violations.push(`${namespace}/${service} ${host} re-created`);
+      }
+    }
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return [...new Set(violations)];
+    },
+  };
+}
+
+Deno.test({
+  name: "e2e: not-ready pods are isolated, deleted pods and a deleted Service's instances removed",
+  ...journey,
+  async fn() {
+    await withController({ clusterName: "life" }, async (emulator, controller) => {
+      await objects.createNamespace("life");
+      await addService(objects, "life", "web", {
+        pods: [{ name: "web-1", ip: "10.40.0.1" }, { name: "web-2", ip: "10.40.0.2" }],
+      });
+      await controller.waitReady();
+      await waitHosts(emulator, "life", "web", ["10.40.0.1", "10.40.0.2"]);
+
+      await objects.setPodReady("life", "web-1", "10.40.0.1", false);
+      await waitFor(
+        () => instancesOf(emulator, "life", "web").find((i) => i.host === "10.40.0.1")?.isolate,
+        { what: "web-1 isolated", timeoutMs: CONVERGE_MS },
+      );
+      assertEquals(instancesOf(emulator, "life", "web").length, 2, "isolated, not removed");
+
+      await objects.deletePod("life", "web-2");
+      await waitHosts(emulator, "life", "web", ["10.40.0.1"]);
+
+      await objects.deleteService("life", "web");
+      await waitHosts(emulator, "life", "web", []);
+      assert(
+        emulator.state.services().some((s) => s.namespace === "life" && s.name === "web"),
+        "the Polaris service is kept (other clusters may share it)",
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "e2e: foreign instances in a synced service survive every sync and the Service's deletion",
+  ...journey,
+  async fn() {
+    await withController({ clusterName: "mine" }, async (emulator, controller) => {
+      const base = { namespace: "mixed", service: "web", port: 8080 };
+      emulator.seedInstances([
+        {
+          ...base,
+          host: "192.0.2.1",
+          metadata: { clusterName: "theirs", source: "polaris-controller" },
+        },
+        { ...base, host: "192.0.2.2", metadata: { clusterName: "mine", source: "other-tool" } },
+        { ...base, host: "192.0.2.3" },
+        // Ours, for a pod that no longer exists: deleting it shows deletes do happen here.
+        {
+          ...base,
+          host: "192.0.2.4",
+          metadata: { clusterName: "mine", source: "polaris-controller" },
+        },
+      ]);
+      const foreign = () =>
+        instancesOf(emulator, "mixed", "web").filter((i) =>
+          ["192.0.2.1", "192.0.2.2", "192.0.2.3"].includes(i.host)
+        );
+      const before = foreign();
+      assertEquals(before.length, 3);
+
+      await objects.createNamespace("mixed");
+      await addService(objects, "mixed", "web", { pods: [{ name: "web-1", ip: "10.41.0.1" }] });
+      await controller.waitReady();
+      const foreignHosts = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
+
+      await addPod(objects, "mixed", "web", { name: "web-2", ip: "10.41.0.2" });
+      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1", "10.41.0.2"]);
+      await objects.setPodReady("mixed", "web-1", "10.41.0.1", false);
+      await objects.deletePod("mixed", "web-2");
+      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
+
+      await objects.deleteService("mixed", "web");
+      await waitHosts(emulator, "mixed", "web", foreignHosts);
+      assertEquals(foreign(), before, "foreign instances are byte for byte unchanged");
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: a restart after changes made while down sweeps, converges and never drops a healthy one",
+  ...journey,
+  async fn() {
+    const emulator = await startPolarisEmulator();
+    const config = meshConfig({ polarisUrl: emulator.url, clusterName: "restart" });
+    let controller = await startController({ config, kubeconfig: plane.kubeconfigPath });
+    let monitors: ReturnType<typeof watchNeverRemoved>[] = [];
+    try {
+      await objects.createNamespace("restart");
+      await addService(objects, "restart", "keep", {
+        pods: [{ name: "keep-1", ip: "10.42.0.1" }, { name: "keep-2", ip: "10.42.0.2" }],
+      });
+      await addService(objects, "restart", "gone", { pods: [{ name: "gone-1", ip: "10.42.1.1" }] });
+      await addService(objects, "restart", "churn", {
+        pods: [{ name: "churn-1", ip: "10.42.2.1" }, { name: "churn-2", ip: "10.42.2.2" }],
+      });
+      await addService(objects, "restart", "off", { pods: [{ name: "off-1", ip: "10.42.3.1" }] });
+      await controller.waitReady();
+      await waitHosts(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
+      await waitHosts(emulator, "restart", "gone", ["10.42.1.1"]);
+      await waitHosts(emulator, "restart", "churn", ["10.42.2.1", "10.42.2.2"]);
+      await waitHosts(emulator, "restart", "off", ["10.42.3.1"]);
+
+      assertEquals(await controller.stop("SIGTERM"), 0);
+      await objects.deleteService("restart", "gone");
+      await objects.deletePod("restart", "churn-1");
+      await addPod(objects, "restart", "churn", { name: "churn-3", ip: "10.42.2.3" });
+      await objects.setServiceAnnotations("restart", "off", { [SYNC]: "false" });
+      await waitEndpoints(objects, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
+      // Nothing changed in Polaris while the controller was down.
+      assertEquals(hostsOf(instancesOf(emulator, "restart", "gone")), ["10.42.1.1"]);
+
+      monitors = [
+        watchNeverRemoved(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]),
+        watchNeverRemoved(emulator, "restart", "churn", ["10.42.2.2"]),
+      ];
+      controller = await startController({ config, kubeconfig: plane.kubeconfigPath });
+      await controller.waitReady();
+      await waitHosts(emulator, "restart", "gone", []);
+      await waitHosts(emulator, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
+      await waitHosts(emulator, "restart", "off", []);
+      await waitHosts(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
+      await pause(1_000);
+      const violations = monitors.flatMap((m) => m.stop());
+      assertEquals(violations, [], "no healthy instance disappeared during the restart");
+    } finally {
+      for (const m of monitors) m.stop();
+      await controller.stop();
+      await emulator.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: a Polaris outage while pods change converges after it, losing nothing",
+  ...journey,
+  async fn() {
+    const extra = "polaris:\n  timeout: 2s\n  maxRetries: 2\n";
+    await withController({ clusterName: "outage", extra }, async (emulator, controller) => {
+      await objects.createNamespace("outage");
+      await addService(objects, "outage", "web", {
+        pods: [{ name: "web-1", ip: "10.43.0.1" }, { name: "web-2", ip: "10.43.0.2" }],
+      });
+      await controller.waitReady();
+      await waitHosts(emulator, "outage", "web", ["10.43.0.1", "10.43.0.2"]);
+      const monitor = watchNeverRemoved(emulator, "outage", "web", ["10.43.0.1"]);
+
+      emulator.injectFault({ kind: "status", code: 500000, match: { method: "GET" } });
+      emulator.injectFault({ kind: "drop", match: { method: "POST" } });
+      emulator.injectFault({ kind: "status", code: 500000, match: { method: "PUT" } });
+      await addPod(objects, "outage", "web", { name: "web-3", ip: "10.43.0.3" });
+      await objects.deletePod("outage", "web-2");
+      await objects.setPodReady("outage", "web-1", "10.43.0.1", false);
+      await waitEndpoints(objects, "outage", "web", ["10.43.0.1", "10.43.0.3"]);
+      await waitState(controller, "outage", "web", "backoff");
+      // The operator endpoints keep answering during the outage.
+      const health = await fetch(`${controller.url}/healthz`);
+      assertEquals(health.status, 200);
+      await health.body?.cancel();
+      assert([200, 503].includes((await controller.getJson("/readyz")).status), "/readyz answers");
+      assertEquals((await controller.getJson("/debug/services")).status, 200);
+      const metrics = await fetch(`${controller.url}/metrics`);
+      assertEquals(metrics.status, 200);
+      await metrics.body?.cancel();
+      await pause(3_000);
+      assertEquals(hostsOf(instancesOf(emulator, "outage", "web")), ["10.43.0.1", "10.43.0.2"]);
+
+      emulator.clearFaults();
+      const after = await waitHosts(emulator, "outage", "web", ["10.43.0.1", "10.43.0.3"]);
+      await waitFor(
+        () => instancesOf(emulator, "outage", "web").find((i) => i.host === "10.43.0.1")?.isolate,
+        { what: "web-1 isolated after the outage", timeoutMs: CONVERGE_MS },
+      );
+      assertEquals(after.find((i) => i.host === "10.43.0.3")?.isolate, false);
+      await waitState(controller, "outage", "web", "synced");
+      assertEquals(monitor.stop(), [], "no instance of a living pod was removed");
+      assertEquals((await controller.getJson("/readyz")).status, 200);
+    });
+  },
+});
+
+Deno.test({
+  name: "e2e: an idle resync reads Polaris and writes nothing",
+  ...journey,
+  async fn() {
+    await withController(
+      { clusterName: "idle", resyncPeriod: "1s" },
+      async (emulator, controller) => {
+        await objects.createNamespace("idle");
+        await addService(objects, "idle", "web", {
+          pods: [{ name: "web-1", ip: "10.44.0.1" }, {
+            name: "web-2",
+            ip: "10.44.0.2",
+            ready: false,
+          }],
+        });
+        await addService(objects, "idle", "api", { pods: [{ name: "api-1", ip: "10.44.1.1" }] });
+        await controller.waitReady();
+        await waitHosts(emulator, "idle", "web", ["10.44.0.1", "10.44.0.2"]);
+        await waitHosts(emulator, "idle", "api", ["10.44.1.1"]);
+        await waitState(controller, "idle", "web", "synced");
+        await waitState(controller, "idle", "api", "synced");
+        await pause(500);
+
+        emulator.resetRequests();
+        await pause(3_500);
+        const requests = emulator.requests();
+        assertEquals(
+          writeCount(emulator),
+          0,
+          `no write during an idle resync: ${JSON.stringify(requests)}`,
+        );
+        assert(
+          readCount(emulator) >= 3,
+          `the resync ran and read Polaris: ${JSON.stringify(requests)}`,
+        );
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "e2e: the periodic resync repairs instances deleted or edited in Polaris by hand",
+  ...journey,
+  async fn() {
+    await withController(
+      { clusterName: "drift", resyncPeriod: "1s" },
+      async (emulator, controller) => {
+        await objects.createNamespace("drift");
+        await addService(objects, "drift", "web", {
+          pods: [{ name: "web-1", ip: "10.45.0.1" }, { name: "web-2", ip: "10.45.0.2" }],
+        });
+        await controller.waitReady();
+        const [first] = await waitHosts(emulator, "drift", "web", ["10.45.0.1", "10.45.0.2"]);
+        await waitState(controller, "drift", "web", "synced");
+        const target = (host: string) => ({ namespace: "drift", service: "web", host, port: 8080 });
+        assert(emulator.deleteInstanceDirect(target("10.45.0.1")), "deleted by hand");
+        assert(emulator.updateInstanceDirect(target("10.45.0.2"), { weight: 7 }), "edited by hand");
+
+        const repaired = await waitFor(() => {
+          const list = instancesOf(emulator, "drift", "web");
+          return list.length === 2 && list.every((i) => i.weight === 100) ? list : false;
+        }, { what: "the resync restoring both instances", timeoutMs: CONVERGE_MS });
+        const restored = repaired.find((i) => i.host === first.host) as InstanceSnapshot;
+        assertEquals(restored.metadata.clusterName, "drift");
+        assertEquals(restored.isolate, false);
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "e2e: --dry-run logs the plan and sends Polaris no write",
+  ...journey,
+  async fn() {
+    await withController(
+      { clusterName: "dry", args: ["--dry-run"] },
+      async (emulator, controller) => {
+        emulator.seedInstances([{
+          namespace: "dry",
+          service: "orphan",
+          host: "192.0.2.9",
+          port: 8080,
+          metadata: { clusterName: "dry", source: "polaris-controller" },
+        }]);
+        emulator.resetRequests();
+        await objects.createNamespace("dry");
+        await addService(objects, "dry", "web", {
+          annotations: {
+            "polarismesh.cn/aliasService": "web-alias",
+            "polarismesh.cn/aliasNamespace": "dry-alias",
+          },
+          pods: [{ name: "web-1", ip: "10.46.0.1" }],
+        });
+        await waitEndpoints(objects, "dry", "web", ["10.46.0.1"]);
+        await controller.waitReady();
+        await waitFor(
+          () => controller.output().includes("dry run") && controller.output().includes("dry/web"),
+          { what: "the plan of dry/web in the log", timeoutMs: CONVERGE_MS },
+        );
+        await waitFor(() => controller.output().includes("dry/orphan"), {
+          what: "the sweep's delete of dry/orphan in the log",
+          timeoutMs: CONVERGE_MS,
+        });
+        assert(controller.output().includes("10.46.0.1"), "the planned instance is logged");
+        await pause(1_000);
+        assertEquals(writeCount(emulator), 0, `no write: ${JSON.stringify(emulator.requests())}`);
+        assert(readCount(emulator) > 0, "Polaris was read to plan");
+        assertEquals(instancesOf(emulator, "dry", "web"), []);
+        assertEquals(instancesOf(emulator, "dry", "orphan").length, 1);
+        assertEquals(emulator.state.aliases().filter((a) => a.namespace === "dry"), []);
+      },
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: --once converges, prints a JSON summary and exits 0; a conflict makes it exit non-zero",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("once");
+    await addService(objects, "once", "web", { pods: [{ name: "web-1", ip: "10.47.0.1" }] });
+    await addService(objects, "once", "api", { pods: [{ name: "api-1", ip: "10.47.1.1" }] });
+    await waitEndpoints(objects, "once", "web", ["10.47.0.1"]);
+    await waitEndpoints(objects, "once", "api", ["10.47.1.1"]);
+
+    const run = async (emulator: PolarisEmulator) => {
+      const controller = await startController({
+        config: meshConfig({ polarisUrl: emulator.url, clusterName: "once" }),
+        kubeconfig: plane.kubeconfigPath,
+        extraArgs: ["--once"],
+      });
+      const timer = setTimeout(() => controller.stop("SIGKILL"), 60_000);
+      const code = await controller.exited;
+      clearTimeout(timer);
+      const summary = controller.output().split("\n").find((line) => line.includes('"summary"'));
+      assert(summary, `a JSON summary line is printed:\n${controller.output()}`);
+      return { code, summary: JSON.parse(summary) as Record<string, unknown> };
+    };
+
+    const clean = await startPolarisEmulator();
+    try {
+      const { code, summary } = await run(clean);
+      assertEquals(code, 0, `exit code; summary ${JSON.stringify(summary)}`);
+      assertEquals(hostsOf(instancesOf(clean, "once", "web")), ["10.47.0.1"]);
+      assertEquals(hostsOf(instancesOf(clean, "once", "api")), ["10.47.1.1"]);
+    } finally {
+      await clean.stop();
+    }
+
+    const conflicted = await startPolarisEmulator();
+    try {
+      conflicted.seedInstances([{
+        namespace: "once",
+        service: "web",
+        host: "10.47.0.1",
+        port: 8080,
+        metadata: { clusterName: "someone-else", source: "polaris-controller" },
+      }]);
+      const { code, summary } = await run(conflicted);
+      assert(code !== 0, `a conflict exits non-zero; summary ${JSON.stringify(summary)}`);
+      const [seeded] = instancesOf(conflicted, "once", "web");
+      assertEquals(seeded.metadata.clusterName, "someone-else", "the foreign instance is kept");
+      assertEquals(hostsOf(instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
+    } finally {
+      await conflicted.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: teardown (safety rules)",
+  ...journey,
+  async fn() {
+    await objects.close();
+    await plane.stop();
+  },
+});

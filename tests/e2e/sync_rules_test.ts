@@ -1,0 +1,412 @@
+/**
+ * End-to-end: every row of SPEC §2's sync table, the annotation flips in both directions, ignored
+ * namespaces, ExternalName, headless and selector-less Services. Two controller processes watch the
+ * same real control plane, one in mode `all` and one in mode `demand`, each writing to its own
+ * Polaris emulator; each test works in its own namespaces.
+ *
+ * The resync period is long (10 minutes) on purpose: every change here must be followed from the
+ * Kubernetes watch, promptly, never by a periodic resync.
+ *
+ * "Not synced" is only asserted after a sentinel Service created later in the same cluster has
+ * been registered: the controller has then seen the earlier objects too.
+ */
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import { type PolarisEmulator, startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startControlPlane } from "../cluster/control_plane.ts";
+import { ClusterObjects, waitFor } from "../cluster/objects.ts";
+import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
+import {
+  addService,
+  CONVERGE_MS,
+  ensureNode,
+  instancesOf,
+  ipPool,
+  journey,
+  pause,
+  serviceDebug,
+  SYNC,
+  waitEndpoints,
+  waitHosts,
+  waitState,
+} from "./journey_kit.ts";
+
+const plane = await startControlPlane();
+const objects = new ClusterObjects(plane.kubeconfigPath);
+await ensureNode(objects);
+const nextIp = ipPool(20);
+
+interface Side {
+  readonly emulator: PolarisEmulator;
+  readonly controller: ControllerProcess;
+}
+
+async function startSide(mode: "all" | "demand"): Promise<Side> {
+  const emulator = await startPolarisEmulator();
+  const controller = await startController({
+    config: meshConfig({
+      polarisUrl: emulator.url,
+      clusterName: `rules-${mode}`,
+      mode,
+      resyncPeriod: "10m",
+    }),
+    kubeconfig: plane.kubeconfigPath,
+  });
+  return { emulator, controller };
+}
+
+const all = await startSide("all");
+const demand = await startSide("demand");
+await Promise.all([all.controller.waitReady(), demand.controller.waitReady()]);
+
+let sentinels = 0;
+
+/**
+ * Creates a Service annotated "true" (synced in any mode) in `namespace` and waits until both
+ * controllers registered it, then lets one more debounce pass: anything created before it has been
+ * seen by then.
+ */
+async function sentinel(namespace: string): Promise<void> {
+  const name = `sentinel-${++sentinels}`;
+  const ip = nextIp();
+  await addService(objects, namespace, name, {
+    annotations: { [SYNC]: "true" },
+    pods: [{ name: `${name}-0`, ip }],
+  });
+  await Promise.all([
+    waitHosts(all.emulator, namespace, name, [ip]),
+    waitHosts(demand.emulator, namespace, name, [ip]),
+  ]);
+  await pause(500);
+}
+
+/** Asserts a Service has no instance and no actor in a controller. */
+async function assertNotSynced(side: Side, namespace: string, name: string): Promise<void> {
+  assertEquals(instancesOf(side.emulator, namespace, name), [], `"${namespace}/${name}" instances`);
+  assertEquals(
+    await serviceDebug(side.controller, namespace, name),
+    undefined,
+    `"${namespace}/${name}" has no actor`,
+  );
+  assert(
+    !side.emulator.state.services().some((s) => s.namespace === namespace && s.name === name),
+    `no Polaris service "${namespace}/${name}" is created`,
+  );
+}
+
+/** Creates a Service with one ready Pod and waits for its Endpoints; returns the Pod's IP. */
+async function serviceWithPod(
+  namespace: string,
+  name: string,
+  annotations: Record<string, string> = {},
+): Promise<string> {
+  const ip = nextIp();
+  await addService(objects, namespace, name, { annotations, pods: [{ name: `${name}-0`, ip }] });
+  await waitEndpoints(objects, namespace, name, [ip]);
+  return ip;
+}
+
+Deno.test({
+  name: 'e2e: mode all syncs a Service whose Namespace has no sync annotation or says "true"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("all-plain");
+    await objects.createNamespace("all-yes", { [SYNC]: "true" });
+    const plainIp = await serviceWithPod("all-plain", "web");
+    const yesIp = await serviceWithPod("all-yes", "web");
+    const plain = await waitHosts(all.emulator, "all-plain", "web", [plainIp]);
+    await waitHosts(all.emulator, "all-yes", "web", [yesIp]);
+    assertEquals(plain[0].metadata.clusterName, "rules-all");
+    assertEquals(plain[0].metadata.k8s_namespace, "all-plain");
+    assertEquals(plain[0].metadata.k8s_service, "web");
+    assertEquals(plain[0].enableHealthCheck, false);
+    assertEquals(plain[0].weight, 100);
+    assertEquals((await waitState(all.controller, "all-plain", "web", "synced")).lastError, null);
+  },
+});
+
+Deno.test({
+  name: 'e2e: mode all does not sync a Service whose Namespace says "false"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("all-no", { [SYNC]: "false" });
+    await serviceWithPod("all-no", "web");
+    await sentinel("all-no");
+    await assertNotSynced(all, "all-no", "web");
+  },
+});
+
+Deno.test({
+  name: 'e2e: a Service saying "true" is synced in every mode, even in a Namespace saying "false"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("svc-yes", { [SYNC]: "false" });
+    const ip = await serviceWithPod("svc-yes", "web", { [SYNC]: "true" });
+    await waitHosts(all.emulator, "svc-yes", "web", [ip]);
+    await waitHosts(demand.emulator, "svc-yes", "web", [ip]);
+    assertEquals(
+      instancesOf(demand.emulator, "svc-yes", "web")[0].metadata.clusterName,
+      "rules-demand",
+    );
+  },
+});
+
+Deno.test({
+  name:
+    'e2e: a Service saying "false" is not synced in any mode, even in a Namespace saying "true"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("svc-no", { [SYNC]: "true" });
+    await serviceWithPod("svc-no", "web", { [SYNC]: "false" });
+    await sentinel("svc-no");
+    await assertNotSynced(all, "svc-no", "web");
+    await assertNotSynced(demand, "svc-no", "web");
+  },
+});
+
+Deno.test({
+  name: 'e2e: mode demand syncs a Service whose Namespace says "true"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("demand-yes", { [SYNC]: "true" });
+    const ip = await serviceWithPod("demand-yes", "web");
+    const [instance] = await waitHosts(demand.emulator, "demand-yes", "web", [ip]);
+    assertEquals(instance.metadata.clusterName, "rules-demand");
+    assertEquals(instance.port, 8080);
+    assertEquals(instance.protocol, "http/TCP");
+  },
+});
+
+Deno.test({
+  name:
+    'e2e: mode demand does not sync a Service whose Namespace has no annotation or says "false"',
+  ...journey,
+  async fn() {
+    await objects.createNamespace("demand-plain");
+    await objects.createNamespace("demand-no", { [SYNC]: "false" });
+    const plainIp = await serviceWithPod("demand-plain", "web");
+    await serviceWithPod("demand-no", "web");
+    await sentinel("demand-plain");
+    await sentinel("demand-no");
+    await assertNotSynced(demand, "demand-plain", "web");
+    await assertNotSynced(demand, "demand-no", "web");
+    // The same objects under mode all: the plain Namespace is synced, the "false" one is not.
+    await waitHosts(all.emulator, "demand-plain", "web", [plainIp]);
+    await assertNotSynced(all, "demand-no", "web");
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: an invalid sync value holds the Service: reported on /debug, nothing registered is removed",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("invalid-svc");
+    const ip = await serviceWithPod("invalid-svc", "web");
+    await waitHosts(all.emulator, "invalid-svc", "web", [ip]);
+
+    await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "yes" });
+    const held = await waitState(all.controller, "invalid-svc", "web", "invalid");
+    assert(held.lastError?.includes('"yes"'), `lastError names the value: ${held.lastError}`);
+    assert(
+      held.report?.problems.some((p) =>
+        p.code === "invalid-annotation" && p.message.includes("yes")
+      ),
+      `report.problems names the value: ${JSON.stringify(held.report)}`,
+    );
+    const list = await all.controller.getJson("/debug/services?namespace=invalid-svc");
+    assert(JSON.stringify(list.body).includes('"invalid"'), "the list shows the state");
+    await pause(1_000);
+    assertEquals(
+      instancesOf(all.emulator, "invalid-svc", "web").map((i) => i.host),
+      [ip],
+      "the registered instance is kept while the input is invalid",
+    );
+    // Mode demand holds it the same way (the Service's own annotation is read in any mode).
+    await waitState(demand.controller, "invalid-svc", "web", "invalid");
+
+    // An invalid Namespace value: its Services are held and the reason is reported.
+    await objects.createNamespace("invalid-ns", { [SYNC]: "maybe" });
+    await serviceWithPod("invalid-ns", "web");
+    const nsHeld = await waitState(all.controller, "invalid-ns", "web", "invalid");
+    assert(nsHeld.lastError?.includes('"maybe"'), `lastError names the value: ${nsHeld.lastError}`);
+    assertEquals(instancesOf(all.emulator, "invalid-ns", "web"), []);
+
+    // Fixed input is synced again.
+    await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "true" });
+    await waitState(all.controller, "invalid-svc", "web", "synced");
+    await waitHosts(demand.emulator, "invalid-svc", "web", [ip]);
+  },
+});
+
+Deno.test({
+  name: "e2e: an invalid sync value and a conflict are reported as Warning Events on the Service",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("events");
+    const clashIp = nextIp();
+    all.emulator.seedInstances([{
+      namespace: "events",
+      service: "clash",
+      host: clashIp,
+      port: 8080,
+      metadata: { clusterName: "someone-else", source: "polaris-controller" },
+    }]);
+    await serviceWithPod("events", "bad", { [SYNC]: "yes" });
+    await addService(objects, "events", "clash", { pods: [{ name: "clash-0", ip: clashIp }] });
+    await waitState(all.controller, "events", "clash", "conflict");
+    const eventFor = async (service: string, reason: string, text: string) =>
+      await waitFor(async () => {
+        const list = await objects.core.listNamespacedEvent({ namespace: "events" });
+        return list.items.find((e) =>
+          e.involvedObject.kind === "Service" && e.involvedObject.name === service &&
+          e.reason === reason && e.type === "Warning" && (e.message ?? "").includes(text)
+        );
+      }, { what: `a ${reason} Event on Service "events/${service}"`, timeoutMs: CONVERGE_MS });
+    await eventFor("bad", "SyncInvalid", '"yes"');
+    await eventFor("clash", "SyncConflict", clashIp);
+    assertEquals(
+      instancesOf(all.emulator, "events", "clash").map((i) => i.metadata.clusterName),
+      ["someone-else"],
+    );
+  },
+});
+
+Deno.test({
+  name: "e2e: a Service annotation flipped true→false removes its instances, false→true registers",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("flip-svc");
+    const ip = await serviceWithPod("flip-svc", "web", { [SYNC]: "true" });
+    await waitHosts(all.emulator, "flip-svc", "web", [ip]);
+    await waitHosts(demand.emulator, "flip-svc", "web", [ip]);
+
+    await objects.setServiceAnnotations("flip-svc", "web", { [SYNC]: "false" });
+    await waitHosts(all.emulator, "flip-svc", "web", []);
+    await waitHosts(demand.emulator, "flip-svc", "web", []);
+    assert(
+      all.emulator.state.services().some((s) => s.namespace === "flip-svc" && s.name === "web"),
+      "the Polaris service itself is kept",
+    );
+
+    await objects.setServiceAnnotations("flip-svc", "web", { [SYNC]: "true" });
+    await waitHosts(all.emulator, "flip-svc", "web", [ip]);
+    await waitHosts(demand.emulator, "flip-svc", "web", [ip]);
+  },
+});
+
+Deno.test({
+  name: "e2e: a Namespace annotation flip moves every Service in it, without waiting for a resync",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("flip-ns");
+    const ipA = await serviceWithPod("flip-ns", "a");
+    const ipB = await serviceWithPod("flip-ns", "b");
+    await waitHosts(all.emulator, "flip-ns", "a", [ipA]);
+    await waitHosts(all.emulator, "flip-ns", "b", [ipB]);
+    assertEquals(instancesOf(demand.emulator, "flip-ns", "a"), []);
+
+    await objects.setNamespaceAnnotations("flip-ns", { [SYNC]: "true" });
+    await waitHosts(demand.emulator, "flip-ns", "a", [ipA]);
+    await waitHosts(demand.emulator, "flip-ns", "b", [ipB]);
+
+    await objects.setNamespaceAnnotations("flip-ns", { [SYNC]: "false" });
+    for (const side of [all, demand]) {
+      await waitHosts(side.emulator, "flip-ns", "a", []);
+      await waitHosts(side.emulator, "flip-ns", "b", []);
+    }
+
+    await objects.setNamespaceAnnotations("flip-ns", {});
+    await waitHosts(all.emulator, "flip-ns", "a", [ipA]);
+    await waitHosts(all.emulator, "flip-ns", "b", [ipB]);
+    await pause(500);
+    assertEquals(instancesOf(demand.emulator, "flip-ns", "a"), [], "demand: absent is not a yes");
+  },
+});
+
+Deno.test({
+  name: "e2e: Services in an ignored namespace and ExternalName Services are never synced",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("polaris-system");
+    await serviceWithPod("polaris-system", "controller", { [SYNC]: "true" });
+    await objects.createNamespace("external");
+    await objects.core.createNamespacedService({
+      namespace: "external",
+      body: {
+        metadata: { name: "db", namespace: "external", annotations: { [SYNC]: "true" } },
+        spec: { type: "ExternalName", externalName: "db.example.com" },
+      },
+    });
+    await sentinel("external");
+    for (const side of [all, demand]) {
+      await assertNotSynced(side, "polaris-system", "controller");
+      await assertNotSynced(side, "external", "db");
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: headless and selector-less Services are synced from their endpoints",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("shapes");
+    const headlessIps = [nextIp(), nextIp()];
+    await objects.core.createNamespacedService({
+      namespace: "shapes",
+      body: {
+        metadata: { name: "headless", namespace: "shapes" },
+        spec: {
+          clusterIP: "None",
+          selector: { app: "headless" },
+          ports: [{ name: "tcp", port: 7000, targetPort: 7000 as never, protocol: "TCP" }],
+        },
+      },
+    });
+    for (const [i, ip] of headlessIps.entries()) {
+      await objects.createPod("shapes", `headless-${i}`, {
+        labels: { app: "headless" },
+        nodeName: "node-1",
+      });
+      await objects.setPodReady("shapes", `headless-${i}`, ip, true);
+    }
+    const headless = await waitHosts(all.emulator, "shapes", "headless", headlessIps);
+    assert(headless.every((i) => i.port === 7000 && i.protocol === "tcp/TCP"), "headless ports");
+
+    // No selector: the user writes the Endpoints; Kubernetes mirrors them into an EndpointSlice.
+    const manualIp = nextIp();
+    await objects.core.createNamespacedService({
+      namespace: "shapes",
+      body: {
+        metadata: { name: "manual", namespace: "shapes" },
+        spec: { ports: [{ name: "pg", port: 5432, targetPort: 5432 as never, protocol: "TCP" }] },
+      },
+    });
+    await objects.core.createNamespacedEndpoints({
+      namespace: "shapes",
+      body: {
+        metadata: { name: "manual", namespace: "shapes" },
+        subsets: [{
+          addresses: [{ ip: manualIp }],
+          ports: [{ name: "pg", port: 5432, protocol: "TCP" }],
+        }],
+      },
+    });
+    const [manual] = await waitHosts(all.emulator, "shapes", "manual", [manualIp]);
+    assertEquals(manual.port, 5432);
+    assertEquals(manual.protocol, "pg/TCP");
+    assertEquals(manual.isolate, false);
+  },
+});
+
+Deno.test({
+  name: "e2e: teardown (sync rules)",
+  ...journey,
+  async fn() {
+    for (const side of [all, demand]) {
+      assertEquals(await side.controller.stop(), 0);
+      await side.emulator.stop();
+    }
+    await objects.close();
+    await plane.stop();
+  },
+});
