@@ -61,6 +61,8 @@ export interface ReconcileDeps {
   readonly writer: Writer;
   /** Coalesced reads of a service's instances. */
   readonly reader: RegistryReader;
+  /** `--dry-run`: plan and report, write nothing (the writer enforces it for instances). */
+  readonly dryRun: boolean;
   /** True once every cluster source has finished its first list (SPEC §3). */
   readonly deletesAllowed: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
@@ -252,6 +254,14 @@ async function reconcileAlias(
     occupant,
     marker,
   });
+  if (deps.dryRun) {
+    // Aliases are written through the client, not the writer: hold them back here.
+    const wouldWrite = plan.create ?? plan.repoint;
+    return {
+      alias: wouldWrite ? `(dry run) ${wouldWrite.aliasNamespace}/${wouldWrite.alias}` : null,
+      ...(plan.conflict ? { conflict: plan.conflict } : {}),
+    };
+  }
   if (plan.deletes.length > 0) {
     const results = await deps.api.deleteAliases(
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),

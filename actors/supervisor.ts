@@ -65,6 +65,8 @@ export interface SupervisorOptions {
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
   readonly resyncPeriodMs: number;
+  /** `--dry-run`: nothing is written (instances are held back by the writer, aliases here). */
+  readonly dryRun?: boolean;
   /** How long reads wait to be coalesced (default 10 ms). */
   readonly readLingerMs?: number;
   /**
@@ -317,6 +319,7 @@ export class Supervisor {
       api: this.#options.api,
       writer: this.#options.writer,
       reader: this.#reader,
+      dryRun: this.#options.dryRun ?? false,
       deletesAllowed: () => this.#deletesAllowed,
       known: this.#known,
       aliased: this.#aliased,

@@ -200,6 +200,7 @@ export function createSystem(options: SystemOptions): System {
       backoffMaxMs: config.sync.backoffMaxMs,
     },
     resyncPeriodMs: config.sync.resyncPeriodMs,
+    dryRun: config.dryRun,
     leading: election === null,
     hooks: {
       log: (level, message, fields) => log[level](message, fields),

@@ -80,7 +80,11 @@ Deno.test("EventRecorder.warn() creates a Warning Event on the Service with its 
 Deno.test("EventRecorder.warn() writes nothing for a repeat inside the window, patches count after", async () => {
   const fake = fakeApi();
   const clock = { now: 1_000_000 };
-  const events = recorder(fake.api, clock, { dedupeWindowMs: 60_000 });
+  const results: string[] = [];
+  const events = recorder(fake.api, clock, {
+    dedupeWindowMs: 60_000,
+    onResult: (reason, result) => results.push(`${reason} ${result}`),
+  });
   events.warn(cart, "SyncConflict", "10.0.0.1:80 is taken");
   await events.flush();
   for (let i = 0; i < 5; i++) {
@@ -99,6 +103,11 @@ Deno.test("EventRecorder.warn() writes nothing for a repeat inside the window, p
   const [event] = [...fake.events.values()];
   equal(event.count, 2);
   equal(fake.events.size, 1, "no duplicate Event");
+  deepStrictEqual(results, [
+    "SyncConflict created",
+    ...Array(5).fill("SyncConflict deduplicated"),
+    "SyncConflict patched",
+  ]);
   events.warn(cart, "SyncConflict", "a different message");
   await events.close();
   equal(fake.events.size, 2, "a different message is a different Event");

@@ -315,6 +315,17 @@ for (const verb of ["create", "update"]) {
         (rule, kind) => kind === "Role" && rule.verbs.includes(verb),
       );
       assert.equal(dropped, 1);
+      // Without "create" the Lease must be missing to matter: earlier runs left it behind.
+      await kubectlOk([
+        "delete",
+        "lease",
+        "polaris-k8s-sync",
+        "-n",
+        NAMESPACE,
+        "--ignore-not-found",
+      ], {
+        kubeconfig: plane.kubeconfigPath,
+      });
       await withController(name, (url) => meshFor(url), async (url, output) => {
         await waitFor(() => /Lease.*forbidden|Lease.*403/i.test(output()), {
           timeoutMs: 90_000,

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
 import type { InstanceSnapshot, PolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
 import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
 import type { ControllerProcess } from "./controller_process.ts";
@@ -194,4 +195,19 @@ export function ipPool(block: number): () => string {
     const n = next++;
     return `10.${block}.${Math.floor(n / 250)}.${(n % 250) + 1}`;
   };
+}
+
+/** Reads the holder of a coordination.k8s.io/v1 Lease (leader election), or null. */
+export async function leaseHolder(
+  kubeconfigPath: string,
+  namespace: string,
+  name: string,
+): Promise<string | null> {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfigPath);
+  const lease = await config.makeApiClient(CoordinationV1Api).readNamespacedLease({
+    namespace,
+    name,
+  });
+  return lease.spec?.holderIdentity ?? null;
 }

@@ -21,6 +21,7 @@ import {
   hostsOf,
   instancesOf,
   journey,
+  leaseHolder,
   pause,
   readCount,
   SYNC,
@@ -442,6 +443,111 @@ Deno.test({
       assertEquals(hostsOf(instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
     } finally {
       await conflicted.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: a 4xx verdict from Polaris is reported on the service's actor, not retried blindly",
+  ...journey,
+  async fn() {
+    const extra = "polaris:\n  maxRetries: 2\n";
+    await withController(
+      { clusterName: "verdict", resyncPeriod: "10m", extra },
+      async (emulator, controller) => {
+        await objects.createNamespace("verdict");
+        await controller.waitReady();
+        const create = "POST /naming/v1/instances";
+        emulator.injectFault({
+          kind: "status",
+          code: 400103,
+          match: { method: "POST", path: "/naming/v1/instances" },
+        });
+        await addService(objects, "verdict", "web", { pods: [{ name: "web-1", ip: "10.48.0.1" }] });
+        const invalid = await waitState(controller, "verdict", "web", "invalid");
+        assert(
+          (invalid.lastError ?? "").includes("400103"),
+          `lastError names the code: ${invalid.lastError}`,
+        );
+        const sent = emulator.requests()[create] ?? 0;
+        assert(sent >= 1 && sent <= 3, `one create, no client-side retries (${sent})`);
+        await pause(2_000);
+        assertEquals(emulator.requests()[create] ?? 0, sent, "no retry loop on a 4xx verdict");
+        assertEquals(instancesOf(emulator, "verdict", "web"), []);
+
+        // The next change is tried again and goes through once Polaris accepts it.
+        emulator.clearFaults();
+        await addPod(objects, "verdict", "web", { name: "web-2", ip: "10.48.0.2" });
+        await waitHosts(emulator, "verdict", "web", ["10.48.0.1", "10.48.0.2"]);
+        await waitState(controller, "verdict", "web", "synced");
+      },
+    );
+  },
+});
+
+Deno.test({
+  name: "e2e: with leader election only the Lease holder writes; a follower takes over on exit",
+  ...journey,
+  async fn() {
+    await objects.createNamespace("leases");
+    const emulator = await startPolarisEmulator();
+    const config = (identity: string) =>
+      meshConfig({
+        polarisUrl: emulator.url,
+        clusterName: "elected",
+        extra: [
+          "leaderElection:",
+          "  enabled: true",
+          "  namespace: leases",
+          "  name: e2e-lock",
+          "  leaseDuration: 3s",
+          "  renewDeadline: 2s",
+          "  retryPeriod: 500ms",
+          `  identity: ${identity}`,
+        ].join("\n"),
+      });
+    const role = async (c: ControllerProcess) => {
+      const details = ((await c.getJson("/readyz")).body as { details?: { role?: string } })
+        .details;
+      return details?.role;
+    };
+    let a: ControllerProcess | undefined;
+    let b: ControllerProcess | undefined;
+    try {
+      a = await startController({ config: config("replica-a"), kubeconfig: plane.kubeconfigPath });
+      await objects.createNamespace("elect");
+      await addService(objects, "elect", "web", { pods: [{ name: "web-1", ip: "10.49.0.1" }] });
+      await waitFor(async () => (await role(a!)) === "leader", {
+        what: "replica-a leading",
+        timeoutMs: CONVERGE_MS,
+      });
+      await waitHosts(emulator, "elect", "web", ["10.49.0.1"]);
+
+      b = await startController({ config: config("replica-b"), kubeconfig: plane.kubeconfigPath });
+      await waitFor(async () => (await role(b!)) === "follower", {
+        what: "replica-b following",
+        timeoutMs: CONVERGE_MS,
+      });
+      assertEquals(await leaseHolder(plane.kubeconfigPath, "leases", "e2e-lock"), "replica-a");
+      assertEquals(
+        await b.getJson("/debug/services").then((r) => r.body).then((body) =>
+          (body as { total: number }).total
+        ),
+        0,
+        "a follower runs no service actor",
+      );
+
+      assertEquals(await a.stop("SIGTERM"), 0);
+      await waitFor(async () => (await role(b!)) === "leader", {
+        what: "replica-b taking over",
+        timeoutMs: CONVERGE_MS,
+      });
+      await addPod(objects, "elect", "web", { name: "web-2", ip: "10.49.0.2" });
+      await waitHosts(emulator, "elect", "web", ["10.49.0.1", "10.49.0.2"]);
+    } finally {
+      await a?.stop();
+      await b?.stop();
+      await emulator.stop();
     }
   },
 });

@@ -86,8 +86,9 @@ Deno.test({
         const settled = page.items.every((s) =>
           ["synced", "conflict", "invalid"].includes(s.state)
         );
-        return page.items.length === 10 && settled && page.items;
-      }, { what: "ten settled service actors", timeoutMs: 60_000 });
+        // examples/README.md: ten Polaris services, plus payments/ledger held as invalid.
+        return page.items.length === 11 && settled && page.items;
+      }, { what: "eleven settled service actors", timeoutMs: 60_000 });
       const expected = Object.fromEntries(api.map((s) => [s.key, s.state]));
       assertEquals(expected["payments/ledger"], "invalid");
       assertEquals(expected["shop/reviews"], "conflict");
@@ -114,7 +115,8 @@ Deno.test({
         assertEquals(row.colour, STATE_COLOURS[row.state], `colour of ${row.key} (${row.state})`);
       }
       const counts = await page.textContent("#counts");
-      assert(counts?.includes("synced 8"), `counts per state: ${counts}`);
+      const syncedCount = api.filter((s) => s.state === "synced").length;
+      assert(counts?.includes(`synced ${syncedCount}`), `counts per state: ${counts}`);
       const ledgerError = await page.textContent("tr.svc[data-key='payments/ledger'] .err");
       assert(
         ledgerError?.includes('polarismesh.cn/sync="yes"'),

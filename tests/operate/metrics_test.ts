@@ -1,0 +1,134 @@
+/**
+ * `/metrics` of a running controller process (SPEC §6): it parses as strict Prometheus text,
+ * holds every family with its labels and plausible values after a sync of `examples/`, and every
+ * family is documented in README.md's "Metrics" section.
+ */
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import {
+  findSample,
+  type ParsedFamily,
+  parseExposition,
+} from "../../adapters/metrics/parse_exposition.ts";
+import { waitFor } from "../cluster/objects.ts";
+import { startController } from "../e2e/controller_process.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Every family the controller exposes, with its type and label names. */
+const FAMILIES: Readonly<Record<string, { type: string; labels: readonly string[] }>> = {
+  polaris_sync_polaris_requests_total: { type: "counter", labels: ["method", "path", "code"] },
+  polaris_sync_polaris_retries_total: { type: "counter", labels: ["method", "path"] },
+  polaris_sync_polaris_request_duration_seconds: {
+    type: "histogram",
+    labels: ["method", "path"],
+  },
+  polaris_sync_batch_items: { type: "histogram", labels: ["kind"] },
+  polaris_sync_sync_latency_seconds: { type: "histogram", labels: [] },
+  polaris_sync_kubernetes_events_total: { type: "counter", labels: ["reason", "result"] },
+  polaris_sync_service_actors: { type: "gauge", labels: ["state"] },
+  polaris_sync_watch_restarts: { type: "gauge", labels: ["cluster", "resource"] },
+  polaris_sync_cluster_synced: { type: "gauge", labels: ["cluster"] },
+  polaris_sync_leader: { type: "gauge", labels: [] },
+};
+
+function labelNames(family: ParsedFamily): string[] {
+  const names = new Set<string>();
+  for (const sample of family.samples) {
+    for (const name of Object.keys(sample.labels)) if (name !== "le") names.add(name);
+  }
+  return [...names].sort();
+}
+
+Deno.test({
+  name: "/metrics parses, holds every documented family, and counts the sync of examples/",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const emulator = await startPolarisEmulator();
+    const controller = await startController({
+      config: [
+        `serverAddress: ${emulator.url}`,
+        "clusters:",
+        `  - { clusterName: cluster-a, manifests: ${ROOT}examples/cluster-a }`,
+        `  - { clusterName: cluster-b, manifests: ${ROOT}examples/cluster-b }`,
+        "serviceSync:",
+        "  debounce: 50ms",
+        "",
+      ].join("\n"),
+    });
+    try {
+      await controller.waitReady(120_000);
+      const families = await waitFor(async () => {
+        const response = await fetch(`${controller.url}/metrics`);
+        assertEquals(
+          response.headers.get("content-type"),
+          "text/plain; version=0.0.4; charset=utf-8",
+        );
+        const parsed = parseExposition(await response.text());
+        const actors = (state: string) =>
+          findSample(parsed, "polaris_sync_service_actors", { state })?.value;
+        return actors("synced") === 9 && actors("conflict") === 1 && actors("invalid") === 1 &&
+          parsed;
+      }, { what: "the examples synced in /metrics", timeoutMs: 60_000 });
+
+      for (const [name, expected] of Object.entries(FAMILIES)) {
+        const family = families.find((f) => f.name === name);
+        assert(family !== undefined, `family ${name} is exposed`);
+        assertEquals(family.type, expected.type, `type of ${name}`);
+        assert(family.help !== undefined && family.help.length > 10, `${name} has a HELP text`);
+        if (family.samples.length > 0) {
+          assertEquals(labelNames(family), [...expected.labels].sort(), `labels of ${name}`);
+        }
+      }
+      assertEquals(
+        families.map((f) => f.name).filter((n) => !(n in FAMILIES)),
+        [],
+        "no undocumented family",
+      );
+
+      const created = findSample(families, "polaris_sync_polaris_requests_total", {
+        method: "POST",
+        path: "/naming/v1/instances",
+        code: "200000",
+      });
+      assert((created?.value ?? 0) >= 1, "instance creates are counted with their Polaris code");
+      const batches = findSample(families, "polaris_sync_batch_items_count", { kind: "create" });
+      assert((batches?.value ?? 0) >= 1, "create batches are observed");
+      const latency = findSample(families, "polaris_sync_sync_latency_seconds_count");
+      assert((latency?.value ?? 0) >= 10, "every synced service observed a latency");
+      assertEquals(
+        findSample(families, "polaris_sync_cluster_synced", { cluster: "cluster-a" })
+          ?.value,
+        1,
+      );
+      assertEquals(
+        findSample(families, "polaris_sync_cluster_synced", { cluster: "cluster-b" })
+          ?.value,
+        1,
+      );
+      assertEquals(findSample(families, "polaris_sync_leader")?.value, 1, "no election: writer");
+      const restarts = families.find((f) => f.name === "polaris_sync_watch_restarts")!;
+      assert(
+        restarts.samples.some((s) => s.labels.cluster === "cluster-b"),
+        "watch restarts per cluster and resource",
+      );
+
+      // The README documents every family and label.
+      const readme = await Deno.readTextFile(`${ROOT}README.md`);
+      const section = readme.slice(readme.indexOf("\n## Metrics"));
+      assert(section.length > 20, "README.md has a Metrics section");
+      const body = section.slice(1, (section.indexOf("\n## ", 2) + 1 || section.length + 1) - 1);
+      for (const [name, expected] of Object.entries(FAMILIES)) {
+        assert(body.includes(`\`${name}\``), `README.md documents ${name}`);
+        for (const label of expected.labels) {
+          assert(body.includes(`\`${label}\``), `README.md documents label ${label} of ${name}`);
+        }
+      }
+      assertEquals(await controller.stop(), 0);
+    } finally {
+      await controller.stop();
+      await emulator.stop();
+    }
+  },
+});
