@@ -18,8 +18,20 @@ import {
   type V1Service,
   type V1ServicePort,
 } from "@kubernetes/client-node";
+import { Agent } from "undici";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+
+/**
+ * An HTTP/1.1-only connection pool with the cluster's TLS settings. undici negotiates HTTP/2 by
+ * default, and Deno's HTTP/2 layer can abort the whole test process (an nghttp2 assertion) when a
+ * test stops the API server under idle HTTP/2 connections; HTTP/1.1 has no such path.
+ */
+function http1Agent(config: KubeConfig): Dispatcher | undefined {
+  const options = config.createDispatcherOptions(config.getCurrentCluster(), {});
+  if (options.type !== "agent") return undefined;
+  return new Agent({ connect: options.connect, allowH2: false }) as unknown as Dispatcher;
+}
 
 /** A Service to create. */
 export interface ServiceSpec {
@@ -61,7 +73,7 @@ export class ClusterObjects {
         pre: (context: RequestContext) => {
           const dispatcher = context.getDispatcher();
           if (dispatcher) {
-            this.#dispatcher ??= dispatcher;
+            this.#dispatcher ??= http1Agent(config) ?? dispatcher;
             context.setDispatcher(this.#dispatcher);
           }
           return Promise.resolve(context);
