@@ -7,8 +7,10 @@
  * `KUBERNETES_SERVICE_HOST`/`PORT` in an environment holding nothing else that matters.
  *
  * Those paths are fixed, so the process gets a private mount namespace (`unshare --mount`, as
- * root): an overlay on `/etc` and a tmpfs on `/var/run` that only it sees. The host's
- * directories are never written.
+ * root): an overlay on `/etc` and a tmpfs on `/var/run` that only it sees. The image's other
+ * promises are kept there too: the root filesystem is remounted read-only (with a small tmpfs on
+ * `/tmp`, the Deployment's emptyDir), the Deno cache is a read-only bind mount, and the process runs
+ * as the image's user, uid 1993. The host's directories are never written.
  *
  * @module
  */
@@ -65,29 +67,43 @@ export async function startInClusterController(
   const server = new URL(options.server);
   const script = [
     "set -eu",
+    // The ConfigMap volume, read-only, at the path of --config.
     'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$POD_DIR/upper,workdir=$POD_DIR/work" /etc',
     `mkdir -p ${CONFIG_DIR}`,
     `mount --bind "$POD_DIR/etc" ${CONFIG_DIR}`,
+    `mount -o remount,bind,ro ${CONFIG_DIR}`,
+    // The ServiceAccount volume.
     "mount -t tmpfs -o size=1m tmpfs /var/run",
     `mkdir -p ${SERVICE_ACCOUNT_DIR}`,
     `mount --bind "$POD_DIR/sa" ${SERVICE_ACCOUNT_DIR}`,
-    "unset POD_DIR",
-    'exec "$0" "$@"',
+    // The deno binary and its cache where uid 1993 can reach them (not under /root), read-only.
+    "mount -t tmpfs -o size=1m tmpfs /mnt",
+    "mkdir /mnt/bin /mnt/deno-dir",
+    "touch /mnt/bin/deno",
+    'mount --bind "$HOST_DENO" /mnt/bin/deno',
+    'mount --bind "$HOST_DENO_DIR" /mnt/deno-dir',
+    "mount -o remount,bind,ro /mnt/deno-dir",
+    // The emptyDir on /tmp, then readOnlyRootFilesystem.
+    "mount -t tmpfs -o size=16m tmpfs /tmp",
+    "mount -o remount,bind,ro /",
+    "unset POD_DIR HOST_DENO HOST_DENO_DIR",
+    "cd /",
+    'exec setpriv --reuid=1993 --regid=1993 --clear-groups -- "$0" "$@"',
   ].join("\n");
   const env: Record<string, string> = {
-    // What the image sets, plus where this machine keeps deno and its cache.
-    PATH: `${dirname(Deno.execPath())}:/usr/sbin:/usr/bin:/sbin:/bin`,
-    NO_COLOR: "1",
+    // What the image sets (see the Dockerfile), with deno and its cache where the script puts them.
+    PATH: "/mnt/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    DENO_DIR: "/mnt/deno-dir",
     DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+    NO_COLOR: "1",
     KUBERNETES_SERVICE_HOST: server.hostname,
     KUBERNETES_SERVICE_PORT: server.port,
     POD_DIR: dir,
+    HOST_DENO: Deno.execPath(),
+    HOST_DENO_DIR: await denoDir(),
     ...options.env,
   };
-  for (const name of ["HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
   const child = new Deno.Command("unshare", {
     args: [
       "--mount",
@@ -140,6 +156,19 @@ export async function startInClusterController(
   };
 }
 
-function dirname(path: string): string {
-  return path.slice(0, path.lastIndexOf("/")) || "/";
+let cachedDenoDir: Promise<string> | undefined;
+
+/** The Deno cache folder of this machine (`deno info --json`), where the tests' modules are. */
+function denoDir(): Promise<string> {
+  cachedDenoDir ??= (async () => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json"],
+      stdin: "null",
+      stderr: "inherit",
+    }).output();
+    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir?: string };
+    if (!info.denoDir) throw new Error("Cannot find the Deno cache folder in `deno info --json`");
+    return info.denoDir;
+  })();
+  return cachedDenoDir;
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The `/debug` page in headless Chromium (SPEC §6, §9): the controller runs on a temporary copy
  * of `examples/` (manifest-folder clusters) against the Polaris emulator; the page must list
@@ -32,6 +31,12 @@ async function copyTree(from: string, to: string): Promise<void> {
     else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
   }
 }
+
+/** Reads the service rows in the page: key, state badge text and its computed colour. */
+const ROWS_IN_PAGE = `[...document.querySelectorAll("#services tbody tr.svc")].map((tr) => {
+  const badge = tr.querySelector(".state");
+  return { key: tr.dataset.key, state: badge.textContent, colour: getComputedStyle(badge).backgroundColor };
+})`;
 
 interface Row {
   key: string;
@@ -96,16 +101,8 @@ Deno.test({
 
       const page = await browser.newPage();
       await page.goto(`${controller.url}/debug`);
-      const rows = (): Promise<Row[]> =>
-        page.$$eval("#services tbody tr.svc", (trs) =>
-          trs.map((tr) => {
-            const badge = tr.querySelector(".state") as HTMLElement;
-            return {
-              key: (tr as HTMLElement).dataset.key ?? "",
-              state: badge.textContent ?? "",
-              colour: getComputedStyle(badge).backgroundColor,
-            };
-          }));
+      // Browser-side code is passed as text: this module is type-checked without the DOM lib.
+      const rows = async (): Promise<Row[]> => (await page.evaluate(ROWS_IN_PAGE)) as Row[];
       const shown = await waitFor(async () => {
         const list = await rows();
         return list.length === api.length && list;
@@ -143,7 +140,7 @@ Deno.test({
       await page.click("tr.svc[data-key='shop/cart']");
       await page.waitForSelector("#detail:not([hidden])", { timeout: 5_000 });
       await page.waitForFunction(
-        () => document.querySelector("#detail")?.textContent?.includes("10.20.1.12"),
+        `document.querySelector("#detail")?.textContent?.includes("10.20.1.12")`,
         undefined,
         { timeout: 5_000 },
       );
