@@ -92,7 +92,8 @@ export function scenarioTable(
     "restart, nothing changed",
     `${rs.writes} writes, ${rs.reads} reads`,
     `${naiveRestart.writes} writes, ${naiveRestart.reads} reads`,
-    `settled in ${formatMs(r.restart.ms)}${r.restart.settled ? "" : " (NOT settled)"}`,
+    `settled in ${formatMs(r.restart.ms)}${r.restart.settled ? "" : " (NOT settled)"}; ` +
+    `first sweep done at ${formatMs(r.restart.sweptMs)}`,
   ]);
   const idle = r.idleResync.requests?.kinds;
   if (idle) {

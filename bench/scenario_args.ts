@@ -17,6 +17,8 @@ export interface ScenarioArgs {
   readonly idleResyncMs: number;
   readonly timeoutMs: number;
   readonly sampleMs: number;
+  /** How often a waiting phase prints the engine's state to stderr. */
+  readonly watchdogMs: number;
 }
 
 const NUMERIC: ReadonlyArray<readonly [string, keyof ScenarioArgs, number]> = [
@@ -28,6 +30,7 @@ const NUMERIC: ReadonlyArray<readonly [string, keyof ScenarioArgs, number]> = [
   ["--idle-resync-ms", "idleResyncMs", 3000],
   ["--timeout-ms", "timeoutMs", 1_800_000],
   ["--sample-ms", "sampleMs", 100],
+  ["--watchdog-ms", "watchdogMs", 15_000],
 ];
 
 /**

@@ -54,6 +54,8 @@ export interface ScenarioResult {
   readonly restart: {
     readonly settled: boolean;
     readonly ms: number;
+    /** From start until the first sweep (all owned instances listed) finished. */
+    readonly sweptMs: number;
     readonly requests: PhaseRequests;
   };
   readonly idleResync: {

@@ -109,6 +109,17 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   const log = new LogTap();
   const logger = createLogger({ level: "warn", format: "json", write: log.write });
   const heapBaseline = heapNow();
+  let current: System | null = null;
+  let phase = "generate";
+  const watchdog = setInterval(() => {
+    if (!current) return;
+    const states = Object.entries(current.supervisor.countByState()).filter(([, n]) => n > 0);
+    progress(
+      `${phase}: actors ${JSON.stringify(Object.fromEntries(states))}, supervisor ${
+        JSON.stringify(current.supervisor.supervisorStatus())
+      }, warn lines ${log.lines}`,
+    );
+  }, args.watchdogMs);
 
   sampler.enter("generate");
   const sources = Array.from(
@@ -179,6 +190,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   let firstAddress = 1 << 16;
   for (const pods of registered ? args.rollouts : []) {
     sampler.enter(`rollout-${pods}`);
+    phase = `rollout-${pods}`;
     const start = await emulator.requests();
     const name = `rollout-${pods}`;
     const result = await rollService({
@@ -218,11 +230,23 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   // Phase 3: restart with nothing changed (same sources, same emulator state).
   sampler.enter("restart");
   system = createSystem({ config: benchConfig(args.polaris, "5m"), log: logger, sources });
+  current = system;
+  phase = "restart";
   const restartBefore = await emulator.requests();
   const r0 = performance.now();
   await system.start();
+  let restartSweptMs = NaN;
   const restartSettled = registered &&
-    await until(() => system.supervisor.settled, args.timeoutMs, 20);
+    await until(
+      () => {
+        if (Number.isNaN(restartSweptMs) && system.supervisor.supervisorStatus().sweeps > 0) {
+          restartSweptMs = performance.now() - r0;
+        }
+        return system.supervisor.settled;
+      },
+      args.timeoutMs,
+      20,
+    );
   const restartMs = performance.now() - r0;
   const restartRequests = phaseRequests(await emulator.requests(), restartBefore);
   if (registered && !restartSettled) errors.push("the restarted engine did not settle");
@@ -231,12 +255,14 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
 
   // Phase 4: an idle resync, on a third system with a short resync period.
   sampler.enter("idle-resync");
-  const resyncPeriodMs = Math.max(args.idleResyncMs, Math.ceil(restartMs * 1.5));
+  const resyncPeriodMs = Math.max(args.idleResyncMs, Math.min(120_000, Math.ceil(restartMs * 1.5)));
   system = createSystem({
     config: benchConfig(args.polaris, `${resyncPeriodMs}ms`),
     log: logger,
     sources,
   });
+  current = system;
+  phase = "idle-resync";
   await system.start();
   let resyncRequests: PhaseRequests | null = null;
   let resyncMs = NaN;
@@ -256,6 +282,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
     resyncRequests = phaseRequests(await emulator.requests(), idleBefore);
   }
   await system.stop();
+  clearInterval(watchdog);
   sampler.enter("done");
   sampler.stop();
   const emulatorMemory = await emulator.memory();
@@ -279,7 +306,12 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       verified,
     },
     rollouts,
-    restart: { settled: restartSettled, ms: restartMs, requests: restartRequests },
+    restart: {
+      settled: restartSettled,
+      ms: restartMs,
+      sweptMs: restartSweptMs,
+      requests: restartRequests,
+    },
     idleResync: {
       periodMs: resyncPeriodMs,
       overlapped,

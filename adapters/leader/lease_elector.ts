@@ -86,6 +86,7 @@ export class LeaseElector {
   #running: Promise<void> | null = null;
   #started = false;
   #stopped = false;
+  #lastFailure: string | null = null;
 
   /** Creates an elector; nothing is sent before `start()`. */
   constructor(options: LeaseElectorOptions) {
@@ -248,8 +249,19 @@ export class LeaseElector {
     try {
       await this.tryAcquireOrRenew();
     } catch (error) {
-      this.#log(this.#leader ? "warn" : "debug", "Cannot acquire or renew the Lease", { error });
+      // A follower retries every period: warn when the failure is new or changes (a missing RBAC
+      // rule must be visible at the default level), then keep the repeats at debug.
+      const text = error instanceof Error ? error.message : String(error);
+      const fresh = this.#leader || text !== this.#lastFailure;
+      this.#lastFailure = text;
+      this.#log(fresh ? "warn" : "debug", "Cannot acquire or renew the Lease", { error });
+      return this.#afterRound();
     }
+    this.#lastFailure = null;
+    this.#afterRound();
+  }
+
+  #afterRound(): void {
     if (this.#stopped) return;
     if (this.#leader && this.#now() - this.#lastRenewAt >= this.#o.renewDeadlineMs) {
       this.#stepDown();

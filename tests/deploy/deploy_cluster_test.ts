@@ -94,7 +94,12 @@ async function clusterErrors(url: string): Promise<string[]> {
 async function withController(
   serviceAccount: string,
   mesh: (polarisUrl: string) => string,
-  body: (url: string, output: () => string, emulator: PolarisEmulator) => Promise<void>,
+  body: (
+    url: string,
+    output: () => string,
+    emulator: PolarisEmulator,
+    pid: number,
+  ) => Promise<void>,
 ): Promise<void> {
   const emulator = await startPolarisEmulator({ token: POLARIS_TOKEN });
   const port = freePort();
@@ -108,7 +113,7 @@ async function withController(
     env: { POLARIS_TOKEN },
   });
   try {
-    await body(`http://127.0.0.1:${port}`, controller.output, emulator);
+    await body(`http://127.0.0.1:${port}`, controller.output, emulator, controller.pid);
     assert.equal(await controller.stop(), 0, `a clean stop; output:\n${controller.output()}`);
   } catch (error) {
     await controller.stop();
@@ -160,45 +165,62 @@ Deno.test({
       ["POLARIS_TOKEN"],
       "the token reaches the controller as POLARIS_TOKEN",
     );
-    await withController(SERVICE_ACCOUNT, (url) => meshFor(url), async (url, output, polaris) => {
-      const instances = () => polaris.state.instances({ namespace: "shop", service: "web" });
-      await waitFor(() => instances().length === 2, { timeoutMs: 90_000, what: "shop/web synced" });
-      assert.deepEqual(instances().map((i) => i.host).sort(), ["10.7.0.1", "10.7.0.2"]);
-      assert.equal(instances()[0].metadata.clusterName, "deploy-test");
-      assert.equal(instances()[0].version, "v3");
-      await waitFor(async () => (await getJson(`${url}/readyz`)).status === 200, {
-        timeoutMs: 60_000,
-        what: "/readyz 200",
-      });
-      assert.deepEqual(await clusterErrors(url), [], "no cluster source error");
-      const ready = (await getJson(`${url}/readyz`)).body as { details: { role: string } };
-      assert.equal(ready.details.role, "leader", "the Role lets it take the Lease");
-      const holder = await kubectlOk(
-        [
-          "get",
-          "lease",
-          "polaris-k8s-sync",
-          "-n",
-          NAMESPACE,
-          "-o",
-          "jsonpath={.spec.holderIdentity}",
-        ],
-        { kubeconfig: plane.kubeconfigPath },
-      );
-      assert.ok(
-        holder.startsWith(`${Deno.hostname()}-`),
-        `--allow-sys=hostname gives the identity: "${holder}"`,
-      );
-      // An invalid annotation calls for an Event on the Service: the ClusterRole lets it write one.
-      await objects.createService("shop", "odd", {
-        annotations: { "polarismesh.cn/sync": "maybe" },
-      });
-      await waitFor(async () => {
-        const events = await objects.core.listNamespacedEvent({ namespace: "shop" });
-        return events.items.some((e) => e.involvedObject.name === "odd");
-      }, { timeoutMs: 60_000, what: "an Event on shop/odd" });
-      assert.doesNotMatch(output(), /NotCapable|Requires \w+ access/, "no Deno permission error");
-    });
+    await withController(
+      SERVICE_ACCOUNT,
+      (url) => meshFor(url),
+      async (url, output, polaris, pid) => {
+        const instances = () => polaris.state.instances({ namespace: "shop", service: "web" });
+        await waitFor(() => instances().length === 2, {
+          timeoutMs: 90_000,
+          what: "shop/web synced",
+        });
+        assert.deepEqual(instances().map((i) => i.host).sort(), ["10.7.0.1", "10.7.0.2"]);
+        assert.equal(instances()[0].metadata.clusterName, "deploy-test");
+        assert.equal(instances()[0].version, "v3");
+        await waitFor(async () => (await getJson(`${url}/readyz`)).status === 200, {
+          timeoutMs: 60_000,
+          what: "/readyz 200",
+        });
+        assert.deepEqual(await clusterErrors(url), [], "no cluster source error");
+        const status = await Deno.readTextFile(`/proc/${pid}/status`);
+        assert.match(status, /^Uid:\s+1993\s/m, "it runs as the image's user");
+        const mounts = await Deno.readTextFile(`/proc/${pid}/mountinfo`);
+        const root = mounts.split("\n").filter((line) => line.split(" ")[4] === "/").at(-1) ?? "";
+        assert.match(
+          root.split(" ")[5] ?? "",
+          /^ro\b/,
+          `its root filesystem is read-only: ${root}`,
+        );
+
+        const ready = (await getJson(`${url}/readyz`)).body as { details: { role: string } };
+        assert.equal(ready.details.role, "leader", "the Role lets it take the Lease");
+        const holder = await kubectlOk(
+          [
+            "get",
+            "lease",
+            "polaris-k8s-sync",
+            "-n",
+            NAMESPACE,
+            "-o",
+            "jsonpath={.spec.holderIdentity}",
+          ],
+          { kubeconfig: plane.kubeconfigPath },
+        );
+        assert.ok(
+          holder.startsWith(`${Deno.hostname()}-`),
+          `--allow-sys=hostname gives the identity: "${holder}"`,
+        );
+        // An invalid annotation calls for an Event on the Service: the ClusterRole lets it write one.
+        await objects.createService("shop", "odd", {
+          annotations: { "polarismesh.cn/sync": "maybe" },
+        });
+        await waitFor(async () => {
+          const events = await objects.core.listNamespacedEvent({ namespace: "shop" });
+          return events.items.some((e) => e.involvedObject.name === "odd");
+        }, { timeoutMs: 60_000, what: "an Event on shop/odd" });
+        assert.doesNotMatch(output(), /NotCapable|Requires \w+ access/, "no Deno permission error");
+      },
+    );
   },
 });
 
@@ -304,9 +326,18 @@ Deno.test({
   },
 });
 
+/**
+ * TODO(#7): the Lease elector logs a follower's failed round at debug level, so a missing Role
+ * rule is silent at the default level and the replica quietly stays a follower. These two tests
+ * pass with `--log-level debug`; turn them on once adapters/leader/lease_elector.ts logs such a
+ * failure (a 403 at least) at warn or error.
+ */
+const LEASE_FAILURES_LOGGED = true;
+
 for (const verb of ["create", "update"]) {
   Deno.test({
     name: `without the Role rule to ${verb} Leases, the controller says why it cannot lead`,
+    ignore: !LEASE_FAILURES_LOGGED,
     ...slow,
     async fn() {
       const name = `without-lease-${verb}`;

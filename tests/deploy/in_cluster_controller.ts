@@ -46,6 +46,8 @@ export interface InClusterOptions {
 
 /** A running controller process. */
 export interface InClusterController {
+  /** The process id (the same process from `unshare` to `deno`: every step `exec`s the next). */
+  readonly pid: number;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
   /** Resolves with the exit code when the process ends. */
@@ -144,6 +146,7 @@ export async function startInClusterController(
     }
   };
   return {
+    pid: child.pid,
     output: () => text,
     exited,
     async stop() {
