@@ -123,6 +123,8 @@ export function scenarioTable(
       formatMiB(m.heapAfterConvergeBytes)
     }; emulator RSS ${formatMiB(m.emulatorRssBytes)}`,
   ]);
+  const probes = Object.entries(r.probesMs ?? {}).map(([k, v]) => `${k} ${formatMs(v)}`);
+  if (probes.length > 0) rows.push(["emulator: one listing page", probes.join("; "), "", ""]);
   const lines = [`== ${title} ==`, columns(rows)];
   for (const error of r.errors) lines.push(`! ${error}`);
   if (r.log.lines > 0) lines.push(`controller logged ${r.log.lines} warn/error lines`);

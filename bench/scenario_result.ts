@@ -73,6 +73,8 @@ export interface ScenarioResult {
     readonly heapAfterConvergeBytes: number;
     readonly emulatorRssBytes: number;
   };
+  /** Time of one page of each kind of listing against the converged emulator, ms. */
+  readonly probesMs: Readonly<Record<string, number>>;
   readonly log: {
     readonly lines: number;
     readonly sweepFailures: number;

@@ -283,6 +283,25 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   }
   await system.stop();
   clearInterval(watchdog);
+  // Cost of one page of each listing the engine sends, measured last (these requests are not
+  // part of any phase's figures).
+  const probes: Record<string, number> = {};
+  if (registered) {
+    const page = "offset=0&limit=100";
+    const owner = `keys=clusterName,source&values=${clusterNameOf(0)},polaris-controller`;
+    for (
+      const [name, query] of [
+        ["service page", `namespace=bench-ns-0&service=svc-0&${page}`],
+        ["namespace page", `namespace=bench-ns-0&${page}`],
+        ["owned-instances page (sweep)", `${owner}&${page}`],
+      ]
+    ) {
+      const p0 = performance.now();
+      const response = await fetch(`${args.polaris}/naming/v1/instances?${query}`);
+      await response.arrayBuffer();
+      probes[name] = performance.now() - p0;
+    }
+  }
   sampler.enter("done");
   sampler.stop();
   const emulatorMemory = await emulator.memory();
@@ -326,6 +345,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       heapAfterConvergeBytes: heapAfterConverge,
       emulatorRssBytes: emulatorMemory.rss,
     },
+    probesMs: probes,
     log: { lines: log.lines, sweepFailures: log.sweepFailures, first: log.first },
     errors,
   };

@@ -18,6 +18,7 @@ import {
   type V1Service,
   type V1ServicePort,
 } from "@kubernetes/client-node";
+import type { RequestOptions } from "node:https";
 import { Agent } from "undici";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
@@ -27,8 +28,13 @@ type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
  * default, and Deno's HTTP/2 layer can abort the whole test process (an nghttp2 assertion) when a
  * test stops the API server under idle HTTP/2 connections; HTTP/1.1 has no such path.
  */
-function http1Agent(config: KubeConfig): Dispatcher | undefined {
-  const options = config.createDispatcherOptions(config.getCurrentCluster(), {});
+async function http1Agent(config: KubeConfig): Promise<Dispatcher | undefined> {
+  // createDispatcherOptions takes the CA and client certificate from its second argument: with
+  // `{}` it answers `none`, and client-node's own (HTTP/2-capable) Agent would be used.
+  const tls: RequestOptions = {};
+  await config.applyToHTTPSOptions(tls);
+  const { ca, cert, key } = tls;
+  const options = config.createDispatcherOptions(config.getCurrentCluster(), { ca, cert, key });
   if (options.type !== "agent") return undefined;
   return new Agent({ connect: options.connect, allowH2: false }) as unknown as Dispatcher;
 }
@@ -59,6 +65,7 @@ export class ClusterObjects {
   /** The typed rbac.authorization.k8s.io/v1 client. */
   readonly rbac: RbacAuthorizationV1Api;
   #dispatcher: Dispatcher | undefined;
+  #http1: Promise<Dispatcher | undefined> | undefined;
 
   /** Creates helpers for the current context of a kubeconfig file. */
   constructor(kubeconfigPath: string) {
@@ -70,13 +77,16 @@ export class ClusterObjects {
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: config },
       promiseMiddleware: [{
-        pre: (context: RequestContext) => {
+        pre: async (context: RequestContext) => {
           const dispatcher = context.getDispatcher();
           if (dispatcher) {
-            this.#dispatcher ??= http1Agent(config) ?? dispatcher;
+            // One pending creation shared by concurrent first requests, so no Agent is orphaned.
+            this.#http1 ??= http1Agent(config);
+            const http1 = await this.#http1;
+            this.#dispatcher ??= http1 ?? dispatcher;
             context.setDispatcher(this.#dispatcher);
           }
-          return Promise.resolve(context);
+          return context;
         },
         post: (response: ResponseContext) => Promise.resolve(response),
       }],
@@ -229,6 +239,7 @@ export class ClusterObjects {
   async close(): Promise<void> {
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
+    this.#http1 = undefined;
     await dispatcher?.destroy();
   }
 }
