@@ -6,39 +6,16 @@
  */
 
 import type { RegisteredInstance } from "../domain/polaris.ts";
+import type { InstanceRef, InstanceWrite, ItemResult } from "../adapters/polaris/mod.ts";
 
 /** The outcome of one item of a batch write, aligned with the request's items. */
-export type WriteItemResult =
-  | { readonly ok: true; readonly code: number }
-  | {
-    readonly ok: false;
-    readonly code: number | undefined;
-    readonly retryable: boolean;
-    readonly message: string;
-  };
+export type WriteItemResult = ItemResult;
 
 /** An instance as written to Polaris (server field names are the client's business). */
-export interface InstanceWriteItem {
-  readonly namespace: string;
-  readonly service: string;
-  readonly host: string;
-  readonly port: number;
-  readonly protocol?: string;
-  readonly version?: string;
-  readonly weight?: number;
-  readonly healthy?: boolean;
-  readonly isolate?: boolean;
-  readonly enableHealthCheck?: boolean;
-  readonly metadata?: Record<string, string>;
-}
+export type InstanceWriteItem = InstanceWrite;
 
 /** An instance named for deletion. */
-export interface InstanceRef {
-  readonly namespace: string;
-  readonly service: string;
-  readonly host: string;
-  readonly port: number;
-}
+export type { InstanceRef };
 
 /** A Polaris alias as listed. */
 export interface PolarisAliasRecord {
