@@ -7,10 +7,16 @@
  * Knobs (read when the test runs): `POLARIS_K8S_SYNC_SOAK_SECONDS` (churn length, default 60) and
  * `POLARIS_K8S_SYNC_SOAK_SEED` (the PRNG seed; a random one is printed otherwise). The seed fixes
  * the sequence of choices; what fails while the API server is down still depends on timing.
+ *
+ * Two facts of the test plane shape the churn: kube-apiserver 1.20 exits at start-up when a
+ * Service IP is allocated or released while its initial IP repair runs, so Services are neither
+ * created nor deleted during a restart (everything else goes on, and fails while the server is
+ * down); and the object helpers must talk HTTP/1.1 (tests/cluster/objects.ts), because an HTTP/2
+ * GOAWAY from a stopping API server can abort the whole Deno process in nghttp2.
  */
 
 import { equal, ok } from "node:assert/strict";
-import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { KubeConfig, type V1ObjectMeta } from "@kubernetes/client-node";
 import type { ClusterChange, ClusterSource } from "../../domain/cluster.ts";
 import type { EndpointGroup } from "../../domain/kubernetes.ts";
 import { type ControlPlane, startControlPlane } from "../../tests/cluster/control_plane.ts";
@@ -26,6 +32,7 @@ const APPS = ["a", "b", "c"] as const;
 const OP_TIMEOUT_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 90_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
+const DIFF_LINES = 80;
 
 /** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
 function seededRandom(seed: number): () => number {
@@ -241,13 +248,13 @@ class SliceLister {
     });
   }
 
-  async list(): Promise<(RawEndpointSlice & { metadata?: V1Pod["metadata"] })[]> {
+  async list(): Promise<(RawEndpointSlice & { metadata?: V1ObjectMeta })[]> {
     const group = await this.#get("/apis/discovery.k8s.io") as {
       preferredVersion?: { groupVersion?: string };
     };
     const groupVersion = group.preferredVersion?.groupVersion ?? "discovery.k8s.io/v1beta1";
     const list = await this.#get(`/apis/${groupVersion}/endpointslices`) as {
-      items?: (RawEndpointSlice & { metadata?: V1Pod["metadata"] })[];
+      items?: (RawEndpointSlice & { metadata?: V1ObjectMeta })[];
     };
     return list.items ?? [];
   }
@@ -397,7 +404,10 @@ function diffLines(expected: readonly string[], actual: readonly string[]): stri
       actual.length - actualSet.size
     })`,
   ];
-  return [...missing, ...extra, ...duplicates].join("\n");
+  const lines = [...missing, ...extra, ...duplicates];
+  const shown = lines.slice(0, DIFF_LINES);
+  if (lines.length > DIFF_LINES) shown.push(`… and ${lines.length - DIFF_LINES} more lines`);
+  return shown.join("\n");
 }
 
 /** Restarts kube-apiserver at one third and two thirds of the churn. */
