@@ -80,15 +80,18 @@ export async function startInClusterController(
     `mount --bind "$POD_DIR/sa" ${SERVICE_ACCOUNT_DIR}`,
     // The deno binary and its cache where uid 1993 can reach them (not under /root), read-only.
     "mount -t tmpfs -o size=1m tmpfs /mnt",
-    "mkdir /mnt/bin /mnt/deno-dir",
+    "mkdir /mnt/bin /mnt/deno-dir /mnt/app",
     "touch /mnt/bin/deno",
     'mount --bind "$HOST_DENO" /mnt/bin/deno',
     'mount --bind "$HOST_DENO_DIR" /mnt/deno-dir',
     "mount -o remount,bind,ro /mnt/deno-dir",
+    // The checkout may itself live under /tmp, which the emptyDir below hides: reach it at /mnt/app.
+    'mount --bind "$HOST_APP" /mnt/app',
+    "mount -o remount,bind,ro /mnt/app",
     // The emptyDir on /tmp, then readOnlyRootFilesystem.
     "mount -t tmpfs -o size=16m tmpfs /tmp",
     "mount -o remount,bind,ro /",
-    "unset POD_DIR HOST_DENO HOST_DENO_DIR",
+    "unset POD_DIR HOST_DENO HOST_DENO_DIR HOST_APP",
     "cd /",
     'exec setpriv --reuid=1993 --regid=1993 --clear-groups -- "$0" "$@"',
   ].join("\n");
@@ -103,6 +106,7 @@ export async function startInClusterController(
     KUBERNETES_SERVICE_PORT: server.port,
     POD_DIR: dir,
     HOST_DENO: Deno.execPath(),
+    HOST_APP: ROOT,
     HOST_DENO_DIR: await denoDir(),
     ...options.env,
   };
@@ -115,7 +119,7 @@ export async function startInClusterController(
       "sh",
       "-c",
       script,
-      ENTRYPOINT,
+      "/mnt/app/deploy/container_entrypoint.sh",
       ...options.args,
     ],
     clearEnv: true,
