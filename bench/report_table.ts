@@ -121,6 +121,8 @@ export function scenarioTable(
     "",
     `heap after GC: data ${formatMiB(m.heapAfterGenerateBytes)}, converged ${
       formatMiB(m.heapAfterConvergeBytes)
+    }, after each restart ${
+      (m.heapAfterStopsBytes ?? []).map(formatMiB).join(" / ")
     }; emulator RSS ${formatMiB(m.emulatorRssBytes)}`,
   ]);
   const probes = Object.entries(r.probesMs ?? {}).map(([k, v]) => `${k} ${formatMs(v)}`);

@@ -80,18 +80,23 @@ export async function rollService(options: RollOptions): Promise<RollResult> {
     }
   })();
   const started = performance.now();
+  // Events keep to a fixed schedule (event k at started + k * interval), so a busy event loop
+  // delays single events but does not stretch the whole update.
+  let sent = 0;
+  const pace = () =>
+    sleep(Math.max(0, started + ++sent * options.eventIntervalMs - performance.now()));
   for (let i = 0; i < pods; i++) {
     const address = addressOf(1, 0, options.firstAddress + i);
     const pod = { podName: `${service}-new-${i}`, address, ready: false };
     newPods.push(pod);
     push((s) => s.has(key(address)));
-    await sleep(options.eventIntervalMs);
+    await pace();
     newPods[newPods.length - 1] = { ...pod, ready: true };
     push((s) => s.get(key(address))?.isolate === false);
-    await sleep(options.eventIntervalMs);
+    await pace();
     const gone = oldPods.shift();
     if (gone) push((s) => !s.has(key(gone.address)));
-    await sleep(options.eventIntervalMs);
+    await pace();
   }
   driving = false;
   await poller;

@@ -71,6 +71,8 @@ export interface ScenarioResult {
     readonly heapBaselineBytes: number;
     readonly heapAfterGenerateBytes: number;
     readonly heapAfterConvergeBytes: number;
+    /** Heap after GC once the first and the second system were stopped and dropped. */
+    readonly heapAfterStopsBytes: readonly number[];
     readonly emulatorRssBytes: number;
   };
   /** Time of one page of each kind of listing against the converged emulator, ms. */

@@ -109,6 +109,11 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   const log = new LogTap();
   const logger = createLogger({ level: "warn", format: "json", write: log.write });
   const heapBaseline = heapNow();
+  /**
+   * Heap after GC once the previous system is stopped and unreferenced (taken right after the
+   * next one is built, not started): growth here is memory a stopped system kept.
+   */
+  const heapAfterStops: number[] = [];
   let current: System | null = null;
   let phase = "generate";
   const watchdog = setInterval(() => {
@@ -231,6 +236,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   sampler.enter("restart");
   system = createSystem({ config: benchConfig(args.polaris, "5m"), log: logger, sources });
   current = system;
+  heapAfterStops.push(heapNow());
   phase = "restart";
   const restartBefore = await emulator.requests();
   const r0 = performance.now();
@@ -262,6 +268,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
     sources,
   });
   current = system;
+  heapAfterStops.push(heapNow());
   phase = "idle-resync";
   await system.start();
   let resyncRequests: PhaseRequests | null = null;
@@ -343,6 +350,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       heapBaselineBytes: heapBaseline,
       heapAfterGenerateBytes: heapAfterGenerate,
       heapAfterConvergeBytes: heapAfterConverge,
+      heapAfterStopsBytes: heapAfterStops,
       emulatorRssBytes: emulatorMemory.rss,
     },
     probesMs: probes,
