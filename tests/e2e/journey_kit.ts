@@ -144,6 +144,8 @@ export function readCount(emulator: PolarisEmulator): number {
 export interface ServiceDebug {
   readonly state: string;
   readonly lastError: string | null;
+  /** Reconciles the actor has started. */
+  readonly reconciles: number;
   readonly report: {
     readonly problems: readonly { readonly code: string; readonly message: string }[];
     readonly conflicts: readonly string[];
