@@ -5,6 +5,7 @@
  * the file; each test has its own namespace, emulator and controller process.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
+import { findSample, parseExposition } from "../../adapters/metrics/parse_exposition.ts";
 import {
   type InstanceSnapshot,
   type PolarisEmulator,
@@ -471,15 +472,22 @@ Deno.test({
           `lastError names the code: ${invalid.lastError}`,
         );
         // Each change to the Service (its Pod appearing, turning ready) may start a reconcile,
-        // and each reconcile sends its one instance once: more creates than reconciles would
-        // mean the client retried a 4xx.
+        // and each reconcile sends its one instance once. The controller's own metrics count the
+        // answers by code: more 400103 answers than reconciles would mean a 4xx was retried. (A
+        // request lost on a closed keep-alive connection is retried, and counted as code "none".)
         await pause(2_000);
         const sent = emulator.requests()[create] ?? 0;
         const settled = await serviceDebug(controller, "verdict", "web");
         assert(settled !== undefined && settled.state === "invalid", "still invalid");
+        const metrics = parseExposition(await (await fetch(`${controller.url}/metrics`)).text());
+        const verdicts = findSample(metrics, "polaris_sync_polaris_requests_total", {
+          method: "POST",
+          path: "/naming/v1/instances",
+          code: "400103",
+        })?.value ?? 0;
         assert(
-          sent >= 1 && sent <= settled.reconciles,
-          `no client-side retries: ${sent} creates for ${settled.reconciles} reconciles`,
+          verdicts >= 1 && verdicts <= settled.reconciles,
+          `no retry of a 4xx: ${verdicts} answers 400103 for ${settled.reconciles} reconciles`,
         );
         await pause(2_000);
         assertEquals(emulator.requests()[create] ?? 0, sent, "no retry loop on a 4xx verdict");
