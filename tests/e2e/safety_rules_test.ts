@@ -5,7 +5,6 @@
  * the file; each test has its own namespace, emulator and controller process.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { findSample, parseExposition } from "../../adapters/metrics/parse_exposition.ts";
 import {
   type InstanceSnapshot,
   type PolarisEmulator,
@@ -471,26 +470,17 @@ Deno.test({
           (invalid.lastError ?? "").includes("400103"),
           `lastError names the code: ${invalid.lastError}`,
         );
-        // Each change to the Service (its Pod appearing, turning ready) may start a reconcile,
-        // and each reconcile sends its one instance once. The controller's own metrics count the
-        // answers by code: more 400103 answers than reconciles would mean a 4xx was retried. (A
-        // request lost on a closed keep-alive connection is retried, and counted as code "none".)
-        await pause(2_000);
+        // The controller also syncs the other tests' Services on this cluster, so request counts
+        // are not this Service's alone: the actor's own reconcile count shows whether it retried.
+        // (That the client never retries a 4xx is pinned by the contract tests.)
+        const before = await serviceDebug(controller, "verdict", "web");
         const sent = emulator.requests()[create] ?? 0;
-        const settled = await serviceDebug(controller, "verdict", "web");
-        assert(settled !== undefined && settled.state === "invalid", "still invalid");
-        const metrics = parseExposition(await (await fetch(`${controller.url}/metrics`)).text());
-        const verdicts = findSample(metrics, "polaris_sync_polaris_requests_total", {
-          method: "POST",
-          path: "/naming/v1/instances",
-          code: "400103",
-        })?.value ?? 0;
-        assert(
-          verdicts >= 1 && verdicts <= settled.reconciles,
-          `no retry of a 4xx: ${verdicts} answers 400103 for ${settled.reconciles} reconciles`,
-        );
+        assert(sent >= 1, "the create was sent");
         await pause(2_000);
-        assertEquals(emulator.requests()[create] ?? 0, sent, "no retry loop on a 4xx verdict");
+        const after = await serviceDebug(controller, "verdict", "web");
+        assertEquals(after?.state, "invalid", "still invalid");
+        assertEquals(after?.reconciles, before?.reconciles, "no retry loop on a 4xx verdict");
+        assertEquals(emulator.requests()[create] ?? 0, sent, "nothing sent meanwhile");
         assertEquals(instancesOf(emulator, "verdict", "web"), []);
 
         // The next change is tried again and goes through once Polaris accepts it.
