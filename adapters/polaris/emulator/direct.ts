@@ -229,9 +229,7 @@ export function updateInstanceDirect(
   if (record === undefined) return undefined;
   const stamp = store.tick();
   applyPatch(record, patch);
-  record.mtime = stamp.time;
-  record.seq = stamp.seq;
-  record.revision = store.newId("revision", record.id, stamp);
+  store.touch(record, record.id, stamp);
   return drop(record);
 }
 

@@ -196,9 +196,7 @@ export function updateInstances(
       const record = store.instances.get(id);
       if (record === undefined) return instanceItem(Code.NotFoundInstance, m);
       if (!applyUpdate(record, m)) return instanceItem(Code.NoNeedUpdate, m);
-      record.mtime = stamp.time;
-      record.seq = stamp.seq;
-      record.revision = store.newId("revision", id, stamp);
+      store.touch(record, id, stamp);
       return instanceItem(Code.ExecuteSuccess, m);
     },
   });

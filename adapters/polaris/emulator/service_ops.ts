@@ -130,9 +130,7 @@ export function updateServices(
       const record = store.services.get(key);
       if (record === undefined) return serviceItem(Code.NotFoundResource, m);
       if (!applyServiceFields(record, m)) return serviceItem(Code.NoNeedUpdate, m);
-      record.mtime = stamp.time;
-      record.seq = stamp.seq;
-      record.revision = store.newId("revision", key, stamp);
+      store.touch(record, key, stamp);
       return serviceItem(Code.ExecuteSuccess, m);
     },
   });

@@ -152,6 +152,13 @@ export class PolarisStore {
     return sha1Hex(`${kind}##${key}##${stamp.seq}`).slice(0, 32);
   }
 
+  /** Marks a changed instance or service: new mtime, list order and revision. */
+  touch(record: { mtime: string; seq: number; revision: string }, key: string, stamp: Stamp): void {
+    record.mtime = stamp.time;
+    record.seq = stamp.seq;
+    record.revision = this.newId("revision", key, stamp);
+  }
+
   /** Creates a namespace (replacing any with that name) and returns it. */
   putNamespace(name: string, stamp: Stamp, owners = "Polaris"): NamespaceRecord {
     const record: NamespaceRecord = {
