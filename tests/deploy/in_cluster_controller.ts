@@ -17,9 +17,6 @@
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** The entrypoint of the image (see the Dockerfile). */
-export const ENTRYPOINT = `${ROOT}deploy/container_entrypoint.sh`;
-
 /** Where the Deployment mounts the `mesh` ConfigMap key. */
 export const CONFIG_DIR = "/etc/polaris-k8s-sync";
 
