@@ -29,6 +29,14 @@ export interface RegistryReaderOptions {
   /** Listings in flight at once. */
   readonly concurrency: number;
   readonly onListing?: (kind: "namespace" | "service", services: number) => void;
+  /**
+   * Called with every complete namespace-wide listing, grouped by service: it holds services no
+   * reader asked for, which is how the supervisor finds orphans without a sweep.
+   */
+  readonly onNamespaceListing?: (
+    namespace: string,
+    byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
+  ) => void;
 }
 
 /** Coalesces instance reads; see the module documentation. */
@@ -93,6 +101,7 @@ export class RegistryReader {
         else byService.set(instance.service, [instance]);
       }
       for (const read of reads) read.resolve(byService.get(read.service) ?? []);
+      this.#options.onNamespaceListing?.(namespace, byService);
     } catch (error) {
       for (const read of reads) read.reject(error);
     }

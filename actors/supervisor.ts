@@ -10,7 +10,9 @@ import { type Actor, createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey, serviceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
+import { isOwned } from "../domain/plan.ts";
 import { aliasMarker } from "../domain/plan_alias.ts";
+import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import {
   type ReconcileOutcome,
@@ -107,6 +109,7 @@ export class Supervisor {
       lingerMs: options.readLingerMs ?? 10,
       namespaceThreshold: 20,
       concurrency: 4,
+      onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;
@@ -201,11 +204,17 @@ export class Supervisor {
   }
 
   /** The supervisor machine's state and context. */
-  supervisorStatus(): { state: string; sweeps: number; lastSweepError: string | null } {
+  supervisorStatus(): {
+    state: string;
+    sweeps: number;
+    resyncs: number;
+    lastSweepError: string | null;
+  } {
     const snapshot = this.#machine.getSnapshot();
     return {
       state: String(snapshot.value),
       sweeps: snapshot.context.sweeps,
+      resyncs: snapshot.context.resyncs,
       lastSweepError: snapshot.context.lastSweepError,
     };
   }
@@ -410,6 +419,30 @@ export class Supervisor {
     // Reconcile again wherever a delete was held back while sources were still listing.
     for (const [key, record] of this.#services) {
       if ((record.report?.plan.skipped.length ?? 0) > 0) this.#touch(key, true);
+    }
+  }
+
+  /**
+   * The sweep's cheap half, run on every namespace-wide listing the actors' reads bring (start-up,
+   * resync): an owned instance under a key with no actor gets one, which deletes it if its Service
+   * is gone. Namespaces where no actor reads are left to the full sweep.
+   */
+  #adoptOrphans(
+    namespace: string,
+    byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
+  ): void {
+    if (!this.#deletesAllowed || !this.#leading || this.#stopped) return;
+    const owner = {
+      clusterNames: this.#options.sources.map((s) => s.clusterName),
+      source: this.#options.source,
+    };
+    for (const [service, instances] of byService) {
+      const key = serviceKey(namespace, service);
+      if (this.#services.has(key) || !instances.some((i) => isOwned(i, owner))) continue;
+      this.#options.hooks?.log?.("info", "owned instances found with no Service; reconciling", {
+        service: key,
+      });
+      this.#touch(key, true);
     }
   }
 

@@ -275,11 +275,11 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   let resyncMs = NaN;
   let overlapped = false;
   if (registered && await until(() => system.supervisor.settled, args.timeoutMs, 20)) {
-    overlapped = system.supervisor.supervisorStatus().sweeps > 1;
+    overlapped = system.supervisor.supervisorStatus().resyncs > 0;
     const idleBefore = await emulator.requests();
-    const sweeps = system.supervisor.supervisorStatus().sweeps;
+    const resyncs = system.supervisor.supervisorStatus().resyncs;
     await until(
-      () => system.supervisor.supervisorStatus().sweeps > sweeps,
+      () => system.supervisor.supervisorStatus().resyncs > resyncs,
       resyncPeriodMs + args.timeoutMs,
       20,
     );

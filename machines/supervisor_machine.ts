@@ -1,13 +1,19 @@
 /**
  * The supervisor's lifecycle (SPEC §3–§4): wait until every cluster source has listed, then allow
  * deletes and sweep owned instances whose Service is gone, then run with a periodic resync that
- * re-reads Polaris and sweeps again. Definitions only: `actors/supervisor.ts` provides the effects.
+ * re-reads every service with an actor. Definitions only: `actors/supervisor.ts` provides the
+ * effects.
  *
  * ```
- * listing ─(every source synced)→ sweeping ─done→ running ─resyncPeriod→ sweeping
+ * listing ─(every source synced)→ sweeping ─done→ running ─resyncPeriod→ running (resyncAll)
  *                                    └─error→ sweepBackoff ─retryBackoff→ sweeping
- * (any) ─stop→ stopped
+ * running ─sweep.now→ sweeping          (any) ─stop→ stopped
  * ```
+ *
+ * The full sweep (every owned instance, page by page) runs once after the first list and again
+ * when this replica becomes the leader, not on every resync: after start-up an owned instance can
+ * only lose its Service through an actor, which deletes it itself. The resync does not list owned
+ * instances; it re-reads each actor's service (`docs/decisions.md` §9).
  *
  * @module
  */
@@ -27,6 +33,8 @@ export interface SupervisorInput {
 export interface SupervisorContext extends SupervisorInput {
   readonly synced: readonly string[];
   readonly sweeps: number;
+  /** Periodic resyncs started since the process began. */
+  readonly resyncs: number;
   readonly sweepFailures: number;
   readonly lastSweepError: string | null;
 }
@@ -73,6 +81,7 @@ export const supervisorMachine = setup({
       sweepFailures: 0,
       lastSweepError: null,
     })),
+    recordResync: assign(({ context }) => ({ resyncs: context.resyncs + 1 })),
     recordSweepFailure: assign(({ context }, params: { error: unknown }) => ({
       sweepFailures: context.sweepFailures + 1,
       lastSweepError: params.error instanceof Error ? params.error.message : String(params.error),
@@ -87,6 +96,7 @@ export const supervisorMachine = setup({
     ...input,
     synced: [],
     sweeps: 0,
+    resyncs: 0,
     sweepFailures: 0,
     lastSweepError: null,
   }),
@@ -118,7 +128,9 @@ export const supervisorMachine = setup({
       after: { retryBackoff: "sweeping" },
     },
     running: {
-      after: { resyncPeriod: { target: "sweeping", actions: "resyncAll" } },
+      after: {
+        resyncPeriod: { target: "running", reenter: true, actions: ["recordResync", "resyncAll"] },
+      },
       on: { "sweep.now": "sweeping" },
     },
     stopped: { type: "final", entry: "stopAll" },

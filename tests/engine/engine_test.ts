@@ -39,11 +39,59 @@ Deno.test("engine writes nothing on an idle resync", async () => {
     a.markSynced();
     await e.settle();
     e.emulator.resetRequests();
-    const before = e.supervisor.supervisorStatus().sweeps;
-    await e.until(() => e.supervisor.supervisorStatus().sweeps >= before + 2, "two resyncs");
+    const before = e.supervisor.supervisorStatus();
+    await e.until(
+      () => e.supervisor.supervisorStatus().resyncs >= before.resyncs + 2,
+      "two resyncs",
+    );
     await e.settle();
     assertEquals(e.writes(), {});
     assert((e.emulator.requests()["GET /naming/v1/instances"] ?? 0) > 0, "resync must read");
+    assertEquals(e.supervisor.supervisorStatus().sweeps, before.sweeps, "a resync is not a sweep");
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine finds an orphan at resync from the namespace listing, without a sweep", async () => {
+  const e = await startEngine({ resyncPeriodMs: 300 });
+  try {
+    const [a] = e.sources;
+    // 25 Services in one namespace: a resync reads them with one namespace-wide listing.
+    for (let i = 0; i < 25; i++) {
+      a.setService(svc("shop", `s${i}`));
+      a.setEndpoints("shop", `s${i}`, [group([`10.0.1.${i}`])]);
+    }
+    a.markSynced();
+    await e.settle();
+    const before = e.supervisor.supervisorStatus();
+    // An instance of ours appears under a key with no Service and no actor (e.g. written by an
+    // older replica after this one's start-up sweep), beside a foreign one that must stay.
+    e.emulator.seedInstances([
+      {
+        namespace: "shop",
+        service: "ghost",
+        host: "10.9.9.9",
+        port: 80,
+        metadata: { clusterName: "cluster-a", source: "polaris-controller" },
+      },
+      {
+        namespace: "shop",
+        service: "ghost",
+        host: "10.9.9.8",
+        port: 80,
+        metadata: { clusterName: "cluster-z", source: "polaris-controller" },
+      },
+    ]);
+    await e.until(
+      () => e.emulator.state.instances({ namespace: "shop", service: "ghost" }).length === 1,
+      "the orphan deleted",
+    );
+    const [left] = e.emulator.state.instances({ namespace: "shop", service: "ghost" });
+    assertEquals(left.metadata.clusterName, "cluster-z");
+    const after = e.supervisor.supervisorStatus();
+    assert(after.resyncs > before.resyncs, "found by a resync");
+    assertEquals(after.sweeps, before.sweeps, "not by a sweep");
   } finally {
     await e.stop();
   }
