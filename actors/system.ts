@@ -175,6 +175,7 @@ export function createSystem(options: SystemOptions): System {
     token: config.polaris.accessToken,
     timeoutMs: config.polaris.timeoutMs,
     maxRetries: config.polaris.maxRetries,
+    pageConcurrency: config.sync.concurrency,
     onRequest: (r) => metrics.observeRequest(r),
   });
   const writer = new Writer({

@@ -161,7 +161,7 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
   {
     key: "serviceSync.concurrency",
     default: String(DEFAULTS.concurrency),
-    description: "Polaris requests in flight at once, 1..64",
+    description: "write batches in flight at once, and pages of one listing read at once, 1..64",
   },
   {
     key: "serviceSync.ignoreNamespaces",

@@ -75,6 +75,7 @@ export class PolarisClient {
   #batchSize: number;
   #concurrency: number;
   #pagingRestarts: number;
+  #pageConcurrency: number;
 
   /** Creates a client; nothing is sent until a method is called. */
   constructor(options: PolarisClientOptions) {
@@ -96,6 +97,7 @@ export class PolarisClient {
     );
     this.#concurrency = Math.max(1, options.concurrency ?? 4);
     this.#pagingRestarts = options.pagingRestarts ?? 3;
+    this.#pageConcurrency = options.pageConcurrency ?? 1;
   }
 
   /** Returns whether `GET /` answers `Polaris Server` (reference §1.6); never throws. */
@@ -294,6 +296,7 @@ export class PolarisClient {
       row,
       idOf,
       maxRestarts: this.#pagingRestarts,
+      pageConcurrency: this.#pageConcurrency,
     });
   }
 

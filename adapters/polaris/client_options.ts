@@ -32,6 +32,8 @@ export interface PolarisClientOptions {
   readonly concurrency?: number;
   /** Times a list starts over when its data changes while paging. Default 3. */
   readonly pagingRestarts?: number;
+  /** Pages of one list in flight at once, after the first. Default 1 (one after another). */
+  readonly pageConcurrency?: number;
   /** Aborts in-flight requests and stops retrying (graceful shutdown). */
   readonly signal?: AbortSignal;
 }

@@ -24,6 +24,8 @@ export interface ListSpec<S extends v.GenericSchema> {
   readonly idOf: (row: v.InferOutput<S>) => string;
   /** Times to start over when the list changes while paging. */
   readonly maxRestarts: number;
+  /** Pages in flight at once after the first (default 1). */
+  readonly pageConcurrency?: number;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function listAll<S extends v.GenericSchema>(
       idOf: spec.idOf,
       limit: 100,
       maxRestarts: spec.maxRestarts,
+      concurrency: spec.pageConcurrency,
     });
   } catch (error) {
     if (!(error instanceof UnstableListError)) throw error;

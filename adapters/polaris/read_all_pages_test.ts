@@ -88,3 +88,63 @@ Deno.test("readAllPages() passes fetch errors through untouched", async () => {
   const failure = new Error("boom");
   await assert.rejects(readAllPages(() => Promise.reject(failure), options), (e) => e === failure);
 });
+
+Deno.test("readAllPages() with concurrency asks for pages 2..n together, within the bound", async () => {
+  const data = range(1050);
+  const offsets: number[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const fetchPage = async (offset: number, limit: number): Promise<ListPage<string>> => {
+    offsets.push(offset);
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    inFlight--;
+    return { amount: data.length, rows: data.slice(offset, offset + limit) };
+  };
+  const rows = await readAllPages(fetchPage, { ...options, concurrency: 3 });
+  assert.deepEqual(rows, data);
+  assert.deepEqual([...offsets].sort((a, b) => a - b), range(11).map((_, i) => i * 100));
+  assert.equal(offsets[0], 0, "page 1 first: it gives the total");
+  assert.equal(most, 3);
+});
+
+Deno.test("readAllPages() with concurrency starts over when the total moves on a later page", async () => {
+  let call = 0;
+  const offsets: number[] = [];
+  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> => {
+    offsets.push(offset);
+    // Call 3 (a page of the first pass) sees one more row; the second pass is stable.
+    const data = call++ === 2 ? range(301) : range(300);
+    return Promise.resolve({ amount: data.length, rows: data.slice(offset, offset + limit) });
+  };
+  const rows = await readAllPages(fetchPage, { ...options, concurrency: 4 });
+  assert.deepEqual(rows, range(300));
+  assert.equal(offsets.length, 6, "two passes of three pages");
+});
+
+Deno.test("readAllPages() with concurrency spaces offsets by page 1's size and catches a short page", async () => {
+  const data = range(120);
+  const offsets: number[] = [];
+  // The server caps pages at 50 rows, but answers only 10 at offset 50: 20 rows would be missed.
+  const fetchPage = (offset: number): Promise<ListPage<string>> => {
+    offsets.push(offset);
+    const size = offset === 50 && offsets.length <= 3 ? 10 : 50;
+    return Promise.resolve({ amount: 120, rows: data.slice(offset, offset + size) });
+  };
+  const rows = await readAllPages(fetchPage, { ...options, concurrency: 4 });
+  assert.deepEqual(rows, data);
+  assert.deepEqual(offsets, [0, 50, 100, 0, 50, 100]);
+});
+
+Deno.test("readAllPages() with concurrency rejects with the first page error", async () => {
+  const data = range(500);
+  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> =>
+    offset === 200
+      ? Promise.reject(new Error("Polaris answered 500"))
+      : Promise.resolve({ amount: data.length, rows: data.slice(offset, offset + limit) });
+  await assert.rejects(
+    readAllPages(fetchPage, { ...options, concurrency: 2 }),
+    /Polaris answered 500/,
+  );
+});

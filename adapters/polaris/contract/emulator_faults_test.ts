@@ -245,6 +245,28 @@ Deno.test("PolarisClient restarts a list whose total changes while paging", asyn
   });
 });
 
+Deno.test("PolarisClient with pageConcurrency reads the same list with the same requests", async () => {
+  let emulator: PolarisEmulator | undefined;
+  let gets = 0;
+  await withEmulator({
+    pageConcurrency: 4,
+    onRequest: (r) => {
+      if (r.method === "GET" && ++gets === 12) seed(emulator!, 1, 2000);
+    },
+  }, async (h) => {
+    emulator = h.emulator;
+    seed(h.emulator, 1050);
+    const first = await h.client.listInstances({ namespace: "ns", service: "web" });
+    assert.equal(new Set(first.map((i) => i.id)).size, 1050);
+    assert.equal(h.emulator.requests()["GET /naming/v1/instances"], 11);
+    // The second list's first page (request 12) lets a row in: its other pages see 1,051 rows,
+    // so it starts over and reads 11 pages again.
+    const second = await h.client.listInstances({ namespace: "ns", service: "web" });
+    assert.equal(new Set(second.map((i) => i.id)).size, 1051);
+    assert.equal(h.emulator.requests()["GET /naming/v1/instances"], 11 + 11 + 11);
+  });
+});
+
 Deno.test("PolarisClient restarts a list when an edit reorders rows while paging", async () => {
   // Lists sort by mtime, newest first (reference §5). A console edit between two pages moves a
   // page-2 row to page 1: page 2 then repeats a row and the edited one would be missed, while
