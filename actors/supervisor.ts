@@ -16,6 +16,7 @@ import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import {
   type ReconcileOutcome,
+  type ServiceContext,
   serviceMachine,
   type ServiceState,
   type ServiceTiming,
@@ -34,9 +35,25 @@ export interface Transition {
   readonly to: string;
 }
 
-/** What the supervisor keeps per service beside its actor. */
+/** A service actor's snapshot as persisted while it is parked. */
+type ParkedSnapshot = ReturnType<Actor<typeof serviceMachine>["getPersistedSnapshot"]>;
+
+/** States in which an actor waits for the next event with no timer or reconcile running. */
+const RESTING: ReadonlySet<ServiceState> = new Set(["synced", "conflict", "invalid"]);
+
+/**
+ * What the supervisor keeps per service beside its actor. An actor at rest is parked: its
+ * persisted snapshot is kept and the running actor stopped, then restored by the next event. A
+ * running xstate actor costs about 4.5 KB of heap and a parked one about 0.5 KB (measured with
+ * 10,000 actors), which is most of the engine's memory per Service at 50k Services.
+ */
 interface ServiceRecord {
-  readonly actor: Actor<typeof serviceMachine>;
+  /** The running actor, or null while parked. */
+  actor: Actor<typeof serviceMachine> | null;
+  /** The persisted snapshot while parked, else null. */
+  parked: ParkedSnapshot | null;
+  /** The actor's context as of its last snapshot (running or parked). */
+  context: ServiceContext;
   state: ServiceState;
   transitions: Transition[];
   report: ReconcileReport | null;
@@ -155,7 +172,7 @@ export class Supervisor {
     this.#machine.send({ type: "stop" });
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    for (const record of this.#services.values()) record.actor.stop();
+    for (const record of this.#services.values()) record.actor?.stop();
     this.#reader.stop();
     await this.#options.writer.stop();
     this.#options.hooks?.log?.("debug", "writer stopped", {});
@@ -181,7 +198,7 @@ export class Supervisor {
       {},
     );
     if (!leading) {
-      for (const record of this.#services.values()) record.actor.stop();
+      for (const record of this.#services.values()) record.actor?.stop();
       this.#services.clear();
       return;
     }
@@ -209,9 +226,14 @@ export class Supervisor {
     sweeps: number;
     resyncs: number;
     lastSweepError: string | null;
+    /** Service actors parked at rest (see `ServiceRecord`). */
+    parked: number;
   } {
     const snapshot = this.#machine.getSnapshot();
+    let parked = 0;
+    for (const record of this.#services.values()) if (record.actor === null) parked++;
     return {
+      parked,
       state: String(snapshot.value),
       sweeps: snapshot.context.sweeps,
       resyncs: snapshot.context.resyncs,
@@ -266,7 +288,7 @@ export class Supervisor {
   }
 
   #summary(key: string, record: ServiceRecord): ServiceSummary {
-    const context = record.actor.getSnapshot().context;
+    const context = record.context;
     return {
       key,
       state: record.state,
@@ -319,7 +341,7 @@ export class Supervisor {
       record = this.#spawn(key);
     }
     record.pendingSince ??= this.#now();
-    record.actor.send({ type: "inputs.changed" });
+    this.#wake(key, record).send({ type: "inputs.changed" });
   }
 
   /**
@@ -367,20 +389,44 @@ export class Supervisor {
   }
 
   #spawn(key: string): ServiceRecord {
-    const actor = createActor(this.#serviceMachine, {
-      id: key,
-      input: { key, timing: this.#options.timing },
-    });
+    const actor = this.#newActor(key, null);
     const record: ServiceRecord = {
       actor,
+      parked: null,
+      context: actor.getSnapshot().context,
       state: "idle",
       transitions: [],
       report: null,
       pendingSince: null,
     };
     this.#services.set(key, record);
+    this.#run(key, record, actor);
+    return record;
+  }
+
+  /** Returns the key's running actor, restoring it first if it is parked. */
+  #wake(key: string, record: ServiceRecord): Actor<typeof serviceMachine> {
+    if (record.actor) return record.actor;
+    const actor = this.#newActor(key, record.parked);
+    record.actor = actor;
+    record.parked = null;
+    this.#run(key, record, actor);
+    return actor;
+  }
+
+  #newActor(key: string, parked: ParkedSnapshot | null): Actor<typeof serviceMachine> {
+    return createActor(this.#serviceMachine, {
+      id: key,
+      input: { key, timing: this.#options.timing },
+      ...(parked ? { snapshot: parked } : {}),
+    });
+  }
+
+  /** Follows the actor's snapshots into the record, then starts it. */
+  #run(key: string, record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
     actor.subscribe({
       next: (snapshot) => {
+        record.context = snapshot.context;
         const to = String(snapshot.value) as ServiceState;
         if (to === record.state) return;
         const from = record.state;
@@ -391,6 +437,7 @@ export class Supervisor {
         if (snapshot.status === "done" && this.#services.get(key) === record) {
           this.#services.delete(key);
         }
+        if (RESTING.has(to)) queueMicrotask(() => this.#park(record, actor));
       },
       error: (error) => {
         this.#options.hooks?.log?.("error", "service actor crashed", {
@@ -401,7 +448,18 @@ export class Supervisor {
       },
     });
     actor.start();
-    return record;
+  }
+
+  /** Parks `actor` if it is still the record's actor and still at rest. */
+  #park(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
+    if (record.actor !== actor || this.#stopped) return;
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status !== "active" || !RESTING.has(String(snapshot.value) as ServiceState)) {
+      return;
+    }
+    record.parked = actor.getPersistedSnapshot();
+    record.actor = null;
+    actor.stop();
   }
 
   /** Lists instances and marks Polaris as answering (for /readyz) on success. */
@@ -447,7 +505,9 @@ export class Supervisor {
   }
 
   #resyncAll(): void {
-    for (const record of this.#services.values()) record.actor.send({ type: "resync.due" });
+    for (const [key, record] of this.#services) {
+      this.#wake(key, record).send({ type: "resync.due" });
+    }
   }
 
   /**

@@ -170,6 +170,7 @@ Deno.test("engine deletes its instances when the Service goes, and forgets the a
     a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
     a.markSynced();
     await e.settle();
+    await e.until(() => e.supervisor.supervisorStatus().parked === 1, "the actor parked at rest");
     a.deleteService("shop", "cart");
     await e.until(() => e.supervisor.service("shop/cart") === undefined, "actor released");
     assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 0);
