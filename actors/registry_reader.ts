@@ -11,6 +11,7 @@
  */
 
 import type { RegisteredInstance } from "../domain/polaris.ts";
+import { Limiter } from "./limiter.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 
 interface PendingRead {
@@ -44,11 +45,11 @@ export class RegistryReader {
   readonly #options: RegistryReaderOptions;
   readonly #pending = new Map<string, PendingRead[]>();
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #inFlight = 0;
-  readonly #waiting: Array<() => void> = [];
+  readonly #limiter: Limiter;
 
   constructor(options: RegistryReaderOptions) {
     this.#options = options;
+    this.#limiter = new Limiter(options.concurrency);
   }
 
   /** Reads every instance of one service; rejects when Polaris cannot answer completely. */
@@ -79,11 +80,11 @@ export class RegistryReader {
     for (const [namespace, reads] of batches) {
       const distinct = new Set(reads.map((r) => r.service));
       if (distinct.size >= this.#options.namespaceThreshold) {
-        void this.#bounded(() => this.#readNamespace(namespace, reads, distinct.size));
+        void this.#limiter.run(() => this.#readNamespace(namespace, reads, distinct.size));
       } else {
         for (const service of distinct) {
           const forService = reads.filter((r) => r.service === service);
-          void this.#bounded(() => this.#readService(namespace, service, forService));
+          void this.#limiter.run(() => this.#readService(namespace, service, forService));
         }
       }
     }
@@ -114,20 +115,6 @@ export class RegistryReader {
       for (const read of reads) read.resolve(instances);
     } catch (error) {
       for (const read of reads) read.reject(error);
-    }
-  }
-
-  /** Runs `task` when fewer than `concurrency` listings are in flight. Never rejects. */
-  async #bounded(task: () => Promise<void>): Promise<void> {
-    while (this.#inFlight >= this.#options.concurrency) {
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    }
-    this.#inFlight++;
-    try {
-      await task();
-    } finally {
-      this.#inFlight--;
-      this.#waiting.shift()?.();
     }
   }
 }

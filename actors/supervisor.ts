@@ -25,6 +25,7 @@ import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
+import { Limiter } from "./limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -86,6 +87,12 @@ export interface SupervisorOptions {
   readonly resyncPeriodMs: number;
   /** `--dry-run`: nothing is written (instances are held back by the writer, aliases here). */
   readonly dryRun?: boolean;
+  /**
+   * Reconciles in flight at once (default 256); the others wait their turn in `reconciling`. It
+   * bounds the memory of a start-up, when every actor plans at once, without starving the writer:
+   * 256 services keep far more than 4 batches of 100 queued.
+   */
+  readonly reconcileSlots?: number;
   /** How long reads wait to be coalesced (default 10 ms). */
   readonly readLingerMs?: number;
   /**
@@ -116,6 +123,7 @@ export class Supervisor {
   /** The service machine with its reconcile provided, built once and shared by every actor. */
   readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
   readonly #reader: RegistryReader;
+  readonly #slots: Limiter;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -128,6 +136,7 @@ export class Supervisor {
       concurrency: 4,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
+    this.#slots = new Limiter(options.reconcileSlots ?? 256);
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
@@ -368,22 +377,26 @@ export class Supervisor {
     };
     return serviceMachine.provide({
       actors: {
-        reconcile: fromPromise(async ({ input }) => {
-          const record = this.#services.get(input.key);
-          const since = record?.pendingSince ?? null;
-          if (record) record.pendingSince = null;
-          try {
-            const outcome = await reconcileService(deps, input.key);
-            if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
-            const current = this.#services.get(input.key);
-            if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
-            return outcome;
-          } catch (error) {
-            const current = this.#services.get(input.key);
-            if (current && since !== null) current.pendingSince ??= since;
-            throw error;
-          }
-        }),
+        // The turn is taken before anything is read: changes that arrive while waiting for it
+        // are in this reconcile, and their latency counts the wait.
+        reconcile: fromPromise(({ input }) =>
+          this.#slots.run(async () => {
+            const record = this.#services.get(input.key);
+            const since = record?.pendingSince ?? null;
+            if (record) record.pendingSince = null;
+            try {
+              const outcome = await reconcileService(deps, input.key);
+              if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
+              const current = this.#services.get(input.key);
+              if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
+              return outcome;
+            } catch (error) {
+              const current = this.#services.get(input.key);
+              if (current && since !== null) current.pendingSince ??= since;
+              throw error;
+            }
+          })
+        ),
       },
     });
   }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { runBounded } from "./run_bounded.ts";
+
 /** One page as {@link readAllPages} needs it. */
 export interface ListPage<T> {
   /** Total matches the server reported for this query at the time of this page. */
@@ -106,20 +108,17 @@ async function readRestTogether<T>(
   const offsets: number[] = [];
   for (let offset = stride; offset < first.amount; offset += stride) offsets.push(offset);
   const pages: ListPage<T>[] = new Array(offsets.length);
-  let next = 0;
+  const indexes = offsets.map((_, index) => index);
   let failed = false;
-  const worker = async () => {
-    while (!failed && next < offsets.length) {
-      const index = next++;
-      try {
-        pages[index] = await fetchPage(offsets[index], options.limit);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
+  await runBounded(indexes, concurrency, async (index) => {
+    if (failed) return; // one page failed: the pass is lost, ask for no more
+    try {
+      pages[index] = await fetchPage(offsets[index], options.limit);
+    } catch (error) {
+      failed = true;
+      throw error;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, offsets.length) }, worker));
+  });
   for (const row of first.rows) rows.set(options.idOf(row), row);
   for (const [index, page] of pages.entries()) {
     if (page.amount !== first.amount) {

@@ -138,13 +138,17 @@ Deno.test("readAllPages() with concurrency spaces offsets by page 1's size and c
 });
 
 Deno.test("readAllPages() with concurrency rejects with the first page error", async () => {
-  const data = range(500);
-  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> =>
-    offset === 200
+  const data = range(2000);
+  const offsets: number[] = [];
+  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> => {
+    offsets.push(offset);
+    return offset === 200
       ? Promise.reject(new Error("Polaris answered 500"))
       : Promise.resolve({ amount: data.length, rows: data.slice(offset, offset + limit) });
+  };
   await assert.rejects(
     readAllPages(fetchPage, { ...options, concurrency: 2 }),
     /Polaris answered 500/,
   );
+  assert.ok(offsets.length <= 4, `no page asked for after the failure: ${offsets}`);
 });

@@ -1,0 +1,51 @@
+import { assertEquals } from "../domain/_assert.ts";
+import { Limiter } from "./limiter.ts";
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+Deno.test("Limiter runs at most its limit at once, in arrival order", async () => {
+  const limiter = new Limiter(2);
+  const gates = [deferred(), deferred(), deferred(), deferred()];
+  const started: number[] = [];
+  const done = gates.map((gate, i) =>
+    limiter.run(async () => {
+      started.push(i);
+      await gate.promise;
+      return i;
+    })
+  );
+  await flush();
+  assertEquals(started, [0, 1]);
+  assertEquals([limiter.active, limiter.waiting], [2, 2]);
+  gates[1].resolve();
+  await flush();
+  assertEquals(started, [0, 1, 2]);
+  gates[0].resolve();
+  gates[2].resolve();
+  gates[3].resolve();
+  assertEquals(await Promise.all(done), [0, 1, 2, 3]);
+  assertEquals([limiter.active, limiter.waiting], [0, 0]);
+});
+
+Deno.test("Limiter passes a task's rejection on and frees its turn", async () => {
+  const limiter = new Limiter(1);
+  const failing = limiter.run(() => Promise.reject(new Error("Polaris answered 500")));
+  const next = limiter.run(() => Promise.resolve("next"));
+  let message = "";
+  await failing.catch((error: Error) => (message = error.message));
+  assertEquals(message, "Polaris answered 500");
+  assertEquals(await next, "next");
+  assertEquals(limiter.active, 0);
+});
