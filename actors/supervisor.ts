@@ -124,6 +124,12 @@ export class Supervisor {
   readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
   readonly #reader: RegistryReader;
   readonly #slots: Limiter;
+  readonly #slotCount: number;
+  /** Keys whose resync is due but not yet sent, and the next one to send. */
+  #resyncDue: string[] = [];
+  #resyncNext = 0;
+  /** Service actors not parked. */
+  #running = 0;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -136,7 +142,8 @@ export class Supervisor {
       concurrency: 4,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
-    this.#slots = new Limiter(options.reconcileSlots ?? 256);
+    this.#slotCount = options.reconcileSlots ?? 256;
+    this.#slots = new Limiter(this.#slotCount);
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
@@ -207,6 +214,8 @@ export class Supervisor {
       {},
     );
     if (!leading) {
+      this.#resyncDue = [];
+      this.#running = 0;
       for (const record of this.#services.values()) record.actor?.stop();
       this.#services.clear();
       return;
@@ -290,6 +299,7 @@ export class Supervisor {
   get settled(): boolean {
     if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
     if (!this.#leading) return true;
+    if (this.#resyncNext < this.#resyncDue.length) return false;
     for (const record of this.#services.values()) {
       if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
     }
@@ -403,6 +413,7 @@ export class Supervisor {
 
   #spawn(key: string): ServiceRecord {
     const actor = this.#newActor(key, null);
+    this.#running++;
     const record: ServiceRecord = {
       actor,
       parked: null,
@@ -423,6 +434,7 @@ export class Supervisor {
     const actor = this.#newActor(key, record.parked);
     record.actor = actor;
     record.parked = null;
+    this.#running++;
     this.#run(key, record, actor);
     return actor;
   }
@@ -447,8 +459,9 @@ export class Supervisor {
         record.transitions.push({ at: this.#now(), from, to });
         if (record.transitions.length > TRANSITIONS_KEPT) record.transitions.shift();
         this.#options.hooks?.onTransition?.(key, from, to, snapshot.context.lastError);
-        if (snapshot.status === "done" && this.#services.get(key) === record) {
-          this.#services.delete(key);
+        if (snapshot.status === "done") {
+          if (this.#services.get(key) === record) this.#services.delete(key);
+          this.#retire(record, actor);
         }
         if (RESTING.has(to)) queueMicrotask(() => this.#park(record, actor));
       },
@@ -457,7 +470,8 @@ export class Supervisor {
           service: key,
           error,
         });
-        this.#services.delete(key);
+        if (this.#services.get(key) === record) this.#services.delete(key);
+        this.#retire(record, actor);
       },
     });
     actor.start();
@@ -471,8 +485,16 @@ export class Supervisor {
       return;
     }
     record.parked = actor.getPersistedSnapshot();
-    record.actor = null;
     actor.stop();
+    this.#retire(record, actor);
+  }
+
+  /** Forgets the record's running actor (parked, released or crashed) and frees its slot. */
+  #retire(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
+    if (record.actor !== actor) return;
+    record.actor = null;
+    this.#running--;
+    this.#pumpResync();
   }
 
   /** Lists instances and marks Polaris as answering (for /readyz) on success. */
@@ -517,10 +539,26 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Starts a resync of every actor. Actors are woken a slot's worth at a time (the rest stay
+   * parked) so that a resync of 50k Services never holds 50k running actors at once.
+   */
   #resyncAll(): void {
-    for (const [key, record] of this.#services) {
-      this.#wake(key, record).send({ type: "resync.due" });
+    this.#resyncDue = [...this.#services.keys()];
+    this.#resyncNext = 0;
+    this.#pumpResync();
+  }
+
+  /** Sends `resync.due` to the next keys while fewer than a slot count of actors run. */
+  #pumpResync(): void {
+    while (this.#resyncNext < this.#resyncDue.length && !this.#stopped) {
+      if (this.#running >= this.#slotCount) return;
+      const key = this.#resyncDue[this.#resyncNext++];
+      const record = this.#services.get(key);
+      if (record) this.#wake(key, record).send({ type: "resync.due" });
     }
+    this.#resyncDue = [];
+    this.#resyncNext = 0;
   }
 
   /**

@@ -53,6 +53,37 @@ Deno.test("engine writes nothing on an idle resync", async () => {
   }
 });
 
+Deno.test("engine resyncs a slot's worth of actors at a time, and every one of them", async () => {
+  const e = await startEngine({ resyncPeriodMs: 500, reconcileSlots: 3 });
+  try {
+    const [a] = e.sources;
+    for (let i = 0; i < 12; i++) {
+      a.setService(svc("shop", `s${i}`));
+      a.setEndpoints("shop", `s${i}`, [group([`10.0.2.${i}`])]);
+    }
+    a.markSynced();
+    await e.settle();
+    await e.until(() => e.supervisor.supervisorStatus().parked === 12, "every actor parked");
+    const reconciles = () => [...e.supervisor.services()].map((s) => s.reconciles);
+    const before = reconciles();
+    const resyncs = e.supervisor.supervisorStatus().resyncs;
+    let most = 0;
+    await e.until(
+      () => {
+        const status = e.supervisor.supervisorStatus();
+        most = Math.max(most, e.supervisor.size - status.parked);
+        return status.resyncs > resyncs && e.supervisor.settled;
+      },
+      "one resync done",
+      5000,
+    );
+    assert(most <= 3, `at most 3 actors running at once, saw ${most}`);
+    assertEquals(reconciles(), before.map((n) => n + 1), "each actor reconciled once more");
+  } finally {
+    await e.stop();
+  }
+});
+
 Deno.test("engine finds an orphan at resync from the namespace listing, without a sweep", async () => {
   const e = await startEngine({ resyncPeriodMs: 300 });
   try {
