@@ -25,7 +25,6 @@ import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
-import { Limiter } from "./limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -88,11 +87,11 @@ export interface SupervisorOptions {
   /** `--dry-run`: nothing is written (instances are held back by the writer, aliases here). */
   readonly dryRun?: boolean;
   /**
-   * Reconciles in flight at once (default 256); the others wait their turn in `reconciling`. It
-   * bounds the memory of a start-up, when every actor plans at once, without starving the writer:
-   * 256 services keep far more than 4 batches of 100 queued.
+   * Actors a resync wakes at once (default 1,000): the next group is woken when every reconcile
+   * of the previous one has ended, so a resync of 50k Services never runs 50k actors at once, and
+   * each group is still large enough for namespace-wide reads.
    */
-  readonly reconcileSlots?: number;
+  readonly resyncGroup?: number;
   /** How long reads wait to be coalesced (default 10 ms). */
   readonly readLingerMs?: number;
   /**
@@ -123,13 +122,12 @@ export class Supervisor {
   /** The service machine with its reconcile provided, built once and shared by every actor. */
   readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
   readonly #reader: RegistryReader;
-  readonly #slots: Limiter;
-  readonly #slotCount: number;
-  /** Keys whose resync is due but not yet sent, and the next one to send. */
+  readonly #resyncGroup: number;
+  /** Keys whose resync is due, and the next one to send it to. */
   #resyncDue: string[] = [];
   #resyncNext = 0;
-  /** Service actors not parked. */
-  #running = 0;
+  /** Keys of the resync group whose reconcile has not ended yet. */
+  readonly #resyncing = new Set<string>();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -142,8 +140,7 @@ export class Supervisor {
       concurrency: 4,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
-    this.#slotCount = options.reconcileSlots ?? 256;
-    this.#slots = new Limiter(this.#slotCount);
+    this.#resyncGroup = Math.max(1, options.resyncGroup ?? 1000);
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
@@ -215,7 +212,7 @@ export class Supervisor {
     );
     if (!leading) {
       this.#resyncDue = [];
-      this.#running = 0;
+      this.#resyncing.clear();
       for (const record of this.#services.values()) record.actor?.stop();
       this.#services.clear();
       return;
@@ -299,7 +296,7 @@ export class Supervisor {
   get settled(): boolean {
     if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
     if (!this.#leading) return true;
-    if (this.#resyncNext < this.#resyncDue.length) return false;
+    if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) return false;
     for (const record of this.#services.values()) {
       if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
     }
@@ -387,33 +384,32 @@ export class Supervisor {
     };
     return serviceMachine.provide({
       actors: {
-        // The turn is taken before anything is read: changes that arrive while waiting for it
-        // are in this reconcile, and their latency counts the wait.
-        reconcile: fromPromise(({ input }) =>
-          this.#slots.run(async () => {
-            const record = this.#services.get(input.key);
-            const since = record?.pendingSince ?? null;
-            if (record) record.pendingSince = null;
-            try {
-              const outcome = await reconcileService(deps, input.key);
-              if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
-              const current = this.#services.get(input.key);
-              if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
-              return outcome;
-            } catch (error) {
-              const current = this.#services.get(input.key);
-              if (current && since !== null) current.pendingSince ??= since;
-              throw error;
+        reconcile: fromPromise(async ({ input }) => {
+          const record = this.#services.get(input.key);
+          const since = record?.pendingSince ?? null;
+          if (record) record.pendingSince = null;
+          try {
+            const outcome = await reconcileService(deps, input.key);
+            if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
+            const current = this.#services.get(input.key);
+            if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
+            return outcome;
+          } catch (error) {
+            const current = this.#services.get(input.key);
+            if (current && since !== null) current.pendingSince ??= since;
+            throw error;
+          } finally {
+            if (this.#resyncing.delete(input.key) && this.#resyncing.size === 0) {
+              this.#pumpResync();
             }
-          })
-        ),
+          }
+        }),
       },
     });
   }
 
   #spawn(key: string): ServiceRecord {
     const actor = this.#newActor(key, null);
-    this.#running++;
     const record: ServiceRecord = {
       actor,
       parked: null,
@@ -434,7 +430,6 @@ export class Supervisor {
     const actor = this.#newActor(key, record.parked);
     record.actor = actor;
     record.parked = null;
-    this.#running++;
     this.#run(key, record, actor);
     return actor;
   }
@@ -489,12 +484,9 @@ export class Supervisor {
     this.#retire(record, actor);
   }
 
-  /** Forgets the record's running actor (parked, released or crashed) and frees its slot. */
+  /** Forgets the record's running actor (parked, released or crashed). */
   #retire(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
-    if (record.actor !== actor) return;
-    record.actor = null;
-    this.#running--;
-    this.#pumpResync();
+    if (record.actor === actor) record.actor = null;
   }
 
   /** Lists instances and marks Polaris as answering (for /readyz) on success. */
@@ -540,25 +532,33 @@ export class Supervisor {
   }
 
   /**
-   * Starts a resync of every actor. Actors are woken a slot's worth at a time (the rest stay
-   * parked) so that a resync of 50k Services never holds 50k running actors at once.
+   * Starts a resync of every actor, one group at a time (see `resyncGroup`); the other actors stay
+   * parked until their group's turn.
    */
   #resyncAll(): void {
     this.#resyncDue = [...this.#services.keys()];
     this.#resyncNext = 0;
+    this.#resyncing.clear();
     this.#pumpResync();
   }
 
-  /** Sends `resync.due` to the next keys while fewer than a slot count of actors run. */
+  /** Sends `resync.due` to the next group once every reconcile of the previous one has ended. */
   #pumpResync(): void {
-    while (this.#resyncNext < this.#resyncDue.length && !this.#stopped) {
-      if (this.#running >= this.#slotCount) return;
-      const key = this.#resyncDue[this.#resyncNext++];
-      const record = this.#services.get(key);
-      if (record) this.#wake(key, record).send({ type: "resync.due" });
+    while (this.#resyncing.size === 0 && this.#resyncNext < this.#resyncDue.length) {
+      if (this.#stopped) return;
+      const end = Math.min(this.#resyncDue.length, this.#resyncNext + this.#resyncGroup);
+      const group = this.#resyncDue.slice(this.#resyncNext, end);
+      this.#resyncNext = end;
+      for (const key of group) if (this.#services.has(key)) this.#resyncing.add(key);
+      for (const key of group) {
+        const record = this.#services.get(key);
+        if (record) this.#wake(key, record).send({ type: "resync.due" });
+      }
     }
-    this.#resyncDue = [];
-    this.#resyncNext = 0;
+    if (this.#resyncNext >= this.#resyncDue.length) {
+      this.#resyncDue = [];
+      this.#resyncNext = 0;
+    }
   }
 
   /**

@@ -32,8 +32,8 @@ export interface EngineOptions {
   readonly clusters?: readonly string[];
   readonly mode?: "all" | "demand";
   readonly resyncPeriodMs?: number;
-  /** Reconciles in flight at once (the supervisor's default when absent). */
-  readonly reconcileSlots?: number;
+  /** Actors a resync wakes at once (the supervisor's default when absent). */
+  readonly resyncGroup?: number;
   readonly source?: string;
   /** Seeds the emulator before the engine starts. */
   readonly seed?: (emulator: PolarisEmulator) => void;
@@ -70,7 +70,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     podLabelPolicy: { kind: "all" },
     timing: { debounceMs: 10, backoffBaseMs: 20, backoffMaxMs: 100 },
     resyncPeriodMs: options.resyncPeriodMs ?? 60_000,
-    ...(options.reconcileSlots ? { reconcileSlots: options.reconcileSlots } : {}),
+    ...(options.resyncGroup ? { resyncGroup: options.resyncGroup } : {}),
   });
   await supervisor.start();
   const until = async (check: () => boolean, what: string, timeoutMs = 5000) => {
