@@ -10,10 +10,30 @@ export interface ScenarioSpec {
   readonly clusters: number;
 }
 
+/** The scenario on a real kube-apiserver: S Services × P ready Pods, plus a rolling change. */
+export interface ApiserverSpec {
+  readonly services: number;
+  readonly podsPerService: number;
+  /** Pods of the Service that the rolling change replaces (0: no rolling change). */
+  readonly rolloutPods: number;
+  /** Time between two changes of the rolling change (a new Pod ready, an old Pod deleted). */
+  readonly eventIntervalMs: number;
+}
+
+/** Defaults of the apiserver scenario (`--apiserver`). */
+export const APISERVER_DEFAULTS: ApiserverSpec = {
+  services: 1000,
+  podsPerService: 3,
+  rolloutPods: 20,
+  eventIntervalMs: 250,
+};
+
 /** Settings of a benchmark run. */
 export interface BenchArgs {
   readonly quick: boolean;
   readonly scenarios: readonly ScenarioSpec[];
+  /** The apiserver scenario, run after the others; null when not asked for (never in --quick). */
+  readonly apiserver: ApiserverSpec | null;
   readonly runs: number;
   readonly endpoints: number;
   readonly rollouts: readonly number[];
@@ -36,7 +56,9 @@ export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
 ];
 
 const USAGE = "usage: deno task bench [--quick] [--scenarios 1000x1,10000x3] [--runs N] " +
-  "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--out DIR]";
+  "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--out DIR]\n" +
+  "       [--apiserver] [--api-services 1000] [--api-pods 3] [--api-rollout-pods 20] " +
+  "[--api-event-interval-ms 250]";
 
 function int(flag: string, text: string | undefined, min: number): number {
   const n = Number(text);
@@ -67,6 +89,8 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
   let timeoutMs = 30 * 60_000;
   let maxHeapMb = 8192;
   let outDir: string | undefined;
+  let apiserverAsked = false;
+  const api = { ...APISERVER_DEFAULTS };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = () => args[++i];
@@ -110,14 +134,42 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
           throw new TypeError(`Cannot run the benchmark: --out needs a folder\n${USAGE}`);
         }
         break;
+      case "--apiserver":
+        apiserverAsked = true;
+        break;
+      case "--api-services":
+        api.services = int(flag, value(), 1);
+        apiserverAsked = true;
+        break;
+      case "--api-pods":
+        api.podsPerService = int(flag, value(), 1);
+        apiserverAsked = true;
+        break;
+      case "--api-rollout-pods":
+        api.rolloutPods = int(flag, value(), 0);
+        apiserverAsked = true;
+        break;
+      case "--api-event-interval-ms":
+        api.eventIntervalMs = int(flag, value(), 0);
+        apiserverAsked = true;
+        break;
       default:
         throw new TypeError(`Cannot run the benchmark: unknown flag "${flag}"\n${USAGE}`);
     }
   }
-  const chosen = scenarios ?? (quick ? [{ services: 1000, clusters: 1 }] : [...FULL_SCENARIOS]);
+  if (quick && apiserverAsked) {
+    throw new TypeError(
+      `Cannot run the benchmark: the apiserver scenario is not part of --quick; run it alone with --apiserver\n${USAGE}`,
+    );
+  }
+  // `--apiserver` alone runs only that scenario; the full run (no flags) ends with it.
+  const chosen = scenarios ??
+    (quick ? [{ services: 1000, clusters: 1 }] : apiserverAsked ? [] : [...FULL_SCENARIOS]);
+  const apiserver = apiserverAsked || (!quick && scenarios === undefined) ? api : null;
   return {
     quick,
     scenarios: chosen,
+    apiserver,
     runs,
     endpoints: 10,
     rollouts,

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
-import { FULL_SCENARIOS, parseBenchArgs } from "./bench_args.ts";
+import { APISERVER_DEFAULTS, FULL_SCENARIOS, parseBenchArgs } from "./bench_args.ts";
 
 Deno.test("parseBenchArgs() runs every scenario by default and one with --quick", () => {
   assertEquals(parseBenchArgs([]).scenarios, FULL_SCENARIOS);
@@ -20,4 +20,31 @@ Deno.test("parseBenchArgs() names a bad flag", () => {
   assertThrows(() => parseBenchArgs(["--scenarios", "10k"]), /bad scenario "10k"/);
   assertThrows(() => parseBenchArgs(["--runs", "0"]), /--runs is "0"/);
   assertThrows(() => parseBenchArgs(["--fast"]), /unknown flag "--fast"/);
+});
+
+Deno.test("parseBenchArgs() runs the apiserver scenario alone with --apiserver, last in a full run", () => {
+  assertEquals(parseBenchArgs(["--apiserver"]).scenarios, []);
+  assertEquals(parseBenchArgs(["--apiserver"]).apiserver, APISERVER_DEFAULTS);
+  assertEquals(parseBenchArgs([]).apiserver, APISERVER_DEFAULTS);
+  assertEquals(parseBenchArgs(["--quick"]).apiserver, null);
+  assertEquals(parseBenchArgs(["--scenarios", "1000x1"]).apiserver, null);
+  const both = parseBenchArgs([
+    "--scenarios",
+    "1000x1",
+    "--api-services",
+    "200",
+    "--api-pods",
+    "2",
+  ]);
+  assertEquals(both.scenarios, [{ services: 1000, clusters: 1 }]);
+  assertEquals(both.apiserver, { ...APISERVER_DEFAULTS, services: 200, podsPerService: 2 });
+  assertEquals(
+    parseBenchArgs(["--api-rollout-pods", "0", "--api-event-interval-ms", "50"]).apiserver,
+    { ...APISERVER_DEFAULTS, rolloutPods: 0, eventIntervalMs: 50 },
+  );
+});
+
+Deno.test("parseBenchArgs() keeps the apiserver scenario out of --quick", () => {
+  assertThrows(() => parseBenchArgs(["--quick", "--apiserver"]), /not part of --quick/);
+  assertThrows(() => parseBenchArgs(["--api-pods", "0"]), /--api-pods is "0"/);
 });

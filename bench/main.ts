@@ -8,13 +8,20 @@
  * deno task bench                         # 1k, 10k, 50k services × 1 and 3 clusters
  * deno task bench --quick                 # 1k × 1 cluster; exits 1 when the gate fails
  * deno task bench --scenarios 10000x1 --runs 3
+ * deno task bench --apiserver             # only the real-kube-apiserver scenario (1k × 3 pods)
  * ```
+ *
+ * The apiserver scenario (`api_scenario.ts`) runs the real controller process against the test
+ * control plane; it ends the full run and is never part of `--quick`.
  *
  * @module
  */
 
 import { DEFAULTS } from "../adapters/config/defaults.ts";
 import { parseDurationMs } from "../adapters/config/duration.ts";
+import { runApiScenario } from "./api_scenario.ts";
+import { apiScenarioTable } from "./api_report_table.ts";
+import type { ApiScenarioResult } from "./api_result.ts";
 import { type BenchArgs, parseBenchArgs } from "./bench_args.ts";
 import { quickGate } from "./quick_gate.ts";
 import { scenarioTable } from "./report_table.ts";
@@ -28,6 +35,14 @@ interface RunRecord {
   readonly result: ScenarioResult | null;
   readonly failure: string | null;
   readonly gate: readonly string[];
+}
+
+/** One apiserver scenario run as written to the results file. */
+interface ApiRunRecord {
+  readonly scenario: string;
+  readonly wallMs: number;
+  readonly result: ApiScenarioResult | null;
+  readonly failure: string | null;
 }
 
 const here = new URL(".", import.meta.url);
@@ -171,12 +186,38 @@ async function main(): Promise<number> {
       });
     }
   }
+  const apiRuns: ApiRunRecord[] = [];
+  if (args.apiserver) {
+    const spec = args.apiserver;
+    const title =
+      `kube-apiserver: ${spec.services} services x ${spec.podsPerService} pods, real controller process`;
+    console.error(`-- ${title}`);
+    const t0 = performance.now();
+    let result: ApiScenarioResult | null = null;
+    let failure: string | null = null;
+    try {
+      result = await runApiScenario(spec, {
+        maxHeapMb: args.maxHeapMb,
+        timeoutMs: Math.min(args.timeoutMs, 5 * 60_000),
+        progress: (message) =>
+          console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`),
+      });
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    const wallMs = performance.now() - t0;
+    if (result) console.log(`${apiScenarioTable(title, result)}\n`);
+    else console.log(`== ${title} ==\n! ${failure}\n`);
+    console.log(`(apiserver scenario wall time ${(wallMs / 1000).toFixed(1)} s)`);
+    apiRuns.push({ scenario: `api${spec.services}`, wallMs, result, failure });
+  }
   const file = {
     date: started.toISOString(),
     command: `deno task bench ${Deno.args.join(" ")}`.trim(),
     machine: await machine(),
     settings: { ...args, productResyncSeconds: resyncSeconds },
     runs: records,
+    apiserverRuns: apiRuns,
   };
   const dir = args.outDir ?? new URL("results/", here).pathname;
   await Deno.mkdir(dir, { recursive: true });
