@@ -55,7 +55,8 @@ export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
   { services: 50_000, clusters: 3 },
 ];
 
-const USAGE = "usage: deno task bench [--quick] [--scenarios 1000x1,10000x3] [--runs N] " +
+/** The one-line usage of `deno task bench`, with every flag. */
+export const USAGE = "usage: deno task bench [--quick] [--scenarios 1000x1,10000x3] [--runs N] " +
   "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--out DIR]\n" +
   "       [--apiserver] [--api-services 1000] [--api-pods 3] [--api-rollout-pods 20] " +
   "[--api-event-interval-ms 250]";

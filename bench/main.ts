@@ -22,7 +22,7 @@ import { parseDurationMs } from "../adapters/config/duration.ts";
 import { runApiScenario } from "./api_scenario.ts";
 import { apiScenarioTable } from "./api_report_table.ts";
 import type { ApiScenarioResult } from "./api_result.ts";
-import { type BenchArgs, parseBenchArgs } from "./bench_args.ts";
+import { type BenchArgs, parseBenchArgs, USAGE } from "./bench_args.ts";
 import { quickGate } from "./quick_gate.ts";
 import { scenarioTable } from "./report_table.ts";
 import type { ScenarioResult } from "./scenario_result.ts";
@@ -157,7 +157,17 @@ async function runOnce(
 }
 
 async function main(): Promise<number> {
-  const args = parseBenchArgs(Deno.args);
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  let args: BenchArgs;
+  try {
+    args = parseBenchArgs(Deno.args);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   const resyncSeconds = (parseDurationMs(DEFAULTS.resyncPeriod) ?? 300_000) / 1000;
   const started = new Date();
   const records: RunRecord[] = [];
