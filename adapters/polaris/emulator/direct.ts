@@ -257,9 +257,11 @@ export function instanceSnapshots(
   store: PolarisStore,
   filter: InstanceFilter = {},
 ): InstanceSnapshot[] {
-  const source = filter.namespace !== undefined && filter.service !== undefined
-    ? store.instancesOf(filter.namespace, filter.service)
-    : [...store.instances.values()];
+  const source = filter.namespace === undefined
+    ? [...store.instances.values()]
+    : filter.service === undefined
+    ? store.instancesIn(filter.namespace)
+    : store.instancesOf(filter.namespace, filter.service);
   return source.filter((r) =>
     (filter.namespace === undefined || r.namespace === filter.namespace) &&
     (filter.service === undefined || r.service === filter.service) &&

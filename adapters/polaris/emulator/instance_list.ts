@@ -3,12 +3,18 @@
  * empty query, paired metadata `keys`/`values`, wildcards on service/namespace/id, host lists,
  * newest first then id descending, hidden metadata keys stripped from the output only.
  *
+ * Speed (docs/BENCHMARKS.md, finding 6): an exact namespace reads the store's namespace index, and
+ * the sorted matches of the last few queries are kept while the store's revision holds, so paging
+ * through one query filters and sorts once. Answers are the same as without either: the order is
+ * total (`seq`, then the unique id), so it does not depend on which index fed the sort.
+ *
  * @module
  */
 
 import { Code } from "./codes.ts";
 import { batchQueryBody, type JsonObject, renderInstance } from "./render.ts";
 import { type InstanceRecord, nameKey, type PolarisStore } from "./store.ts";
+import { QueryCache } from "./query_cache.ts";
 import {
   byMtimeThenIdDesc,
   checkKeys,
@@ -97,13 +103,66 @@ function predicates(query: Query, meta: ReadonlyArray<readonly [string, string]>
   return out.filter((p) => p !== undefined);
 }
 
-function candidates(store: PolarisStore, query: Query): Iterable<InstanceRecord> {
+/** Which stored instances a query can match: the narrowest index its exact names allow. */
+function candidates(
+  store: PolarisStore,
+  query: Query,
+): {
+  readonly index: "service" | "namespace" | "none";
+  readonly records: Iterable<InstanceRecord>;
+} {
   const namespace = query.get("namespace");
   const service = query.get("service");
-  if (namespace !== undefined && service !== undefined && !isWild(namespace) && !isWild(service)) {
-    return store.instancesOf(namespace, service);
+  if (namespace === undefined || isWild(namespace)) {
+    return { index: "none", records: store.instances.values() };
   }
-  return store.instances.values();
+  if (service !== undefined && !isWild(service)) {
+    return { index: "service", records: store.instancesOf(namespace, service) };
+  }
+  return { index: "namespace", records: store.instancesIn(namespace) };
+}
+
+/**
+ * How many distinct queries keep their sorted matches. Each holds one reference per match, so the
+ * worst case is this many times the instance count; in practice one owned-instances query per
+ * cluster and a few namespace queries (a namespace's instances each). Sixteen covers three
+ * controllers paging four namespaces and their owned instances at once without evicting a query
+ * between two of its pages.
+ */
+const CACHED_QUERIES = 16;
+
+/**
+ * Sorted matches per store. Keyed by the store object, so a cache goes when its store goes; a
+ * route runs as `(store, query)` and has nowhere else to keep it.
+ */
+const recentMatches = new WeakMap<PolarisStore, QueryCache<readonly InstanceRecord[]>>();
+
+/** The query without its paging, in a canonical order: pages of one query share it. */
+function matchKey(query: Query): string {
+  const filters = [...query].filter(([key]) => key !== "offset" && key !== "limit");
+  return JSON.stringify(filters.sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Returns every instance matching a validated query, newest first then id descending. */
+function sortedMatches(
+  store: PolarisStore,
+  query: Query,
+  meta: ReadonlyArray<readonly [string, string]>,
+): readonly InstanceRecord[] {
+  let cache = recentMatches.get(store);
+  if (cache === undefined) recentMatches.set(store, cache = new QueryCache(CACHED_QUERIES));
+  const key = matchKey(query);
+  const kept = cache.get(key, store.revision);
+  if (kept !== undefined) return kept;
+  const filters = predicates(query, meta);
+  const { index, records } = candidates(store, query);
+  const matches: InstanceRecord[] = [];
+  for (const r of records) if (filters.every((p) => p(r))) matches.push(r);
+  matches.sort(byMtimeThenIdDesc);
+  // One service's instances are cheap to list again, and one such query per Service (thousands)
+  // would push out the namespace-wide and owned-instances queries that are worth keeping.
+  if (index !== "service") cache.set(key, store.revision, matches);
+  return matches;
 }
 
 /** Answers an instance list query with a `BatchQueryResponse` (or its error code). */
@@ -115,10 +174,7 @@ export function listInstances(store: PolarisStore, query: Query): JsonObject {
   if (meta === undefined) return batchQueryBody(Code.InvalidQueryInsParameter);
   const paging = readPaging(query);
   if ("code" in paging) return batchQueryBody(paging.code);
-  const filters = predicates(query, meta);
-  const matches: InstanceRecord[] = [];
-  for (const r of candidates(store, query)) if (filters.every((p) => p(r))) matches.push(r);
-  matches.sort(byMtimeThenIdDesc);
+  const matches = sortedMatches(store, query, meta);
   const instances = page(matches, paging).map((r) =>
     renderInstance(r, {
       stripHidden: true,

@@ -120,6 +120,9 @@ export function nameKey(namespace: string, name: string): string {
  * Holds the registry. Writers call {@link PolarisStore.tick} once per request so that every item
  * of one batch shares an mtime (as items written within one second do), and later requests sort
  * after earlier ones.
+ *
+ * Instances are indexed by service and by namespace, so that a list query naming either does not
+ * walk every instance.
  */
 export class PolarisStore {
   /** Namespaces by name. */
@@ -131,7 +134,9 @@ export class PolarisStore {
   /** Instances by id. */
   readonly instances: Map<string, InstanceRecord> = new Map();
   #byService: Map<string, Set<string>> = new Map();
+  #byNamespace: Map<string, Set<string>> = new Map();
   #seq = 0;
+  #revision = 0;
   #now: () => number;
 
   /** Creates a store holding the namespaces `default` and `Polaris`, as a fresh server does. */
@@ -141,9 +146,20 @@ export class PolarisStore {
     for (const name of ["default", "Polaris"]) this.putNamespace(name, stamp, "polaris");
   }
 
+  /**
+   * Counts changes: it grows with every {@link PolarisStore.tick} (every write request), every
+   * instance stored or removed and every {@link PolarisStore.touch}, and never goes back. A reader
+   * may keep an answer derived from the instances while the revision stays the same; an in-place
+   * edit of a record must therefore end with `touch()`, as every writer here does.
+   */
+  get revision(): number {
+    return this.#revision;
+  }
+
   /** Advances the logical clock and returns the new stamp. */
   tick(): Stamp {
     this.#seq += 1;
+    this.#revision += 1;
     return { seq: this.#seq, time: formatPolarisTime(this.#now()) };
   }
 
@@ -157,6 +173,7 @@ export class PolarisStore {
     record.mtime = stamp.time;
     record.seq = stamp.seq;
     record.revision = this.newId("revision", key, stamp);
+    this.#revision += 1;
   }
 
   /** Creates a namespace (replacing any with that name) and returns it. */
@@ -203,14 +220,13 @@ export class PolarisStore {
     return record;
   }
 
-  /** Stores an instance (replacing the one with its id) and keeps the per-service index. */
+  /** Stores an instance (replacing the one with its id) and keeps the service and namespace indexes. */
   putInstance(record: InstanceRecord): void {
     this.removeInstance(record.id);
     this.instances.set(record.id, record);
-    const key = nameKey(record.namespace, record.service);
-    let ids = this.#byService.get(key);
-    if (ids === undefined) this.#byService.set(key, ids = new Set());
-    ids.add(record.id);
+    addTo(this.#byService, nameKey(record.namespace, record.service), record.id);
+    addTo(this.#byNamespace, record.namespace, record.id);
+    this.#revision += 1;
   }
 
   /** Removes an instance by id; returns whether it existed. */
@@ -218,18 +234,30 @@ export class PolarisStore {
     const old = this.instances.get(id);
     if (old === undefined) return false;
     this.instances.delete(id);
-    const key = nameKey(old.namespace, old.service);
-    const ids = this.#byService.get(key);
-    ids?.delete(id);
-    if (ids?.size === 0) this.#byService.delete(key);
+    removeFrom(this.#byService, nameKey(old.namespace, old.service), id);
+    removeFrom(this.#byNamespace, old.namespace, id);
+    this.#revision += 1;
     return true;
   }
 
   /** Returns the instances of one service (no copy). */
   instancesOf(namespace: string, service: string): InstanceRecord[] {
-    const ids = this.#byService.get(nameKey(namespace, service));
+    return this.#records(this.#byService.get(nameKey(namespace, service)));
+  }
+
+  /** Returns the instances of one namespace, every service (no copy). */
+  instancesIn(namespace: string): InstanceRecord[] {
+    return this.#records(this.#byNamespace.get(namespace));
+  }
+
+  #records(ids: ReadonlySet<string> | undefined): InstanceRecord[] {
     if (ids === undefined) return [];
-    return [...ids].map((id) => this.instances.get(id)).filter((r) => r !== undefined);
+    const out: InstanceRecord[] = [];
+    for (const id of ids) {
+      const record = this.instances.get(id);
+      if (record !== undefined) out.push(record);
+    }
+    return out;
   }
 
   /** Returns whether a name is taken in a namespace by a service or an alias. */
@@ -244,4 +272,16 @@ export class PolarisStore {
       a.namespace === namespace && a.service === service
     );
   }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = index.get(key);
+  if (ids === undefined) index.set(key, ids = new Set());
+  ids.add(id);
+}
+
+function removeFrom(index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key);
+  ids?.delete(id);
+  if (ids?.size === 0) index.delete(key);
 }
