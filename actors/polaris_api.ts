@@ -51,6 +51,10 @@ export interface PolarisApi {
     filter: { namespace?: string; service?: string; metadata?: Record<string, string> },
   ): Promise<RegisteredInstance[]>;
   listOwnedInstances(owner: { clusterName: string; source: string }): Promise<RegisteredInstance[]>;
+  /** The services holding an instance of this owner, without keeping the instances (the sweep). */
+  listOwnedServices(
+    owner: { clusterName: string; source: string },
+  ): Promise<Array<{ namespace: string; service: string }>>;
   createAlias(alias: AliasWriteItem): Promise<WriteItemResult>;
   updateAlias(alias: AliasWriteItem): Promise<WriteItemResult>;
   listAliases(

@@ -571,11 +571,11 @@ export class Supervisor {
     const keys = new Set<string>();
     try {
       for (const source of this.#options.sources) {
-        const owned = await this.#options.api.listOwnedInstances({
+        const owned = await this.#options.api.listOwnedServices({
           clusterName: source.clusterName,
           source: this.#options.source,
         });
-        for (const instance of owned) keys.add(serviceKey(instance.namespace, instance.service));
+        for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
       }
       const marker = aliasMarker(this.#options.source);
       for (const alias of await this.#options.api.listAliases({})) {

@@ -33,7 +33,7 @@ import type {
   ServiceWrite,
 } from "./client_options.ts";
 import { type ItemResult, itemResultFromCode } from "./item_result.ts";
-import { listAll } from "./list_all.ts";
+import { listAll, scanAll } from "./list_all.ts";
 import { listQuery } from "./list_query.ts";
 import {
   AliasSchema,
@@ -280,6 +280,35 @@ export class PolarisClient {
     return rows.filter((i) =>
       i.metadata[CLUSTER_NAME_KEY] === owner.clusterName && i.metadata[SOURCE_KEY] === owner.source
     );
+  }
+
+  /**
+   * The services that hold at least one instance with this `clusterName` and `source`, read page
+   * by page without keeping the instances (the sweep's question at 1.5M instances). Best effort
+   * while data moves (see `scanAll`); rejects when a page fails.
+   */
+  async listOwnedServices(
+    owner: { clusterName: string; source: string },
+  ): Promise<Array<{ namespace: string; service: string }>> {
+    const query = listQuery("instances", {}, {
+      [CLUSTER_NAME_KEY]: owner.clusterName,
+      [SOURCE_KEY]: owner.source,
+    });
+    const found = new Map<string, { namespace: string; service: string }>();
+    await scanAll(this.#http, {
+      what: "instances",
+      path: PATHS.instances,
+      filter: query,
+      row: InstanceSchema,
+      pageConcurrency: this.#pageConcurrency,
+    }, (rows) => {
+      for (const i of rows) {
+        if (i.metadata[CLUSTER_NAME_KEY] !== owner.clusterName) continue;
+        if (i.metadata[SOURCE_KEY] !== owner.source) continue;
+        found.set(`${i.namespace}/${i.service}`, { namespace: i.namespace, service: i.service });
+      }
+    });
+    return [...found.values()];
   }
 
   #list<S extends v.GenericSchema>(

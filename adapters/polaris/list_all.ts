@@ -8,7 +8,8 @@ import type * as v from "valibot";
 import { isRetryableCode, PolarisCode } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import type { PolarisAnswer, PolarisHttp } from "./http.ts";
-import { readAllPages, UnstableListError } from "./read_all_pages.ts";
+import { type ListPage, readAllPages, UnstableListError } from "./read_all_pages.ts";
+import { runBounded } from "./run_bounded.ts";
 import { PageSchema, parseWith, rowsSchema } from "./schemas.ts";
 
 /** One list to read. */
@@ -38,6 +39,72 @@ export async function listAll<S extends v.GenericSchema>(
   http: PolarisHttp,
   spec: ListSpec<S>,
 ): Promise<v.InferOutput<S>[]> {
+  const { what, path } = spec;
+  const pages = pageReader(http, spec);
+  try {
+    return await readAllPages(pages.fetchPage, {
+      idOf: spec.idOf,
+      limit: PAGE_LIMIT,
+      maxRestarts: spec.maxRestarts,
+      concurrency: spec.pageConcurrency,
+    });
+  } catch (error) {
+    if (!(error instanceof UnstableListError)) throw error;
+    const last = pages.last();
+    throw new PolarisRequestError(`Cannot list ${what}: ${error.message}`, {
+      method: "GET",
+      path,
+      code: last?.code,
+      status: last?.status,
+      retryable: true,
+      attempts: error.passes,
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Hands every page of a list to `onRows` as it arrives and keeps nothing: for callers that need
+ * one fact per row (the sweep wants service names, not 1.5M instances held at once). Pages 2..n
+ * are read `pageConcurrency` at a time. Unlike {@linkcode listAll} there is no consistency check:
+ * rows written or deleted while paging may be missed or seen twice, so use it only where a missed
+ * row is found again later. Rejects when any page fails.
+ */
+export async function scanAll<S extends v.GenericSchema>(
+  http: PolarisHttp,
+  spec: Omit<ListSpec<S>, "idOf" | "maxRestarts">,
+  onRows: (rows: readonly v.InferOutput<S>[]) => void,
+): Promise<void> {
+  const { fetchPage } = pageReader(http, spec);
+  const first = await fetchPage(0, PAGE_LIMIT);
+  onRows(first.rows);
+  const stride = first.rows.length;
+  if (stride === 0) return;
+  const offsets: number[] = [];
+  for (let offset = stride; offset < first.amount; offset += stride) offsets.push(offset);
+  let failed = false;
+  await runBounded(offsets, Math.max(1, spec.pageConcurrency ?? 1), async (offset) => {
+    if (failed) return;
+    try {
+      onRows((await fetchPage(offset, PAGE_LIMIT)).rows);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  });
+}
+
+/** Polaris' page size cap (reference §5). */
+const PAGE_LIMIT = 100;
+
+/** Fetches one validated page of a list; `last()` is the last answer, for error reports. */
+function pageReader<S extends v.GenericSchema>(
+  http: PolarisHttp,
+  spec: Pick<ListSpec<S>, "what" | "path" | "filter" | "row">,
+): {
+  fetchPage: (offset: number, limit: number) => Promise<ListPage<v.InferOutput<S>>>;
+  last: () => PolarisAnswer | undefined;
+} {
   const { what, path } = spec;
   const rows = rowsSchema(spec.row);
   let last: PolarisAnswer | undefined;
@@ -80,25 +147,7 @@ export async function listAll<S extends v.GenericSchema>(
     }
     return { amount: page.value.amount, rows: parsed.value ?? [] };
   };
-  try {
-    return await readAllPages(fetchPage, {
-      idOf: spec.idOf,
-      limit: 100,
-      maxRestarts: spec.maxRestarts,
-      concurrency: spec.pageConcurrency,
-    });
-  } catch (error) {
-    if (!(error instanceof UnstableListError)) throw error;
-    throw new PolarisRequestError(`Cannot list ${what}: ${error.message}`, {
-      method: "GET",
-      path,
-      code: last?.code,
-      status: last?.status,
-      retryable: true,
-      attempts: error.passes,
-      cause: error,
-    });
-  }
+  return { fetchPage, last: () => last };
 }
 
 function rowCount(data: unknown, key: string): number | undefined {

@@ -341,6 +341,13 @@ export const contractCases: readonly ContractCase[] = [
       const owned = await client.listOwnedInstances(owner);
       assert.equal(owned.filter((i) => i.namespace === ns).length, 250);
       assert.ok(owned.every((i) => i.metadata.clusterName === "cluster-a"));
+      // The sweep's question, over the same 3 pages: which services hold an instance of ours.
+      const services = await client.listOwnedServices(owner);
+      assert.deepEqual(services.filter((s) => s.namespace === ns), [{
+        namespace: ns,
+        service: "web",
+      }]);
+      assert.deepEqual(await client.listOwnedServices({ ...owner, clusterName: "nobody" }), []);
       const byHost = await client.listInstances({ namespace: ns, host: "10.0.0.1" });
       assert.deepEqual(byHost.map((i) => i.port).sort(), [8080, 9090]);
 
@@ -448,6 +455,7 @@ export const contractCases: readonly ContractCase[] = [
           return true;
         });
         await assert.rejects(client.listOwnedInstances(owner), PolarisRequestError);
+        await assert.rejects(client.listOwnedServices(owner), PolarisRequestError);
         const written = await client.createInstances(instances(ns, "web", 3));
         assert.deepEqual(codes(written), Array(3).fill("fail:401001:final"));
         const alias = await client.createAlias({

@@ -313,3 +313,59 @@ Deno.test("PolarisClient rejects instead of returning a partial list when data n
     });
   });
 });
+
+Deno.test("PolarisClient.listOwnedServices() names each owned service once, across pages read together", async () => {
+  await withEmulator({ pageConcurrency: 4 }, async ({ emulator, client }) => {
+    emulator.seedInstances(Array.from({ length: 1050 }, (_, i) => ({
+      namespace: `ns-${i % 3}`,
+      service: `svc-${i % 21}`,
+      host: `10.3.${Math.floor(i / 250)}.${i % 250}`,
+      port: 80,
+      metadata: { clusterName: "a", source: "polaris-controller" },
+    })));
+    emulator.seedInstances([
+      { namespace: "ns-0", service: "theirs", host: "10.4.0.1", port: 80, metadata: { app: "vm" } },
+      {
+        namespace: "ns-0",
+        service: "other-cluster",
+        host: "10.4.0.2",
+        port: 80,
+        metadata: { clusterName: "b", source: "polaris-controller" },
+      },
+    ]);
+    const services = await client.listOwnedServices({
+      clusterName: "a",
+      source: "polaris-controller",
+    });
+    const expected = Array.from({ length: 21 }, (_, s) => `ns-${s % 3}/svc-${s}`).sort();
+    assert.deepEqual(services.map((s) => `${s.namespace}/${s.service}`).sort(), expected);
+    assert.equal(emulator.requests()["GET /naming/v1/instances"], 11);
+  });
+});
+
+Deno.test("PolarisClient.listOwnedServices() rejects when a page fails after its retries", async () => {
+  let emulator: PolarisEmulator | undefined;
+  let gets = 0;
+  await withEmulator({
+    pageConcurrency: 2,
+    maxRetries: 1,
+    // Page 1 answers; every later GET gets 500000.
+    onRequest: (r) => {
+      if (r.method !== "GET" || ++gets !== 1) return;
+      emulator!.injectFault({
+        kind: "status",
+        code: 500000,
+        match: { method: "GET", path: INSTANCES },
+      });
+    },
+  }, async (h) => {
+    emulator = h.emulator;
+    seed(h.emulator, 450);
+    await assert.rejects(
+      h.client.listOwnedServices({ clusterName: "a", source: "polaris-controller" }),
+      PolarisRequestError,
+    );
+    // Page 1, then two pages tried twice each; the other pages are not asked for.
+    assert.equal(h.emulator.requests()["GET /naming/v1/instances"], 5);
+  });
+});
