@@ -5,15 +5,29 @@
  * @module
  */
 
-/** Runs tasks with at most `limit` at once, in the order they arrived. */
+/** Options of {@linkcode Limiter}. */
+export interface LimiterOptions {
+  /** Tasks running at once; at least 1. */
+  readonly limit: number;
+  /**
+   * Once the limit is reached, waiting tasks start again only when no more than this many run,
+   * and then as many as fit (default `limit - 1`: one starts as soon as one ends). A low mark
+   * starts waiting tasks in groups, which keeps the reads of one namespace together.
+   */
+  readonly resumeAt?: number;
+}
+
+/** Runs tasks with a bounded number at once, in the order they arrived. */
 export class Limiter {
   readonly #limit: number;
+  readonly #resumeAt: number;
   readonly #queue: Array<() => void> = [];
   #active = 0;
 
-  /** Creates a limiter; `limit` is clamped to at least 1. */
-  constructor(limit: number) {
-    this.#limit = Math.max(1, limit);
+  /** Creates a limiter; see {@linkcode LimiterOptions}. */
+  constructor(options: LimiterOptions) {
+    this.#limit = Math.max(1, options.limit);
+    this.#resumeAt = Math.min(this.#limit - 1, Math.max(0, options.resumeAt ?? this.#limit - 1));
   }
 
   /** Tasks running now. */
@@ -28,7 +42,7 @@ export class Limiter {
 
   /** Runs `task` when its turn comes; settles as the task does. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.#limit) {
+    if (this.#active >= this.#limit || this.#queue.length > 0) {
       await new Promise<void>((resolve) => this.#queue.push(resolve));
     } else {
       this.#active++;
@@ -36,9 +50,13 @@ export class Limiter {
     try {
       return await task();
     } finally {
-      const next = this.#queue.shift();
-      if (next) next();
-      else this.#active--;
+      this.#active--;
+      if (this.#active <= this.#resumeAt) {
+        while (this.#active < this.#limit && this.#queue.length > 0) {
+          this.#active++;
+          this.#queue.shift()?.();
+        }
+      }
     }
   }
 }

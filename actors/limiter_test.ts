@@ -16,7 +16,7 @@ async function flush(): Promise<void> {
 }
 
 Deno.test("Limiter runs at most its limit at once, in arrival order", async () => {
-  const limiter = new Limiter(2);
+  const limiter = new Limiter({ limit: 2 });
   const gates = [deferred(), deferred(), deferred(), deferred()];
   const started: number[] = [];
   const done = gates.map((gate, i) =>
@@ -40,7 +40,7 @@ Deno.test("Limiter runs at most its limit at once, in arrival order", async () =
 });
 
 Deno.test("Limiter passes a task's rejection on and frees its turn", async () => {
-  const limiter = new Limiter(1);
+  const limiter = new Limiter({ limit: 1 });
   const failing = limiter.run(() => Promise.reject(new Error("Polaris answered 500")));
   const next = limiter.run(() => Promise.resolve("next"));
   let message = "";
@@ -48,4 +48,29 @@ Deno.test("Limiter passes a task's rejection on and frees its turn", async () =>
   assertEquals(message, "Polaris answered 500");
   assertEquals(await next, "next");
   assertEquals(limiter.active, 0);
+});
+
+Deno.test("Limiter with resumeAt starts waiting tasks in groups", async () => {
+  const limiter = new Limiter({ limit: 4, resumeAt: 1 });
+  const gates = Array.from({ length: 8 }, deferred);
+  const started: number[] = [];
+  const done = gates.map((gate, i) =>
+    limiter.run(async () => {
+      started.push(i);
+      await gate.promise;
+    })
+  );
+  await flush();
+  assertEquals(started, [0, 1, 2, 3]);
+  gates[0].resolve();
+  gates[1].resolve();
+  await flush();
+  assertEquals(started, [0, 1, 2, 3], "3 and then 2 running: above the mark, nobody starts");
+  gates[2].resolve();
+  await flush();
+  assertEquals(started, [0, 1, 2, 3, 4, 5, 6], "1 running: three start together");
+  for (const gate of gates) gate.resolve();
+  await Promise.all(done);
+  assertEquals(started, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assertEquals([limiter.active, limiter.waiting], [0, 0]);
 });

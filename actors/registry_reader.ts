@@ -49,7 +49,7 @@ export class RegistryReader {
 
   constructor(options: RegistryReaderOptions) {
     this.#options = options;
-    this.#limiter = new Limiter(options.concurrency);
+    this.#limiter = new Limiter({ limit: options.concurrency });
   }
 
   /** Reads every instance of one service; rejects when Polaris cannot answer completely. */

@@ -25,6 +25,7 @@ import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
+import { Limiter } from "./limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import type { Writer } from "./writer.ts";
 
@@ -87,6 +88,13 @@ export interface SupervisorOptions {
   /** `--dry-run`: nothing is written (instances are held back by the writer, aliases here). */
   readonly dryRun?: boolean;
   /**
+   * Reconciles in flight at once (default 1,000). When they are all taken, the waiting ones start
+   * again, in arrival order, once half have ended. This bounds the plans and write items a
+   * start-up holds (every Service plans at once, far faster than Polaris takes the writes), while
+   * keeping hundreds of services, several whole namespaces, together for batched reads and writes.
+   */
+  readonly reconcileSlots?: number;
+  /**
    * Actors a resync wakes at once (default 1,000): the next group is woken when every reconcile
    * of the previous one has ended, so a resync of 50k Services never runs 50k actors at once, and
    * each group is still large enough for namespace-wide reads.
@@ -123,6 +131,7 @@ export class Supervisor {
   readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
   readonly #reader: RegistryReader;
   readonly #resyncGroup: number;
+  readonly #slots: Limiter;
   /** Keys whose resync is due, and the next one to send it to. */
   #resyncDue: string[] = [];
   #resyncNext = 0;
@@ -141,6 +150,8 @@ export class Supervisor {
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
     this.#resyncGroup = Math.max(1, options.resyncGroup ?? 1000);
+    const slots = Math.max(1, options.reconcileSlots ?? 1000);
+    this.#slots = new Limiter({ limit: slots, resumeAt: Math.floor(slots / 2) });
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;
     this.#machine = createActor(
@@ -384,26 +395,30 @@ export class Supervisor {
     };
     return serviceMachine.provide({
       actors: {
-        reconcile: fromPromise(async ({ input }) => {
-          const record = this.#services.get(input.key);
-          const since = record?.pendingSince ?? null;
-          if (record) record.pendingSince = null;
-          try {
-            const outcome = await reconcileService(deps, input.key);
-            if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
-            const current = this.#services.get(input.key);
-            if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
-            return outcome;
-          } catch (error) {
-            const current = this.#services.get(input.key);
-            if (current && since !== null) current.pendingSince ??= since;
-            throw error;
-          } finally {
-            if (this.#resyncing.delete(input.key) && this.#resyncing.size === 0) {
-              this.#pumpResync();
+        // The slot is taken before anything is read: changes that arrive while waiting for it
+        // are in this reconcile, and their latency includes the wait.
+        reconcile: fromPromise(({ input }) =>
+          this.#slots.run(async () => {
+            const record = this.#services.get(input.key);
+            const since = record?.pendingSince ?? null;
+            if (record) record.pendingSince = null;
+            try {
+              const outcome = await reconcileService(deps, input.key);
+              if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
+              const current = this.#services.get(input.key);
+              if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
+              return outcome;
+            } catch (error) {
+              const current = this.#services.get(input.key);
+              if (current && since !== null) current.pendingSince ??= since;
+              throw error;
+            } finally {
+              if (this.#resyncing.delete(input.key) && this.#resyncing.size === 0) {
+                this.#pumpResync();
+              }
             }
-          }
-        }),
+          })
+        ),
       },
     });
   }
