@@ -42,6 +42,11 @@ export interface BenchArgs {
   readonly timeoutMs: number;
   /** V8 old-space limit of the scenario process, MiB. */
   readonly maxHeapMb: number;
+  /**
+   * V8 heap limit of the controller process, MiB, as an operator would set it to fit a memory
+   * limit; null: the same limit as the emulator (`maxHeapMb`).
+   */
+  readonly controllerHeapMb: number | null;
   readonly outDir?: string;
 }
 
@@ -57,7 +62,7 @@ export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
 
 /** The one-line usage of `deno task bench`, with every flag. */
 export const USAGE = "usage: deno task bench [--quick] [--scenarios 1000x1,10000x3] [--runs N] " +
-  "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--out DIR]\n" +
+  "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--controller-heap-mb MB] [--out DIR]\n" +
   "       [--apiserver] [--api-services 1000] [--api-pods 3] [--api-rollout-pods 20] " +
   "[--api-event-interval-ms 250]";
 
@@ -89,6 +94,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
   let eventIntervalMs = 5;
   let timeoutMs = 30 * 60_000;
   let maxHeapMb = 8192;
+  let controllerHeapMb: number | null = null;
   let outDir: string | undefined;
   let apiserverAsked = false;
   const api = { ...APISERVER_DEFAULTS };
@@ -128,6 +134,9 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
         break;
       case "--max-heap-mb":
         maxHeapMb = int(flag, value(), 256);
+        break;
+      case "--controller-heap-mb":
+        controllerHeapMb = int(flag, value(), 64);
         break;
       case "--out":
         outDir = value();
@@ -177,6 +186,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     eventIntervalMs,
     timeoutMs,
     maxHeapMb,
+    controllerHeapMb,
     outDir,
   };
 }

@@ -107,7 +107,7 @@ async function runOnce(
       args: [
         "run",
         "--allow-all",
-        `--v8-flags=--expose-gc,--max-old-space-size=${args.maxHeapMb}`,
+        `--v8-flags=--expose-gc,--max-old-space-size=${args.controllerHeapMb ?? args.maxHeapMb}`,
         new URL("scenario_run.ts", here).pathname,
         "--polaris",
         urls.polaris,
