@@ -20,6 +20,7 @@ const POLARIS_TOKEN = "deploy-test-token";
 
 interface Container {
   readonly args: string[];
+  readonly resources: { limits: { memory: string } };
   readonly env: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
 }
 interface DeploymentManifest {
@@ -30,6 +31,15 @@ const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 const caPem = await Deno.readTextFile(`${plane.dir}/pki/ca.crt`);
 const slow = { sanitizeOps: false, sanitizeResources: false };
+
+/** The Deployment's memory limit in MiB (`512Mi` → 512). */
+function memoryLimitMb(): number {
+  const limit = manifestOf<DeploymentManifest>("Deployment").spec.template.spec.containers[0]
+    .resources.limits.memory;
+  const match = /^(\d+)Mi$/.exec(limit);
+  if (!match) throw new Error(`Cannot read the Deployment's memory limit "${limit}" as Mi`);
+  return Number(match[1]);
+}
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -110,7 +120,8 @@ async function withController(
     namespace: NAMESPACE,
     mesh: mesh(emulator.url),
     args: deploymentArgs(port),
-    env: { POLARIS_TOKEN },
+    // What the Deployment's downward-API variable holds: its memory limit in MiB.
+    env: { POLARIS_TOKEN, MEMORY_LIMIT_MB: String(memoryLimitMb()) },
   });
   try {
     await body(`http://127.0.0.1:${port}`, controller.output, emulator, controller.pid);
@@ -162,8 +173,8 @@ Deno.test({
     const tokenEnv = deployment.spec.template.spec.containers[0].env.map((e) => e.name);
     assert.deepEqual(
       tokenEnv,
-      ["POLARIS_TOKEN"],
-      "the token reaches the controller as POLARIS_TOKEN",
+      ["POLARIS_TOKEN", "MEMORY_LIMIT_MB"],
+      "the token reaches the controller as POLARIS_TOKEN, the memory limit as MEMORY_LIMIT_MB",
     );
     await withController(
       SERVICE_ACCOUNT,
@@ -184,6 +195,12 @@ Deno.test({
         assert.deepEqual(await clusterErrors(url), [], "no cluster source error");
         const status = await Deno.readTextFile(`/proc/${pid}/status`);
         assert.match(status, /^Uid:\s+1993\s/m, "it runs as the image's user");
+        const cmdline = (await Deno.readTextFile(`/proc/${pid}/cmdline`)).split("\0");
+        const heapMb = Math.floor(memoryLimitMb() * 3 / 4);
+        assert.ok(
+          cmdline.includes(`--v8-flags=--max-old-space-size=${heapMb}`),
+          `the V8 heap is capped at 3/4 of the memory limit: ${cmdline.join(" ")}`,
+        );
         const mounts = await Deno.readTextFile(`/proc/${pid}/mountinfo`);
         const root = mounts.split("\n").filter((line) => line.split(" ")[4] === "/").at(-1) ?? "";
         assert.match(

@@ -126,6 +126,9 @@ Deno.test("the Deployment mounts the mesh ConfigMap where --config points and th
   assert.deepEqual(container.env, [{
     name: "POLARIS_TOKEN",
     valueFrom: { secretKeyRef: { name: "polaris-k8s-sync-token", key: "token", optional: true } },
+  }, {
+    name: "MEMORY_LIMIT_MB",
+    valueFrom: { resourceFieldRef: { resource: "limits.memory", divisor: "1Mi" } },
   }]);
 });
 
