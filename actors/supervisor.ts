@@ -230,7 +230,7 @@ export class Supervisor {
     }
     if (this.#options.sources.every((s) => s.synced)) {
       for (const source of this.#options.sources) {
-        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+        for (const svc of source.services()) this.#touchListed(svc);
       }
     }
     this.#machine.send({ type: "sweep.now" });
@@ -334,12 +334,12 @@ export class Supervisor {
         this.#options.hooks?.log?.("info", "cluster source listed", {
           cluster: source.clusterName,
         });
-        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+        for (const svc of source.services()) this.#touchListed(svc);
         this.#machine.send({ type: "source.synced", clusterName: source.clusterName });
         return;
       case "relisted":
         if (!source.synced) return;
-        for (const svc of source.services()) this.#touch(serviceKey(svc.namespace, svc.name));
+        for (const svc of source.services()) this.#touchListed(svc);
         return;
       case "namespace":
         if (!source.synced) return;
@@ -358,17 +358,23 @@ export class Supervisor {
    * Routes a change to the key's actor, creating the actor on first use. No actor is created for a
    * Service that no cluster wants synced, unless `force` says the sweep found instances of ours
    * under that key: a demand-mode cluster with thousands of unsynced Services costs nothing.
+   * `listed`: a source just finished a full list, so the actor reconciles without a debounce (see
+   * the service machine's `inputs.listed`).
    */
-  #touch(key: string, force = false): void {
+  #touch(key: string, how: { force?: boolean; listed?: boolean } = {}): void {
     if (!this.#leading) return;
     let record = this.#services.get(key);
     if (!record) {
       const { namespace, service } = parseServiceKey(key);
-      if (!force && !serviceWanted(this.#wantedDeps, namespace, service)) return;
+      if (!how.force && !serviceWanted(this.#wantedDeps, namespace, service)) return;
       record = this.#spawn(key);
     }
     record.pendingSince ??= this.#now();
-    this.#wake(key, record).send({ type: "inputs.changed" });
+    this.#wake(key, record).send({ type: how.listed ? "inputs.listed" : "inputs.changed" });
+  }
+
+  #touchListed(svc: { namespace: string; name: string }): void {
+    this.#touch(serviceKey(svc.namespace, svc.name), { listed: true });
   }
 
   /**
@@ -518,7 +524,7 @@ export class Supervisor {
     this.#options.hooks?.log?.("info", "every cluster source listed; deletes are allowed", {});
     // Reconcile again wherever a delete was held back while sources were still listing.
     for (const [key, record] of this.#services) {
-      if ((record.report?.plan.skipped.length ?? 0) > 0) this.#touch(key, true);
+      if ((record.report?.plan.skipped.length ?? 0) > 0) this.#touch(key, { force: true });
     }
   }
 
@@ -542,7 +548,7 @@ export class Supervisor {
       this.#options.hooks?.log?.("info", "owned instances found with no Service; reconciling", {
         service: key,
       });
-      this.#touch(key, true);
+      this.#touch(key, { force: true });
     }
   }
 
@@ -608,7 +614,7 @@ export class Supervisor {
     for (const key of keys) {
       if (this.#services.has(key)) continue;
       orphans++;
-      this.#touch(key, true);
+      this.#touch(key, { force: true });
     }
     this.#options.hooks?.onSweep?.(orphans, null);
   }

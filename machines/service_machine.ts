@@ -8,7 +8,13 @@
  *                                                 │  └─done(released)→ released (final)
  *                                                 └─error→ backoff ─retryBackoff→ reconciling
  * synced/conflict/invalid ─inputs.changed→ debouncing, ─resync.due→ reconciling
+ * idle/debouncing/synced/conflict/invalid ─inputs.listed→ reconciling
  * ```
+ *
+ * `inputs.listed` says a cluster source just finished a full list: its cache is complete, so there
+ * is nothing for a debounce to gather, and every actor it names starts at once. Their reads and
+ * writes then arrive together and share listings and batches; with a debounce each, the actors of
+ * a long list would start over hundreds of milliseconds and split into small groups.
  *
  * While reconciling, new changes only mark the context dirty: the reconcile reads the current state
  * when it starts, so one more pass after it ends is enough, however many events arrived.
@@ -68,6 +74,7 @@ export interface ServiceContext {
 /** Events a service actor accepts. */
 export type ServiceEvent =
   | { readonly type: "inputs.changed" }
+  | { readonly type: "inputs.listed" }
   | { readonly type: "resync.due" };
 
 /** Input handed to the reconcile actor. */
@@ -149,15 +156,24 @@ export const serviceMachine = setup({
   initial: "idle",
   states: {
     idle: {
-      on: { "inputs.changed": "debouncing", "resync.due": "debouncing" },
+      on: {
+        "inputs.changed": "debouncing",
+        "inputs.listed": "reconciling",
+        "resync.due": "debouncing",
+      },
     },
     debouncing: {
       entry: "clearDirty",
       after: { debounce: "reconciling" },
+      on: { "inputs.listed": "reconciling" },
     },
     reconciling: {
       entry: ["clearDirty", "countReconcile"],
-      on: { "inputs.changed": { actions: "markDirty" }, "resync.due": { actions: "markDirty" } },
+      on: {
+        "inputs.changed": { actions: "markDirty" },
+        "inputs.listed": { actions: "markDirty" },
+        "resync.due": { actions: "markDirty" },
+      },
       invoke: {
         id: "reconcile",
         src: "reconcile",
@@ -195,17 +211,33 @@ export const serviceMachine = setup({
       },
     },
     backoff: {
-      on: { "inputs.changed": { actions: "markDirty" }, "resync.due": { actions: "markDirty" } },
+      on: {
+        "inputs.changed": { actions: "markDirty" },
+        "inputs.listed": { actions: "markDirty" },
+        "resync.due": { actions: "markDirty" },
+      },
       after: { retryBackoff: "reconciling" },
     },
     synced: {
-      on: { "inputs.changed": "debouncing", "resync.due": "reconciling" },
+      on: {
+        "inputs.changed": "debouncing",
+        "inputs.listed": "reconciling",
+        "resync.due": "reconciling",
+      },
     },
     conflict: {
-      on: { "inputs.changed": "debouncing", "resync.due": "reconciling" },
+      on: {
+        "inputs.changed": "debouncing",
+        "inputs.listed": "reconciling",
+        "resync.due": "reconciling",
+      },
     },
     invalid: {
-      on: { "inputs.changed": "debouncing", "resync.due": "reconciling" },
+      on: {
+        "inputs.changed": "debouncing",
+        "inputs.listed": "reconciling",
+        "resync.due": "reconciling",
+      },
     },
     released: { type: "final" },
   },

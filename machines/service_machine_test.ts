@@ -171,3 +171,27 @@ Deno.test("serviceMachine: every state is reachable", () => {
   );
   for (const state of SERVICE_STATES) assert(reached.has(state), `state ${state} not reached`);
 });
+
+Deno.test("serviceMachine: inputs.listed reconciles at once from idle, debouncing and rest", async () => {
+  for (const from of ["idle", "debouncing", "synced"] as const) {
+    const reconcile = scriptedReconcile();
+    const { actor } = start(reconcile);
+    if (from !== "idle") {
+      actor.send({ type: "inputs.changed" });
+    }
+    if (from === "synced") {
+      actor.send({ type: "inputs.listed" });
+      await flush();
+      reconcile.calls[0].resolve({ kind: "synced", summary });
+      await flush();
+    }
+    assertEquals(actor.getSnapshot().value, from);
+    actor.send({ type: "inputs.listed" });
+    await flush();
+    assertEquals(actor.getSnapshot().value, "reconciling", `from ${from}`);
+    // A listed event while reconciling asks for one more pass, like any change.
+    actor.send({ type: "inputs.listed" });
+    assertEquals(actor.getSnapshot().context.dirty, true);
+    actor.stop();
+  }
+});

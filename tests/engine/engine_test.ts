@@ -53,6 +53,26 @@ Deno.test("engine writes nothing on an idle resync", async () => {
   }
 });
 
+Deno.test("engine reads each namespace once after a full list, however long the list takes", async () => {
+  const e = await startEngine();
+  try {
+    const [a] = e.sources;
+    for (let n = 0; n < 10; n++) {
+      for (let i = 0; i < 100; i++) {
+        a.setService(svc(`ns-${n}`, `s${i}`));
+        a.setEndpoints(`ns-${n}`, `s${i}`, [group([`10.1.${n}.${i}`])]);
+      }
+    }
+    a.markSynced();
+    await e.settle(20_000);
+    assertEquals(e.emulator.state.instances().length, 1000);
+    // One listing per namespace (each one page) and the sweep's one page; no per-service read.
+    assertEquals(e.emulator.requests()["GET /naming/v1/instances"], 11);
+  } finally {
+    await e.stop();
+  }
+});
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {
