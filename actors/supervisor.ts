@@ -135,6 +135,9 @@ export class Supervisor {
   /** Keys whose resync is due, and the next one to send it to. */
   #resyncDue: string[] = [];
   #resyncNext = 0;
+  /** Keys of Services whose source just listed, touched together one debounce later. */
+  readonly #listed = new Set<string>();
+  #listedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Keys of the resync group whose reconcile has not ended yet. */
   readonly #resyncing = new Set<string>();
 
@@ -193,6 +196,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    if (this.#listedTimer !== undefined) clearTimeout(this.#listedTimer);
+    this.#listed.clear();
     this.#machine.send({ type: "stop" });
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
@@ -222,6 +227,7 @@ export class Supervisor {
       {},
     );
     if (!leading) {
+      this.#listed.clear();
       this.#resyncDue = [];
       this.#resyncing.clear();
       for (const record of this.#services.values()) record.actor?.stop();
@@ -307,6 +313,7 @@ export class Supervisor {
   get settled(): boolean {
     if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
     if (!this.#leading) return true;
+    if (this.#listed.size > 0) return false;
     if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) return false;
     for (const record of this.#services.values()) {
       if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
@@ -373,8 +380,21 @@ export class Supervisor {
     this.#wake(key, record).send({ type: how.listed ? "inputs.listed" : "inputs.changed" });
   }
 
+  /**
+   * Queues a Service of a source that just listed in full. The queue is flushed one debounce
+   * later, in one synchronous pass (`inputs.listed`): sources that list within a debounce of each
+   * other cost one reconcile per Service, and every reconcile of the pass starts together, so
+   * their reads and writes share listings and batches.
+   */
   #touchListed(svc: { namespace: string; name: string }): void {
-    this.#touch(serviceKey(svc.namespace, svc.name), { listed: true });
+    this.#listed.add(serviceKey(svc.namespace, svc.name));
+    this.#listedTimer ??= setTimeout(() => {
+      this.#listedTimer = undefined;
+      const keys = [...this.#listed];
+      this.#listed.clear();
+      if (this.#stopped) return;
+      for (const key of keys) this.#touch(key, { listed: true });
+    }, this.#options.timing.debounceMs);
   }
 
   /**

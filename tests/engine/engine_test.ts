@@ -73,6 +73,29 @@ Deno.test("engine reads each namespace once after a full list, however long the 
   }
 });
 
+Deno.test("engine reconciles each Service once when two clusters list within a debounce", async () => {
+  const e = await startEngine({ clusters: ["cluster-a", "cluster-b"] });
+  try {
+    const [a, b] = e.sources;
+    for (const [source, octet] of [[a, 1], [b, 2]] as const) {
+      for (let i = 0; i < 30; i++) {
+        source.setService(svc("shop", `s${i}`));
+        source.setEndpoints("shop", `s${i}`, [group([`10.${octet}.0.${i}`])]);
+      }
+    }
+    a.markSynced();
+    b.markSynced();
+    await e.settle();
+    assertEquals(e.emulator.state.instances().length, 60);
+    const reconciles = new Set([...e.supervisor.services()].map((s) => s.reconciles));
+    assertEquals([...reconciles], [1], "one reconcile per Service for both lists");
+    // One namespace listing and one sweep page per cluster.
+    assertEquals(e.emulator.requests()["GET /naming/v1/instances"], 3);
+  } finally {
+    await e.stop();
+  }
+});
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {
