@@ -37,18 +37,23 @@ export async function startEmulatorProcess(maxHeapMb: number): Promise<EmulatorP
     await child.stdout.cancel().catch(() => {});
   };
   try {
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    while (!text.includes("\n")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    reader.releaseLock();
-    const urls = JSON.parse(text.split("\n")[0]) as EmulatorUrls;
+    const urls = JSON.parse(await firstLine(child.stdout)) as EmulatorUrls;
     return { urls, stop };
   } catch (error) {
     await stop();
     throw new Error("Cannot start the benchmark emulator child", { cause: error });
   }
+}
+
+/** Reads the first line a child prints on stdout (the emulator's URLs), leaving the rest. */
+export async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  reader.releaseLock();
+  return text.split("\n")[0];
 }

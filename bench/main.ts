@@ -23,6 +23,7 @@ import { runApiScenario } from "./api_scenario.ts";
 import { apiScenarioTable } from "./api_report_table.ts";
 import type { ApiScenarioResult } from "./api_result.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./bench_args.ts";
+import { firstLine } from "./emulator_process.ts";
 import { quickGate } from "./quick_gate.ts";
 import { scenarioTable } from "./report_table.ts";
 import type { ScenarioResult } from "./scenario_result.ts";
@@ -68,19 +69,6 @@ async function machine(): Promise<Record<string, string>> {
     commit: await commandText("git", ["-C", root.pathname, "rev-parse", "--short", "HEAD"]),
     loadavg: await Deno.readTextFile("/proc/loadavg").then((s) => s.trim(), () => ""),
   };
-}
-
-/** Reads the first stdout line of a child (the emulator's URLs). */
-async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  reader.releaseLock();
-  return text.split("\n")[0];
 }
 
 async function runOnce(
