@@ -38,6 +38,8 @@ export interface AliasWriteItem {
 /** What the engine needs from Polaris. Reads reject on failure; they never resolve "empty". */
 export interface PolarisApi {
   health(): Promise<boolean>;
+  /** Every Polaris namespace (all pages); rejects on failure. */
+  listNamespaces(): Promise<Array<{ name: string }>>;
   createNamespaces(
     items: readonly { name: string; comment?: string }[],
   ): Promise<WriteItemResult[]>;

@@ -208,7 +208,14 @@ function summarize(plan: ServicePlan): PlanSummary {
   };
 }
 
-function ensureNamespace(deps: ReconcileDeps, namespace: string): Promise<void> {
+/**
+ * Resolves once the Polaris namespace exists: created through the writer unless this process
+ * already knows it exists or is creating it.
+ */
+export function ensureNamespace(
+  deps: Pick<ReconcileDeps, "known" | "writer">,
+  namespace: string,
+): Promise<void> {
   return deps.known.ensure(`ns:${namespace}`, async () => {
     const [result] = await deps.writer.write("createNamespace", [{ name: namespace }]);
     if (!result.ok) {

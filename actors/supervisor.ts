@@ -23,7 +23,12 @@ import {
 } from "../machines/service_machine.ts";
 import { supervisorMachine } from "../machines/supervisor_machine.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import { type ReconcileReport, reconcileService, serviceWanted } from "./reconcile.ts";
+import {
+  ensureNamespace,
+  type ReconcileReport,
+  reconcileService,
+  serviceWanted,
+} from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
 import { Limiter } from "./limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
@@ -138,6 +143,8 @@ export class Supervisor {
   /** Keys of Services whose source just listed, touched together one debounce later. */
   readonly #listed = new Set<string>();
   #listedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Listed passes waiting for their namespace step. */
+  #preparing = 0;
   /** Keys of the resync group whose reconcile has not ended yet. */
   readonly #resyncing = new Set<string>();
 
@@ -313,7 +320,7 @@ export class Supervisor {
   get settled(): boolean {
     if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
     if (!this.#leading) return true;
-    if (this.#listed.size > 0) return false;
+    if (this.#listed.size > 0 || this.#preparing > 0) return false;
     if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) return false;
     for (const record of this.#services.values()) {
       if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
@@ -393,8 +400,46 @@ export class Supervisor {
       const keys = [...this.#listed];
       this.#listed.clear();
       if (this.#stopped) return;
-      for (const key of keys) this.#touch(key, { listed: true });
+      this.#preparing++;
+      void this.#prepareNamespaces(keys).finally(() => {
+        this.#preparing--;
+        if (this.#stopped) return;
+        for (const key of keys) this.#touch(key, { listed: true });
+      });
     }, this.#options.timing.debounceMs);
+  }
+
+  /**
+   * Before a listed pass: reads the Polaris namespaces once and creates every missing namespace
+   * the pass wants, together (one request per 100), instead of one small batch per wave of
+   * reconciles. A namespace that exists is marked known, so a restart writes nothing here. If the
+   * read fails, each reconcile creates its namespace itself, as without this step.
+   */
+  async #prepareNamespaces(keys: readonly string[]): Promise<void> {
+    if (!this.#leading) return;
+    const wanted = new Set<string>();
+    for (const key of keys) {
+      const { namespace, service } = parseServiceKey(key);
+      if (!wanted.has(namespace) && serviceWanted(this.#wantedDeps, namespace, service)) {
+        wanted.add(namespace);
+      }
+    }
+    if (wanted.size === 0) return;
+    let existing: Set<string>;
+    try {
+      existing = new Set((await this.#options.api.listNamespaces()).map((n) => n.name));
+    } catch (error) {
+      this.#options.hooks?.log?.("debug", "namespace list failed; reconciles create their own", {
+        error,
+      });
+      return;
+    }
+    const deps = { known: this.#known, writer: this.#options.writer };
+    for (const namespace of wanted) {
+      if (existing.has(namespace)) this.#known.add(`ns:${namespace}`);
+      // A failure is left to the reconciles of that namespace, which try again and report it.
+      else ensureNamespace(deps, namespace).catch(() => {});
+    }
   }
 
   /**

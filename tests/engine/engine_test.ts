@@ -96,6 +96,40 @@ Deno.test("engine reconciles each Service once when two clusters list within a d
   }
 });
 
+Deno.test("engine creates the namespaces of a first list in one request, and none on a restart", async () => {
+  const e = await startEngine();
+  const fill = (source: (typeof e.sources)[number]) => {
+    for (let n = 0; n < 12; n++) {
+      for (let i = 0; i < 5; i++) {
+        source.setService(svc(`team-${n}`, `s${i}`));
+        source.setEndpoints(`team-${n}`, `s${i}`, [group([`10.5.${n}.${i}`])]);
+      }
+    }
+  };
+  try {
+    const [a] = e.sources;
+    fill(a);
+    a.markSynced();
+    await e.settle();
+    assertEquals(e.emulator.state.instances().length, 60);
+    assertEquals(e.writes()["POST /naming/v1/namespaces"], 1);
+  } finally {
+    await e.supervisor.stop();
+  }
+  // A second engine over the same Polaris: every namespace exists, nothing is written.
+  const again = await startEngine({ emulator: e.emulator });
+  try {
+    const [a] = again.sources;
+    fill(a);
+    e.emulator.resetRequests();
+    a.markSynced();
+    await again.settle();
+    assertEquals(again.writes(), {});
+  } finally {
+    await again.stop();
+  }
+});
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {

@@ -35,13 +35,15 @@ export interface EngineOptions {
   /** Actors a resync wakes at once (the supervisor's default when absent). */
   readonly resyncGroup?: number;
   readonly source?: string;
+  /** An emulator to reuse (a restart over the same Polaris); `stop()` stops it too. */
+  readonly emulator?: PolarisEmulator;
   /** Seeds the emulator before the engine starts. */
   readonly seed?: (emulator: PolarisEmulator) => void;
 }
 
 /** Starts the emulator and an engine over in-memory sources (not yet synced). */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  const emulator = await startPolarisEmulator();
+  const emulator = options.emulator ?? await startPolarisEmulator();
   options.seed?.(emulator);
   const sources = (options.clusters ?? ["cluster-a"]).map((c) => new MemorySource(c));
   const client = new PolarisClient({
