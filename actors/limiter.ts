@@ -40,14 +40,31 @@ export class Limiter {
     return this.#queue.length;
   }
 
-  /** Runs `task` when its turn comes; settles as the task does. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` when its turn comes; settles as the task does. When `signal` aborts while the task
+   * waits, it leaves the queue without running and the promise rejects with the signal's reason.
+   */
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.#active >= this.#limit || this.#queue.length > 0) {
-      await new Promise<void>((resolve) => this.#queue.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const turn = () => {
+          signal?.removeEventListener("abort", leave);
+          resolve();
+        };
+        const leave = () => {
+          const index = this.#queue.indexOf(turn);
+          if (index >= 0) this.#queue.splice(index, 1);
+          reject(signal?.reason);
+        };
+        if (signal?.aborted) return leave();
+        signal?.addEventListener("abort", leave, { once: true });
+        this.#queue.push(turn);
+      });
     } else {
       this.#active++;
     }
     try {
+      signal?.throwIfAborted();
       return await task();
     } finally {
       this.#active--;

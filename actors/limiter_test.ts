@@ -74,3 +74,26 @@ Deno.test("Limiter with resumeAt starts waiting tasks in groups", async () => {
   assertEquals(started, [0, 1, 2, 3, 4, 5, 6, 7]);
   assertEquals([limiter.active, limiter.waiting], [0, 0]);
 });
+
+Deno.test("Limiter drops a waiting task whose signal aborts, and runs the next", async () => {
+  const limiter = new Limiter({ limit: 1 });
+  const gate = deferred();
+  const first = limiter.run(() => gate.promise);
+  const abort = new AbortController();
+  let ran = false;
+  const dropped = limiter.run(() => {
+    ran = true;
+    return Promise.resolve();
+  }, abort.signal);
+  const third = limiter.run(() => Promise.resolve("third"));
+  abort.abort(new Error("the actor stopped"));
+  let message = "";
+  await dropped.catch((error: Error) => (message = error.message));
+  assertEquals(message, "the actor stopped");
+  assertEquals(limiter.waiting, 1);
+  gate.resolve();
+  await first;
+  assertEquals(await third, "third");
+  assertEquals(ran, false);
+  assertEquals([limiter.active, limiter.waiting], [0, 0]);
+});

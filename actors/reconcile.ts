@@ -65,6 +65,11 @@ export interface ReconcileDeps {
   readonly dryRun: boolean;
   /** True once every cluster source has finished its first list (SPEC §3). */
   readonly deletesAllowed: () => boolean;
+  /**
+   * False once this replica stopped or lost the lease. Aliases are written through the client,
+   * not the gated writer, so each alias write checks it first.
+   */
+  readonly writing: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
   readonly known: KnownResources;
   /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
@@ -269,7 +274,13 @@ async function reconcileAlias(
       ...(plan.conflict ? { conflict: plan.conflict } : {}),
     };
   }
+  const mayWrite = () => {
+    if (!deps.writing()) {
+      throw new RetryableReconcileError(`Cannot write the alias of "${key}": not the writer now`);
+    }
+  };
   if (plan.deletes.length > 0) {
+    mayWrite();
     const results = await deps.api.deleteAliases(
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
     );
@@ -284,6 +295,7 @@ async function reconcileAlias(
     await ensureService(deps, namespace, name);
     await ensureNamespace(deps, write.aliasNamespace);
     const item = { ...write, service: name, namespace, comment: marker };
+    mayWrite();
     const result = plan.create
       ? await deps.api.createAlias(item)
       : await deps.api.updateAlias(item);

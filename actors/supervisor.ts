@@ -318,7 +318,9 @@ export class Supervisor {
    * a settled state (synced, conflict, invalid) with no write queued.
    */
   get settled(): boolean {
-    if (!this.#deletesAllowed || this.#machine.getSnapshot().context.sweeps === 0) return false;
+    const machine = this.#machine.getSnapshot();
+    if (!this.#deletesAllowed || machine.context.sweeps === 0) return false;
+    if (!machine.matches("running")) return false;
     if (!this.#leading) return true;
     if (this.#listed.size > 0 || this.#preparing > 0) return false;
     if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) return false;
@@ -376,7 +378,7 @@ export class Supervisor {
    * the service machine's `inputs.listed`).
    */
   #touch(key: string, how: { force?: boolean; listed?: boolean } = {}): void {
-    if (!this.#leading) return;
+    if (!this.#leading || this.#stopped) return;
     let record = this.#services.get(key);
     if (!record) {
       const { namespace, service } = parseServiceKey(key);
@@ -457,6 +459,7 @@ export class Supervisor {
       reader: this.#reader,
       dryRun: this.#options.dryRun ?? false,
       deletesAllowed: () => this.#deletesAllowed,
+      writing: () => this.#leading && !this.#stopped,
       known: this.#known,
       aliased: this.#aliased,
       report: (report: ReconcileReport) => {
@@ -468,8 +471,12 @@ export class Supervisor {
       actors: {
         // The slot is taken before anything is read: changes that arrive while waiting for it
         // are in this reconcile, and their latency includes the wait.
-        reconcile: fromPromise(({ input }) =>
+        reconcile: fromPromise(({ input, signal }) =>
           this.#slots.run(async () => {
+            // Stopped, or the lease was lost, while this reconcile waited for its slot.
+            if (signal.aborted || !this.#leading || this.#stopped) {
+              throw new Error(`Cannot reconcile "${input.key}": this replica is no longer writing`);
+            }
             const record = this.#services.get(input.key);
             const since = record?.pendingSince ?? null;
             if (record) record.pendingSince = null;
@@ -488,7 +495,7 @@ export class Supervisor {
                 this.#pumpResync();
               }
             }
-          })
+          }, signal)
         ),
       },
     });
@@ -675,9 +682,13 @@ export class Supervisor {
       throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
     }
     this.#polarisAnswered = true;
+    if (this.#stopped || !this.#leading) return;
     let orphans = 0;
     for (const key of keys) {
       if (this.#services.has(key)) continue;
+      // A wanted Service gets its actor from the listed pass; only the others are orphans.
+      const { namespace, service } = parseServiceKey(key);
+      if (serviceWanted(this.#wantedDeps, namespace, service)) continue;
       orphans++;
       this.#touch(key, { force: true });
     }

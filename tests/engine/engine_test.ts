@@ -130,6 +130,34 @@ Deno.test("engine creates the namespaces of a first list in one request, and non
   }
 });
 
+for (const how of ["loses the lease", "stops"] as const) {
+  Deno.test(`engine sends nothing more once it ${how}, even with reconciles still waiting`, async () => {
+    const e = await startEngine({ reconcileSlots: 1 });
+    try {
+      e.emulator.injectFault({
+        kind: "latency",
+        ms: 50,
+        match: { method: "GET", path: "/naming/v1/instances" },
+      });
+      const [a] = e.sources;
+      for (let i = 0; i < 10; i++) {
+        a.setService(svc("shop", `s${i}`));
+        a.setEndpoints("shop", `s${i}`, [group([`10.6.0.${i}`])]);
+      }
+      a.markSynced();
+      await e.until(() => e.supervisor.countByState().reconciling === 10, "10 reconciles queued");
+      if (how === "stops") await e.supervisor.stop();
+      else e.supervisor.setLeading(false);
+      await new Promise((resolve) => setTimeout(resolve, 150)); // the one in flight ends
+      e.emulator.resetRequests();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assertEquals(e.emulator.requests(), {}, "no request after the replica stopped writing");
+    } finally {
+      await e.stop();
+    }
+  });
+}
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {

@@ -32,6 +32,8 @@ export interface EngineOptions {
   readonly clusters?: readonly string[];
   readonly mode?: "all" | "demand";
   readonly resyncPeriodMs?: number;
+  /** Reconciles in flight at once (the supervisor's default when absent). */
+  readonly reconcileSlots?: number;
   /** Actors a resync wakes at once (the supervisor's default when absent). */
   readonly resyncGroup?: number;
   readonly source?: string;
@@ -73,6 +75,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     timing: { debounceMs: 10, backoffBaseMs: 20, backoffMaxMs: 100 },
     resyncPeriodMs: options.resyncPeriodMs ?? 60_000,
     ...(options.resyncGroup ? { resyncGroup: options.resyncGroup } : {}),
+    ...(options.reconcileSlots ? { reconcileSlots: options.reconcileSlots } : {}),
   });
   await supervisor.start();
   const until = async (check: () => boolean, what: string, timeoutMs = 5000) => {
