@@ -629,6 +629,13 @@ export class Supervisor {
    * parked until their group's turn.
    */
   #resyncAll(): void {
+    if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) {
+      // Restarting would starve the keys at the end of the list: finish the one under way.
+      this.#options.hooks?.log?.("warn", "resync period elapsed before the last resync ended", {
+        left: this.#resyncDue.length - this.#resyncNext + this.#resyncing.size,
+      });
+      return;
+    }
     this.#resyncDue = [...this.#services.keys()];
     this.#resyncNext = 0;
     this.#resyncing.clear();
@@ -642,7 +649,14 @@ export class Supervisor {
       const end = Math.min(this.#resyncDue.length, this.#resyncNext + this.#resyncGroup);
       const group = this.#resyncDue.slice(this.#resyncNext, end);
       this.#resyncNext = end;
-      for (const key of group) if (this.#services.has(key)) this.#resyncing.add(key);
+      // Only actors at rest are waited for: a busy one (debouncing, reconciling, backing off)
+      // reconciles anyway, and one in a long backoff must not hold its group back.
+      for (const key of group) {
+        const record = this.#services.get(key);
+        if (record && (record.actor === null || RESTING.has(record.state))) {
+          this.#resyncing.add(key);
+        }
+      }
       for (const key of group) {
         const record = this.#services.get(key);
         if (record) this.#wake(key, record).send({ type: "resync.due" });

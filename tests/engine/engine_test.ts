@@ -158,6 +158,32 @@ for (const how of ["loses the lease", "stops"] as const) {
   });
 }
 
+Deno.test("engine finishes a resync that outlasts the resync period before starting another", async () => {
+  const e = await startEngine({ resyncPeriodMs: 300, resyncGroup: 1 });
+  try {
+    const [a] = e.sources;
+    for (let i = 0; i < 12; i++) {
+      a.setService(svc(`ns${i}`, "web"));
+      a.setEndpoints(`ns${i}`, "web", [group([`10.7.0.${i}`])]);
+    }
+    a.markSynced();
+    await e.settle();
+    // Each read now takes 60 ms: one resync of 12 groups outlasts the 300 ms period.
+    e.emulator.injectFault({
+      kind: "latency",
+      ms: 60,
+      match: { method: "GET", path: "/naming/v1/instances" },
+    });
+    await e.until(
+      () => Math.min(...[...e.supervisor.services()].map((s) => s.reconciles)) >= 3,
+      "every Service resynced twice",
+      8000,
+    );
+  } finally {
+    await e.stop();
+  }
+});
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {
