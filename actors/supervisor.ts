@@ -241,10 +241,10 @@ export class Supervisor {
       this.#services.clear();
       return;
     }
-    if (this.#options.sources.every((s) => s.synced)) {
-      for (const source of this.#options.sources) {
-        for (const svc of source.services()) this.#touchListed(svc);
-      }
+    // Every source that has listed: one that listed while this replica followed was not acted on.
+    for (const source of this.#options.sources) {
+      if (!source.synced) continue;
+      for (const svc of source.services()) this.#touchListed(svc);
     }
     this.#machine.send({ type: "sweep.now" });
   }
@@ -594,9 +594,12 @@ export class Supervisor {
   #allowDeletes(): void {
     this.#deletesAllowed = true;
     this.#options.hooks?.log?.("info", "every cluster source listed; deletes are allowed", {});
-    // Reconcile again wherever a delete was held back while sources were still listing.
+    // Reconcile again wherever a delete was held back while sources were still listing, and
+    // wherever a reconcile is under way: it may have planned before deletes were allowed.
     for (const [key, record] of this.#services) {
-      if ((record.report?.plan.skipped.length ?? 0) > 0) this.#touch(key, { force: true });
+      const held = (record.report?.plan.skipped.length ?? 0) > 0;
+      const busy = record.actor !== null && !RESTING.has(record.state);
+      if (held || busy) this.#touch(key, { force: true });
     }
   }
 

@@ -184,6 +184,64 @@ Deno.test("engine finishes a resync that outlasts the resync period before start
   }
 });
 
+Deno.test("engine registers a cluster that listed while it was a follower, once it leads", async () => {
+  const e = await startEngine({ clusters: ["cluster-a", "cluster-b"], leading: false });
+  try {
+    const [a, b] = e.sources;
+    a.setService(svc("shop", "only-a"));
+    a.setEndpoints("shop", "only-a", [group(["10.8.0.1"])]);
+    b.setService(svc("shop", "only-b"));
+    b.setEndpoints("shop", "only-b", [group(["10.8.0.2"])]);
+    a.markSynced();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a's listed pass came and went
+    e.supervisor.setLeading(true);
+    b.markSynced();
+    await e.settle();
+    const services = e.emulator.state.instances().map((i) => i.service).sort();
+    assertEquals(services, ["only-a", "only-b"]);
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine deletes what a reconcile under way held back when the last cluster lists", async () => {
+  const e = await startEngine({
+    clusters: ["cluster-a", "cluster-b"],
+    seed: (emulator) =>
+      emulator.seedInstances([{
+        namespace: "shop",
+        service: "web",
+        host: "10.9.0.2",
+        port: 80,
+        metadata: { clusterName: "cluster-b", source: "polaris-controller" },
+      }]),
+  });
+  try {
+    e.emulator.injectFault({
+      kind: "latency",
+      ms: 200,
+      match: { method: "POST", path: "/naming/v1/instances" },
+    });
+    const [a, b] = e.sources;
+    a.setService(svc("shop", "web"));
+    a.setEndpoints("shop", "web", [group(["10.9.0.1"])]);
+    a.markSynced();
+    // cluster-b lists (without shop/web) after shop/web planned, while its create is in flight.
+    await e.until(
+      () => (e.emulator.requests()["POST /naming/v1/instances"] ?? 0) === 1,
+      "the create of 10.9.0.1 sent",
+    );
+    b.markSynced();
+    await e.settle();
+    const hosts = e.emulator.state.instances({ namespace: "shop", service: "web" }).map((i) =>
+      i.host
+    );
+    assertEquals(hosts, ["10.9.0.1"], "cluster-b's stale instance is gone");
+  } finally {
+    await e.stop();
+  }
+});
+
 Deno.test("engine resyncs a group of actors at a time, and every one of them", async () => {
   const e = await startEngine({ resyncPeriodMs: 500, resyncGroup: 3 });
   try {

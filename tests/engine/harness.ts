@@ -32,6 +32,8 @@ export interface EngineOptions {
   readonly clusters?: readonly string[];
   readonly mode?: "all" | "demand";
   readonly resyncPeriodMs?: number;
+  /** False: start as a follower (leader election). */
+  readonly leading?: boolean;
   /** Reconciles in flight at once (the supervisor's default when absent). */
   readonly reconcileSlots?: number;
   /** Actors a resync wakes at once (the supervisor's default when absent). */
@@ -76,6 +78,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     resyncPeriodMs: options.resyncPeriodMs ?? 60_000,
     ...(options.resyncGroup ? { resyncGroup: options.resyncGroup } : {}),
     ...(options.reconcileSlots ? { reconcileSlots: options.reconcileSlots } : {}),
+    ...(options.leading === false ? { leading: false } : {}),
   });
   await supervisor.start();
   const until = async (check: () => boolean, what: string, timeoutMs = 5000) => {
