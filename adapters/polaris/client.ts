@@ -33,6 +33,7 @@ import type {
   ServiceWrite,
 } from "./client_options.ts";
 import { type ItemResult, itemResultFromCode } from "./item_result.ts";
+import { PolarisRequestError } from "./errors.ts";
 import { listAll, scanAll } from "./list_all.ts";
 import { listQuery } from "./list_query.ts";
 import {
@@ -284,8 +285,9 @@ export class PolarisClient {
 
   /**
    * The services that hold at least one instance with this `clusterName` and `source`, read page
-   * by page without keeping the instances (the sweep's question at 1.5M instances). Best effort
-   * while data moves (see `scanAll`); rejects when a page fails.
+   * by page without keeping the instances (the sweep's question at 1.5M instances). A pass whose
+   * counts do not add up (the list moved) is read again, up to `pagingRestarts` times; then it
+   * rejects as retryable, like a list that never holds still. Rejects when a page fails.
    */
   async listOwnedServices(
     owner: { clusterName: string; source: string },
@@ -294,21 +296,35 @@ export class PolarisClient {
       [CLUSTER_NAME_KEY]: owner.clusterName,
       [SOURCE_KEY]: owner.source,
     });
-    const found = new Map<string, { namespace: string; service: string }>();
-    await scanAll(this.#http, {
-      what: "instances",
-      path: PATHS.instances,
-      filter: query,
-      row: InstanceSchema,
-      pageConcurrency: this.#pageConcurrency,
-    }, (rows) => {
-      for (const i of rows) {
-        if (i.metadata[CLUSTER_NAME_KEY] !== owner.clusterName) continue;
-        if (i.metadata[SOURCE_KEY] !== owner.source) continue;
-        found.set(`${i.namespace}/${i.service}`, { namespace: i.namespace, service: i.service });
-      }
-    });
-    return [...found.values()];
+    const passes = 1 + Math.max(0, this.#pagingRestarts);
+    for (let pass = 1; pass <= passes; pass++) {
+      const found = new Map<string, { namespace: string; service: string }>();
+      const consistent = await scanAll(this.#http, {
+        what: "instances",
+        path: PATHS.instances,
+        filter: query,
+        row: InstanceSchema,
+        pageConcurrency: this.#pageConcurrency,
+      }, (rows) => {
+        for (const i of rows) {
+          if (i.metadata[CLUSTER_NAME_KEY] !== owner.clusterName) continue;
+          if (i.metadata[SOURCE_KEY] !== owner.source) continue;
+          found.set(`${i.namespace}/${i.service}`, { namespace: i.namespace, service: i.service });
+        }
+      });
+      if (consistent) return [...found.values()];
+    }
+    throw new PolarisRequestError(
+      `Cannot list the services of "${owner.clusterName}": the owned instances changed while paging on each of ${passes} passes`,
+      {
+        method: "GET",
+        path: PATHS.instances,
+        code: undefined,
+        status: undefined,
+        retryable: true,
+        attempts: passes,
+      },
+    );
   }
 
   #list<S extends v.GenericSchema>(

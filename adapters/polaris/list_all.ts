@@ -66,32 +66,39 @@ export async function listAll<S extends v.GenericSchema>(
 /**
  * Hands every page of a list to `onRows` as it arrives and keeps nothing: for callers that need
  * one fact per row (the sweep wants service names, not 1.5M instances held at once). Pages 2..n
- * are read `pageConcurrency` at a time. Unlike {@linkcode listAll} there is no consistency check:
- * rows written or deleted while paging may be missed or seen twice, so use it only where a missed
- * row is found again later. Rejects when any page fails.
+ * are read `pageConcurrency` at a time. Without ids there is no de-duplication, so the pass is
+ * judged by counts: it resolves `false` when the total changed between pages or the rows do not
+ * add up to it (rows written or deleted while paging may have been missed), and the caller decides
+ * whether to read again. Rejects when any page fails.
  */
 export async function scanAll<S extends v.GenericSchema>(
   http: PolarisHttp,
   spec: Omit<ListSpec<S>, "idOf" | "maxRestarts">,
   onRows: (rows: readonly v.InferOutput<S>[]) => void,
-): Promise<void> {
+): Promise<boolean> {
   const { fetchPage } = pageReader(http, spec);
   const first = await fetchPage(0, PAGE_LIMIT);
   onRows(first.rows);
   const stride = first.rows.length;
-  if (stride === 0) return;
+  if (stride === 0) return first.amount === 0;
   const offsets: number[] = [];
   for (let offset = stride; offset < first.amount; offset += stride) offsets.push(offset);
   let failed = false;
+  let consistent = true;
+  let rows = first.rows.length;
   await runBounded(offsets, Math.max(1, spec.pageConcurrency ?? 1), async (offset) => {
     if (failed) return;
     try {
-      onRows((await fetchPage(offset, PAGE_LIMIT)).rows);
+      const page = await fetchPage(offset, PAGE_LIMIT);
+      if (page.amount !== first.amount) consistent = false;
+      rows += page.rows.length;
+      onRows(page.rows);
     } catch (error) {
       failed = true;
       throw error;
     }
   });
+  return consistent && rows === first.amount;
 }
 
 /** Polaris' page size cap (reference §5). */

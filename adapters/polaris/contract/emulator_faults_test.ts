@@ -369,3 +369,53 @@ Deno.test("PolarisClient.listOwnedServices() rejects when a page fails after its
     assert.equal(h.emulator.requests()["GET /naming/v1/instances"], 5);
   });
 });
+
+Deno.test("PolarisClient.listOwnedServices() reads again when a delete moves the list under it", async () => {
+  let emulator: PolarisEmulator | undefined;
+  let gets = 0;
+  await withEmulator({
+    pageConcurrency: 1,
+    onRequest: (r) => {
+      // After page 1 of the first pass, one owned instance on page 1 is deleted: every later
+      // row moves up one place, so the row at offset 100 would never be seen by this pass.
+      if (r.method === "GET" && ++gets === 1) {
+        const [gone] = emulator!.state.instances({ namespace: "ns", service: "web" });
+        emulator!.deleteInstanceDirect({ id: gone.id });
+      }
+    },
+  }, async (h) => {
+    emulator = h.emulator;
+    seed(h.emulator, 150);
+    h.emulator.seedInstances([{
+      namespace: "ns",
+      service: "last",
+      host: "10.0.9.9",
+      port: 80,
+      metadata: { clusterName: "a", source: "polaris-controller" },
+    }]);
+    const services = await h.client.listOwnedServices({
+      clusterName: "a",
+      source: "polaris-controller",
+    });
+    assert.deepEqual(services.map((s) => s.service).sort(), ["last", "web"]);
+    assert.equal(h.emulator.requests()["GET /naming/v1/instances"], 2 + 2, "a second pass");
+  });
+});
+
+Deno.test("PolarisClient.listOwnedServices() rejects as retryable when the list never holds still", async () => {
+  let emulator: PolarisEmulator | undefined;
+  let gets = 0;
+  await withEmulator({
+    pageConcurrency: 2,
+    onRequest: (r) => {
+      if (r.method === "GET") seed(emulator!, 1, 1000 + gets++);
+    },
+  }, async (h) => {
+    emulator = h.emulator;
+    seed(h.emulator, 250);
+    await assert.rejects(
+      h.client.listOwnedServices({ clusterName: "a", source: "polaris-controller" }),
+      (error) => error instanceof PolarisRequestError && error.retryable,
+    );
+  });
+});
