@@ -7,6 +7,8 @@
  * @module
  */
 
+import { freePort } from "../tests/cluster/free_ports.ts";
+
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /** A running controller process. */
@@ -62,13 +64,6 @@ export function lineLevel(line: string): string {
   } catch {
     return "other";
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** Options of {@linkcode startControllerChild}. */

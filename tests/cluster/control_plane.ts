@@ -11,6 +11,7 @@
  */
 
 import { findControlPlaneBinaries } from "./binaries.ts";
+import { freePorts } from "./free_ports.ts";
 
 /** Options of `startControlPlane`. */
 export interface ControlPlaneOptions {
@@ -297,16 +298,6 @@ function uninstallSafetyNet(): void {
   globalThis.removeEventListener("unload", killAllNow);
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
-}
-
-function freePorts(count: number): number[] {
-  const listeners = Array.from(
-    { length: count },
-    () => Deno.listen({ hostname: "127.0.0.1", port: 0 }),
-  );
-  const ports = listeners.map((listener) => (listener.addr as Deno.NetAddr).port);
-  for (const listener of listeners) listener.close();
-  return ports;
 }
 
 async function run(command: string, args: readonly string[]): Promise<string> {

@@ -13,6 +13,7 @@ import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { startInClusterController } from "./in_cluster_controller.ts";
 import { kubectl, kubectlOk } from "./kubectl.ts";
 import { DEPLOY_DIR, deployManifests, manifestOf, type PolicyRule } from "./manifests.ts";
+import { freePort } from "../cluster/free_ports.ts";
 
 const NAMESPACE = "polaris-system";
 const SERVICE_ACCOUNT = "polaris-k8s-sync";
@@ -39,13 +40,6 @@ function memoryLimitMb(): number {
   const match = /^(\d+)Mi$/.exec(limit);
   if (!match) throw new Error(`Cannot read the Deployment's memory limit "${limit}" as Mi`);
   return Number(match[1]);
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** The Deployment's container arguments, listening on a free loopback port instead of 0.0.0.0. */

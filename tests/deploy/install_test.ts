@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { parse, parseAllDocuments } from "yaml";
 import { kubectlPath } from "./kubectl.ts";
 import { deployManifests, type Manifest, manifestOf } from "./manifests.ts";
+import { freePort } from "../cluster/free_ports.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -120,9 +121,7 @@ Deno.test("install.sh checks kubectl and the cluster before it changes anything"
 
   const dir = await Deno.makeTempDir({ prefix: "polaris-k8s-sync-install-" });
   try {
-    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (listener.addr as Deno.NetAddr).port;
-    listener.close();
+    const port = freePort();
     const kubeconfig = `${dir}/kubeconfig`;
     await Deno.writeTextFile(
       kubeconfig,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { freePort } from "../cluster/free_ports.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** A running controller process. */
@@ -30,13 +32,6 @@ export interface ControllerOptions {
   readonly kubeconfig?: string;
   readonly extraArgs?: readonly string[];
   readonly env?: Record<string, string>;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** Starts the controller; it is not ready yet when this resolves (see `waitReady`). */
