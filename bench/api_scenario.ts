@@ -14,9 +14,9 @@
 import { runBounded } from "../adapters/polaris/run_bounded.ts";
 import { startControlPlane } from "../tests/cluster/control_plane.ts";
 import { ClusterObjects } from "../tests/cluster/objects.ts";
+import { KubeReader } from "../tests/cluster/kube_reader.ts";
 import {
   createWorkload,
-  KubeReader,
   sliceVersion as servedSliceVersion,
   waitEndpointsPublished,
 } from "./api_objects.ts";

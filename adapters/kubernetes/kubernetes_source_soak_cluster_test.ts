@@ -16,13 +16,14 @@
  */
 
 import { equal, ok } from "node:assert/strict";
-import { KubeConfig, type V1ObjectMeta } from "@kubernetes/client-node";
+import type { V1ObjectMeta } from "@kubernetes/client-node";
 import type { ClusterChange, ClusterSource } from "../../domain/cluster.ts";
 import type { EndpointGroup } from "../../domain/kubernetes.ts";
 import { type ControlPlane, startControlPlane } from "../../tests/cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../../tests/cluster/objects.ts";
 import { endpointGroupsFromSlice, type RawEndpointSlice } from "./endpoint_groups.ts";
 import { createKubernetesSource } from "./kubernetes_source.ts";
+import { KubeReader } from "../../tests/cluster/kube_reader.ts";
 
 const NODE = "node-soak";
 const NAMESPACES = ["soak-a", "soak-b"] as const;
@@ -229,45 +230,25 @@ async function churn(
 
 /** Lists every EndpointSlice through a raw GET (client-node 2 has no v1beta1 slice model). */
 class SliceLister {
-  readonly #server: string;
-  readonly #client: Deno.HttpClient;
+  readonly #reader: KubeReader;
 
   constructor(kubeconfigPath: string) {
-    const config = new KubeConfig();
-    config.loadFromFile(kubeconfigPath);
-    const cluster = config.getCurrentCluster();
-    const user = config.getCurrentUser();
-    if (!cluster?.caFile || !user?.certFile || !user.keyFile) {
-      throw new Error(`Cannot find the CA and client certificate files in "${kubeconfigPath}"`);
-    }
-    this.#server = cluster.server;
-    this.#client = Deno.createHttpClient({
-      caCerts: [Deno.readTextFileSync(cluster.caFile)],
-      cert: Deno.readTextFileSync(user.certFile),
-      key: Deno.readTextFileSync(user.keyFile),
-    });
+    this.#reader = new KubeReader(kubeconfigPath);
   }
 
   async list(): Promise<(RawEndpointSlice & { metadata?: V1ObjectMeta })[]> {
-    const group = await this.#get("/apis/discovery.k8s.io") as {
-      preferredVersion?: { groupVersion?: string };
-    };
+    const group = await this.#reader.getJson<{ preferredVersion?: { groupVersion?: string } }>(
+      "/apis/discovery.k8s.io",
+    );
     const groupVersion = group.preferredVersion?.groupVersion ?? "discovery.k8s.io/v1beta1";
-    const list = await this.#get(`/apis/${groupVersion}/endpointslices`) as {
+    const list = await this.#reader.getJson<{
       items?: (RawEndpointSlice & { metadata?: V1ObjectMeta })[];
-    };
+    }>(`/apis/${groupVersion}/endpointslices`);
     return list.items ?? [];
   }
 
   close(): void {
-    this.#client.close();
-  }
-
-  async #get(path: string): Promise<unknown> {
-    const response = await fetch(`${this.#server}${path}`, { client: this.#client });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`Cannot GET ${path}: ${response.status} ${text}`);
-    return JSON.parse(text);
+    this.#reader.close();
   }
 }
 
