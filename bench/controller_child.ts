@@ -8,8 +8,7 @@
  */
 
 import { freePort } from "../tests/cluster/free_ports.ts";
-
-const ROOT = new URL("../", import.meta.url).pathname;
+import { CONTROLLER_RUN_ARGS, ROOT } from "../tests/e2e/controller_process.ts";
 
 /** A running controller process. */
 export interface ControllerChild {
@@ -86,12 +85,7 @@ export async function startControllerChild(
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--allow-net",
-      "--allow-read",
-      "--allow-env",
-      "--allow-sys",
-      `${ROOT}main.ts`,
+      ...CONTROLLER_RUN_ARGS,
       "--config",
       configPath,
       "--kubeconfig",

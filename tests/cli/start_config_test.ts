@@ -5,7 +5,7 @@
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+import { CONTROLLER_RUN_ARGS } from "../e2e/controller_process.ts";
 
 async function run(args: readonly string[], files: Record<string, string> = {}) {
   const dir = await Deno.makeTempDir({ prefix: "polaris-k8s-sync-cli-" });
@@ -15,12 +15,7 @@ async function run(args: readonly string[], files: Record<string, string> = {}) 
     }
     const output = await new Deno.Command(Deno.execPath(), {
       args: [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        "--allow-sys",
-        `${ROOT}main.ts`,
+        ...CONTROLLER_RUN_ARGS,
         ...args.map((a) => a.replace("$DIR", dir)),
       ],
       cwd: dir,

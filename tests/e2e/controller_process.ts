@@ -7,7 +7,21 @@
 
 import { freePort } from "../cluster/free_ports.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
+/** The checkout's root, where `main.ts` is. */
+export const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * `deno run` with the permissions of `deno task start`, then `main.ts`: how the tests and the
+ * benchmark start the controller; its own arguments follow.
+ */
+export const CONTROLLER_RUN_ARGS: readonly string[] = [
+  "run",
+  "--allow-net",
+  "--allow-read",
+  "--allow-env",
+  "--allow-sys",
+  `${ROOT}main.ts`,
+];
 
 /** A running controller process. */
 export interface ControllerProcess {
@@ -41,12 +55,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   await Deno.writeTextFile(configPath, options.config);
   const port = freePort();
   const args = [
-    "run",
-    "--allow-net",
-    "--allow-read",
-    "--allow-env",
-    "--allow-sys",
-    `${ROOT}main.ts`,
+    ...CONTROLLER_RUN_ARGS,
     "--config",
     configPath,
     "--listen",
