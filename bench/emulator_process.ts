@@ -1,6 +1,6 @@
 /**
  * Starts the benchmark's Polaris emulator child (`emulator_child.ts`) as its own process and
- * reads the URLs it prints, so the apiserver scenario measures the controller's memory alone.
+ * reads the URLs it prints, so every scenario measures the controller's memory alone.
  *
  * @module
  */
@@ -46,7 +46,7 @@ export async function startEmulatorProcess(maxHeapMb: number): Promise<EmulatorP
 }
 
 /** Reads the first line a child prints on stdout (the emulator's URLs), leaving the rest. */
-export async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!text.includes("\n")) {

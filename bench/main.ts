@@ -23,7 +23,7 @@ import { runApiScenario } from "./api_scenario.ts";
 import { apiScenarioTable } from "./api_report_table.ts";
 import type { ApiScenarioResult } from "./api_result.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./bench_args.ts";
-import { firstLine } from "./emulator_process.ts";
+import { startEmulatorProcess } from "./emulator_process.ts";
 import { quickGate } from "./quick_gate.ts";
 import { scenarioTable } from "./report_table.ts";
 import type { ScenarioResult } from "./scenario_result.ts";
@@ -76,21 +76,9 @@ async function runOnce(
   services: number,
   clusters: number,
 ): Promise<{ result: ScenarioResult | null; failure: string | null }> {
-  const emulator = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      `--v8-flags=--max-old-space-size=${args.maxHeapMb}`,
-      new URL("emulator_child.ts", here).pathname,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
+  const emulator = await startEmulatorProcess(args.maxHeapMb);
   try {
-    const urls = JSON.parse(await firstLine(emulator.stdout)) as {
-      polaris: string;
-      control: string;
-    };
+    const { urls } = emulator;
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
@@ -136,11 +124,7 @@ async function runOnce(
     }
     return { result: JSON.parse(last) as ScenarioResult, failure: null };
   } finally {
-    try {
-      emulator.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await emulator.status;
-    await emulator.stdout.cancel().catch(() => {});
+    await emulator.stop();
   }
 }
 
