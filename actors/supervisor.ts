@@ -323,9 +323,9 @@ export class Supervisor {
     if (!machine.matches("running")) return false;
     if (!this.#leading) return true;
     if (this.#listed.size > 0 || this.#preparing > 0) return false;
-    if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) return false;
+    if (this.#resyncUnderWay) return false;
     for (const record of this.#services.values()) {
-      if (!["synced", "conflict", "invalid"].includes(record.state)) return false;
+      if (!RESTING.has(record.state)) return false;
     }
     return this.#options.writer.queued === 0 && this.#options.writer.inFlight === 0;
   }
@@ -632,7 +632,7 @@ export class Supervisor {
    * parked until their group's turn.
    */
   #resyncAll(): void {
-    if (this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0) {
+    if (this.#resyncUnderWay) {
       // Restarting would starve the keys at the end of the list: finish the one under way.
       this.#options.hooks?.log?.("warn", "resync period elapsed before the last resync ended", {
         left: this.#resyncDue.length - this.#resyncNext + this.#resyncing.size,
@@ -643,6 +643,11 @@ export class Supervisor {
     this.#resyncNext = 0;
     this.#resyncing.clear();
     this.#pumpResync();
+  }
+
+  /** True while some keys of the last resync have not been sent it or not ended their reconcile. */
+  get #resyncUnderWay(): boolean {
+    return this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0;
   }
 
   /** Sends `resync.due` to the next group once every reconcile of the previous one has ended. */
