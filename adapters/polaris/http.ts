@@ -129,7 +129,8 @@ export class PolarisHttp {
   async probe(path: string): Promise<string | undefined> {
     const started = performance.now();
     try {
-      const response = await this.#send({ method: "GET", path }, crypto.randomUUID());
+      // v1.18.1's `GET /` declares no representation: any Accept but */* gets 406.
+      const response = await this.#send({ method: "GET", path }, crypto.randomUUID(), "*/*");
       this.#report({ method: "GET", path }, 1, started, undefined, response.status);
       return response.ok ? response._data : undefined;
     } catch {
@@ -181,8 +182,12 @@ export class PolarisHttp {
     return { kind: "answer", answer: { status, code, info: info ?? "", data } };
   }
 
-  async #send(call: Pick<PolarisCall, "method" | "path" | "query" | "body">, requestId: string) {
-    const headers: Record<string, string> = { "Request-Id": requestId, Accept: "application/json" };
+  async #send(
+    call: Pick<PolarisCall, "method" | "path" | "query" | "body">,
+    requestId: string,
+    accept = "application/json",
+  ) {
+    const headers: Record<string, string> = { "Request-Id": requestId, Accept: accept };
     if (this.#options.token) headers["X-Polaris-Token"] = this.#options.token;
     if (call.method !== "GET") headers["Content-Type"] = "application/json";
     const query = call.query?.toString();

@@ -1,34 +1,30 @@
 /**
- * Optional tier: the shared contract cases (`_suite.ts`) against a real Polaris server, when
- * `POLARIS_TEST_URL` is set (e.g. `http://127.0.0.1:8090`), with `POLARIS_TEST_TOKEN` when its
- * console auth is on (reference §4: the default admin token works on a default install). Each
- * case works in fresh `ct-<run>-*` namespaces and deletes them afterwards. Without the variable
- * every test is listed as ignored with a name that says why.
+ * The shared contract cases (`_suite.ts`) against a real PolarisMesh server v1.18.1 on every run:
+ * the server is built by `tests/deps/build-go-deps.sh` and started here by
+ * `tests/polaris/polaris_server.ts` with its console auth on. `POLARIS_TEST_URL` (and
+ * `POLARIS_TEST_TOKEN`) point the same cases at another server instead, e.g. one with the MySQL
+ * store. Each case works in fresh `ct-<run>-*` namespaces and deletes them afterwards.
  */
 import { contractCases, withContext } from "./_suite.ts";
+import { startPolarisServer } from "../../../tests/polaris/polaris_server.ts";
 
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined; // no --allow-env: treat as unset
-  }
-}
+const external = Deno.env.get("POLARIS_TEST_URL") || undefined;
+const server = external ? undefined : await startPolarisServer();
+const url = external ?? server!.url;
+const token = external ? Deno.env.get("POLARIS_TEST_TOKEN") || undefined : server!.token;
 
-const url = readEnv("POLARIS_TEST_URL");
-const token = readEnv("POLARIS_TEST_TOKEN");
-
-for (const testCase of contractCases) {
-  const skip = url === undefined
-    ? "skipped: POLARIS_TEST_URL is not set"
-    : testCase.needsToken && token === undefined
-    ? "skipped: POLARIS_TEST_TOKEN is not set"
-    : undefined;
+for (const [i, testCase] of contractCases.entries()) {
   Deno.test({
-    name: `PolarisClient vs real Polaris${skip ? ` (${skip})` : ` at ${url}`}: ${testCase.name}`,
-    ignore: skip !== undefined,
+    name: `PolarisClient vs real Polaris: ${testCase.name}`,
+    ignore: testCase.needsToken === true && token === undefined,
+    sanitizeResources: false,
+    sanitizeOps: false,
     async fn() {
-      await withContext(url!, token, testCase.run);
+      try {
+        await withContext(url, token, testCase.run);
+      } finally {
+        if (i === contractCases.length - 1) await server?.stop();
+      }
     },
   });
 }

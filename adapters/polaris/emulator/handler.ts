@@ -44,6 +44,18 @@ function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
+/**
+ * `GET /`: "Polaris Server" as text/plain. Like v1.18.1 (go-restful, a route that declares no
+ * representation), any `Accept` but a missing one or one that allows every type is refused with 406.
+ */
+function healthAnswer(request: Request): Response {
+  const accept = request.headers.get("accept")?.trim() ?? "";
+  const acceptable = accept === "" ||
+    accept.split(",").some((part) => part.split(";")[0].trim() === "*/*");
+  if (!acceptable) return plain(406, "406: Not Acceptable\n\nAvailable representations: ");
+  return plain(200, "Polaris Server");
+}
+
 /** Builds the JSON answer of a Polaris body, with status code/1000 and the X-Polaris headers. */
 export function polarisAnswer(body: JsonObject, requestId: string | null): Response {
   const code = body.code as number;
@@ -82,7 +94,7 @@ export function createPolarisHandler(
 
   async function route(request: Request, url: URL): Promise<Response> {
     const requestId = request.headers.get("Request-Id");
-    if (url.pathname === "/" && request.method === "GET") return plain(200, "Polaris Server");
+    if (url.pathname === "/" && request.method === "GET") return healthAnswer(request);
     const methods = ROUTES[url.pathname];
     if (methods === undefined) return plain(404, "404: Page Not Found");
     const route = methods[request.method];

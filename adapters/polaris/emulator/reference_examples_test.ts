@@ -34,6 +34,27 @@ const ROWS: readonly Row[] = [
     expect: { status: 200, text: "Polaris Server" },
   },
   {
+    name: "GET / refuses Accept: application/json with 406, as v1.18.1 does",
+    method: "GET",
+    path: "/",
+    headers: { Accept: "application/json" },
+    expect: { status: 406 },
+  },
+  {
+    name: "GET / refuses even Accept: text/plain with 406, as v1.18.1 does",
+    method: "GET",
+    path: "/",
+    headers: { Accept: "text/plain" },
+    expect: { status: 406 },
+  },
+  {
+    name: "GET / answers Accept: */*",
+    method: "GET",
+    path: "/",
+    headers: { Accept: "*/*" },
+    expect: { status: 200, text: "Polaris Server" },
+  },
+  {
     name: "§3 sha1 id of default##my-svc##10.0.0.1##8080",
     method: "POST",
     path: "/naming/v1/instances",
