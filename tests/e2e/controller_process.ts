@@ -143,6 +143,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
  */
 export function meshConfig(options: {
   polarisUrl: string;
+  /** The server's console token (`accessToken`); the real server refuses writes without it. */
+  token?: string;
   clusterName?: string;
   mode?: "all" | "demand";
   resyncPeriod?: string;
@@ -150,6 +152,7 @@ export function meshConfig(options: {
 }): string {
   return [
     `serverAddress: ${options.polarisUrl}`,
+    ...(options.token === undefined ? [] : [`accessToken: ${JSON.stringify(options.token)}`]),
     ...(options.clusterName === undefined ? [] : [`clusterName: ${options.clusterName}`]),
     "serviceSync:",
     `  mode: ${options.mode ?? "all"}`,

@@ -1,13 +1,13 @@
 /**
  * Shared steps of the end-to-end journeys: Services with ready Pods on the test control plane,
- * waits on the Endpoints Kubernetes derives from them, and reads of the emulator's instances,
- * requests and the controller's debug endpoints.
+ * waits on the Endpoints Kubernetes derives from them, and reads of what the real Polaris server
+ * holds, of the requests its fault proxy saw, and of the controller's debug endpoints.
  *
  * @module
  */
 
 import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
-import type { InstanceSnapshot, PolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import type { PolarisTarget, RegisteredInstance } from "../polaris/polaris_target.ts";
 import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
 import type { ControllerProcess } from "./controller_process.ts";
 
@@ -92,32 +92,32 @@ export async function waitEndpoints(
   }, { what: `Endpoints of "${namespace}/${name}" listing [${want}]`, timeoutMs: CONVERGE_MS });
 }
 
-/** The instances of one Polaris service in the emulator. */
+/** The instances of one Polaris service, read from the server (not through the proxy). */
 export function instancesOf(
-  emulator: PolarisEmulator,
+  polaris: PolarisTarget,
   namespace: string,
   service: string,
-): InstanceSnapshot[] {
-  return emulator.state.instances({ namespace, service });
+): Promise<RegisteredInstance[]> {
+  return polaris.instances(namespace, service);
 }
 
 /** The sorted hosts of some instances. */
-export function hostsOf(instances: readonly InstanceSnapshot[]): string[] {
+export function hostsOf(instances: readonly RegisteredInstance[]): string[] {
   return instances.map((i) => i.host).sort();
 }
 
 /** Waits until a Polaris service holds exactly `hosts` (sorted compare); returns its instances. */
 export async function waitHosts(
-  emulator: PolarisEmulator,
+  polaris: PolarisTarget,
   namespace: string,
   service: string,
   hosts: readonly string[],
   timeoutMs = CONVERGE_MS,
-): Promise<InstanceSnapshot[]> {
+): Promise<RegisteredInstance[]> {
   const want = [...hosts].sort().join(",");
   let last: string[] = [];
-  return await waitFor(() => {
-    const instances = instancesOf(emulator, namespace, service);
+  return await waitFor(async () => {
+    const instances = await instancesOf(polaris, namespace, service);
     last = hostsOf(instances);
     return last.join(",") === want ? instances : false;
   }, {
@@ -126,18 +126,36 @@ export async function waitHosts(
   });
 }
 
-/** Number of write requests (POST/PUT/DELETE) the emulator received since its last reset. */
-export function writeCount(emulator: PolarisEmulator): number {
-  return Object.entries(emulator.requests())
+/** Number of write requests (POST/PUT/DELETE) the controller sent since the last reset. */
+export function writeCount(polaris: PolarisTarget): number {
+  return Object.entries(polaris.requests())
     .filter(([key]) => !key.startsWith("GET "))
     .reduce((sum, [, n]) => sum + n, 0);
 }
 
-/** Number of read requests (GET) the emulator received since its last reset. */
-export function readCount(emulator: PolarisEmulator): number {
-  return Object.entries(emulator.requests())
+/** Number of read requests (GET) the controller sent since the last reset. */
+export function readCount(polaris: PolarisTarget): number {
+  return Object.entries(polaris.requests())
     .filter(([key]) => key.startsWith("GET "))
     .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/**
+ * The hosts of `namespace/service` that a delete request sent through the proxy named, since its
+ * last reset: what a journey checks to say "never removed", since a delete followed by a create
+ * within one cache refresh would not show in reads.
+ */
+export function deletedHosts(polaris: PolarisTarget, namespace: string, service: string): string[] {
+  const hosts = new Set<string>();
+  for (const write of polaris.writes()) {
+    if (write.path !== "/naming/v1/instances/delete" || !Array.isArray(write.body)) continue;
+    for (const item of write.body as { namespace?: string; service?: string; host?: string }[]) {
+      if (item.namespace === namespace && item.service === service && item.host) {
+        hosts.add(item.host);
+      }
+    }
+  }
+  return [...hosts].sort();
 }
 
 /** One service actor as `/debug/services/{namespace}/{service}` shows it (the fields read here). */

@@ -2,14 +2,15 @@
  * End-to-end: the instance lifecycle and SPEC §3's safety rules with one cluster: foreign instances
  * untouched, a restart with changes made while the controller was down, a Polaris outage, an idle
  * resync that writes nothing, drift repair, `--dry-run` and `--once`. One real control plane serves
- * the file; each test has its own namespace, emulator and controller process.
+ * the file; each test has its own namespace, real Polaris server (with a fault proxy in front) and
+ * controller process.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
 import {
-  type InstanceSnapshot,
-  type PolarisEmulator,
-  startPolarisEmulator,
-} from "../../adapters/polaris/emulator/mod.ts";
+  type PolarisTarget,
+  type RegisteredInstance,
+  startRealPolaris,
+} from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
@@ -17,6 +18,7 @@ import {
   addPod,
   addService,
   CONVERGE_MS,
+  deletedHosts,
   ensureNode,
   hostsOf,
   instancesOf,
@@ -36,17 +38,18 @@ const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
 
-/** Runs `fn` with a fresh emulator and a controller on it; both are stopped afterwards. */
+/** Runs `fn` with a fresh Polaris and a controller on it; both are stopped afterwards. */
 async function withController(
   options: { clusterName: string; resyncPeriod?: string; extra?: string; args?: string[] },
-  fn: (emulator: PolarisEmulator, controller: ControllerProcess) => Promise<void>,
+  fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
 ): Promise<void> {
-  const emulator = await startPolarisEmulator();
+  const polaris = await startRealPolaris();
   let controller: ControllerProcess | undefined;
   try {
     controller = await startController({
       config: meshConfig({
-        polarisUrl: emulator.url,
+        polarisUrl: polaris.url,
+        token: polaris.token,
         clusterName: options.clusterName,
         resyncPeriod: options.resyncPeriod,
         extra: options.extra,
@@ -54,43 +57,55 @@ async function withController(
       kubeconfig: plane.kubeconfigPath,
       extraArgs: options.args,
     });
-    await fn(emulator, controller);
+    await fn(polaris, controller);
   } finally {
     await controller?.stop();
-    await emulator.stop();
+    await polaris.stop();
   }
 }
 
 /**
- * Polls the emulator every few milliseconds and records every moment one of `watched` (host keys of
- * one service) is missing or was replaced (a new creation time): healthy instances must never
- * blink out, not even for a delete-then-create.
+ * Watches that none of `hosts` (of one service) is ever removed: no delete request the controller
+ * sends names one, and a poll of the server every 50 ms always finds each with its first creation
+ * time. A delete followed by a create within one of the server's cache refreshes would not show in
+ * reads, so the delete requests are the stronger check.
  */
-function watchNeverRemoved(
-  emulator: PolarisEmulator,
+async function watchNeverRemoved(
+  polaris: PolarisTarget,
   namespace: string,
   service: string,
   hosts: readonly string[],
-): { stop(): string[] } {
+): Promise<{ stop(): Promise<string[]> }> {
   const first = new Map(
-    instancesOf(emulator, namespace, service).map((i) => [i.host, i.ctime] as const),
+    (await instancesOf(polaris, namespace, service)).map((i) => [i.host, i.ctime] as const),
   );
   for (const host of hosts) assert(first.has(host), `"${host}" is registered when watching starts`);
+  const before = new Set(deletedHosts(polaris, namespace, service));
   const violations: string[] = [];
-  const timer = setInterval(() => {
-    const now = new Map(
-      instancesOf(emulator, namespace, service).map((i) => [i.host, i.ctime] as const),
-    );
-    for (const host of hosts) {
-      if (!now.has(host)) violations.push(`${namespace}/${service} ${host} missing`);
-      else if (now.get(host) !== first.get(host)) {
-        violations.push(`${namespace}/${service} ${host} re-created`);
+  let running = true;
+  const poll = (async () => {
+    while (running) {
+      const now = new Map(
+        (await instancesOf(polaris, namespace, service)).map((i) => [i.host, i.ctime] as const),
+      );
+      for (const host of hosts) {
+        if (!now.has(host)) violations.push(`${namespace}/${service} ${host} missing`);
+        else if (now.get(host) !== first.get(host)) {
+          violations.push(`${namespace}/${service} ${host} re-created`);
+        }
       }
+      await pause(50);
     }
-  }, 5);
+  })();
   return {
-    stop() {
-      clearInterval(timer);
+    async stop() {
+      running = false;
+      await poll;
+      for (const host of deletedHosts(polaris, namespace, service)) {
+        if (hosts.includes(host) && !before.has(host)) {
+          violations.push(`${namespace}/${service} ${host} deleted`);
+        }
+      }
       return [...new Set(violations)];
     },
   };
@@ -100,28 +115,29 @@ Deno.test({
   name: "e2e: not-ready pods are isolated, deleted pods and a deleted Service's instances removed",
   ...journey,
   async fn() {
-    await withController({ clusterName: "life" }, async (emulator, controller) => {
+    await withController({ clusterName: "life" }, async (polaris, controller) => {
       await objects.createNamespace("life");
       await addService(objects, "life", "web", {
         pods: [{ name: "web-1", ip: "10.40.0.1" }, { name: "web-2", ip: "10.40.0.2" }],
       });
       await controller.waitReady();
-      await waitHosts(emulator, "life", "web", ["10.40.0.1", "10.40.0.2"]);
+      await waitHosts(polaris, "life", "web", ["10.40.0.1", "10.40.0.2"]);
 
       await objects.setPodReady("life", "web-1", "10.40.0.1", false);
       await waitFor(
-        () => instancesOf(emulator, "life", "web").find((i) => i.host === "10.40.0.1")?.isolate,
+        async () =>
+          (await instancesOf(polaris, "life", "web")).find((i) => i.host === "10.40.0.1")?.isolate,
         { what: "web-1 isolated", timeoutMs: CONVERGE_MS },
       );
-      assertEquals(instancesOf(emulator, "life", "web").length, 2, "isolated, not removed");
+      assertEquals((await instancesOf(polaris, "life", "web")).length, 2, "isolated, not removed");
 
       await objects.deletePod("life", "web-2");
-      await waitHosts(emulator, "life", "web", ["10.40.0.1"]);
+      await waitHosts(polaris, "life", "web", ["10.40.0.1"]);
 
       await objects.deleteService("life", "web");
-      await waitHosts(emulator, "life", "web", []);
+      await waitHosts(polaris, "life", "web", []);
       assert(
-        emulator.state.services().some((s) => s.namespace === "life" && s.name === "web"),
+        (await polaris.services("life")).some((s) => s.name === "web"),
         "the Polaris service is kept (other clusters may share it)",
       );
     });
@@ -132,9 +148,9 @@ Deno.test({
   name: "e2e: foreign instances in a synced service survive every sync and the Service's deletion",
   ...journey,
   async fn() {
-    await withController({ clusterName: "mine" }, async (emulator, controller) => {
+    await withController({ clusterName: "mine" }, async (polaris, controller) => {
       const base = { namespace: "mixed", service: "web", port: 8080 };
-      emulator.seedInstances([
+      await polaris.seedInstances([
         {
           ...base,
           host: "192.0.2.1",
@@ -149,28 +165,28 @@ Deno.test({
           metadata: { clusterName: "mine", source: "polaris-controller" },
         },
       ]);
-      const foreign = () =>
-        instancesOf(emulator, "mixed", "web").filter((i) =>
+      const foreign = async () =>
+        (await instancesOf(polaris, "mixed", "web")).filter((i) =>
           ["192.0.2.1", "192.0.2.2", "192.0.2.3"].includes(i.host)
         );
-      const before = foreign();
+      const before = await foreign();
       assertEquals(before.length, 3);
 
       await objects.createNamespace("mixed");
       await addService(objects, "mixed", "web", { pods: [{ name: "web-1", ip: "10.41.0.1" }] });
       await controller.waitReady();
       const foreignHosts = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
-      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
+      await waitHosts(polaris, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
 
       await addPod(objects, "mixed", "web", { name: "web-2", ip: "10.41.0.2" });
-      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1", "10.41.0.2"]);
+      await waitHosts(polaris, "mixed", "web", [...foreignHosts, "10.41.0.1", "10.41.0.2"]);
       await objects.setPodReady("mixed", "web-1", "10.41.0.1", false);
       await objects.deletePod("mixed", "web-2");
-      await waitHosts(emulator, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
+      await waitHosts(polaris, "mixed", "web", [...foreignHosts, "10.41.0.1"]);
 
       await objects.deleteService("mixed", "web");
-      await waitHosts(emulator, "mixed", "web", foreignHosts);
-      assertEquals(foreign(), before, "foreign instances are byte for byte unchanged");
+      await waitHosts(polaris, "mixed", "web", foreignHosts);
+      assertEquals(await foreign(), before, "foreign instances are byte for byte unchanged");
     });
   },
 });
@@ -180,10 +196,14 @@ Deno.test({
     "e2e: a restart after changes made while down sweeps, converges and never drops a healthy one",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
-    const config = meshConfig({ polarisUrl: emulator.url, clusterName: "restart" });
+    const polaris = await startRealPolaris();
+    const config = meshConfig({
+      polarisUrl: polaris.url,
+      token: polaris.token,
+      clusterName: "restart",
+    });
     let controller = await startController({ config, kubeconfig: plane.kubeconfigPath });
-    let monitors: ReturnType<typeof watchNeverRemoved>[] = [];
+    let monitors: Awaited<ReturnType<typeof watchNeverRemoved>>[] = [];
     try {
       await objects.createNamespace("restart");
       await addService(objects, "restart", "keep", {
@@ -195,10 +215,10 @@ Deno.test({
       });
       await addService(objects, "restart", "off", { pods: [{ name: "off-1", ip: "10.42.3.1" }] });
       await controller.waitReady();
-      await waitHosts(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
-      await waitHosts(emulator, "restart", "gone", ["10.42.1.1"]);
-      await waitHosts(emulator, "restart", "churn", ["10.42.2.1", "10.42.2.2"]);
-      await waitHosts(emulator, "restart", "off", ["10.42.3.1"]);
+      await waitHosts(polaris, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
+      await waitHosts(polaris, "restart", "gone", ["10.42.1.1"]);
+      await waitHosts(polaris, "restart", "churn", ["10.42.2.1", "10.42.2.2"]);
+      await waitHosts(polaris, "restart", "off", ["10.42.3.1"]);
 
       assertEquals(await controller.stop("SIGTERM"), 0);
       await objects.deleteService("restart", "gone");
@@ -207,25 +227,25 @@ Deno.test({
       await objects.setServiceAnnotations("restart", "off", { [SYNC]: "false" });
       await waitEndpoints(objects, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
       // Nothing changed in Polaris while the controller was down.
-      assertEquals(hostsOf(instancesOf(emulator, "restart", "gone")), ["10.42.1.1"]);
+      assertEquals(hostsOf(await instancesOf(polaris, "restart", "gone")), ["10.42.1.1"]);
 
       monitors = [
-        watchNeverRemoved(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]),
-        watchNeverRemoved(emulator, "restart", "churn", ["10.42.2.2"]),
+        await watchNeverRemoved(polaris, "restart", "keep", ["10.42.0.1", "10.42.0.2"]),
+        await watchNeverRemoved(polaris, "restart", "churn", ["10.42.2.2"]),
       ];
       controller = await startController({ config, kubeconfig: plane.kubeconfigPath });
       await controller.waitReady();
-      await waitHosts(emulator, "restart", "gone", []);
-      await waitHosts(emulator, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
-      await waitHosts(emulator, "restart", "off", []);
-      await waitHosts(emulator, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
+      await waitHosts(polaris, "restart", "gone", []);
+      await waitHosts(polaris, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
+      await waitHosts(polaris, "restart", "off", []);
+      await waitHosts(polaris, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
       await pause(1_000);
-      const violations = monitors.flatMap((m) => m.stop());
+      const violations = (await Promise.all(monitors.map((m) => m.stop()))).flat();
       assertEquals(violations, [], "no healthy instance disappeared during the restart");
     } finally {
-      for (const m of monitors) m.stop();
+      for (const m of monitors) await m.stop();
       await controller.stop();
-      await emulator.stop();
+      await polaris.stop();
     }
   },
 });
@@ -235,18 +255,18 @@ Deno.test({
   ...journey,
   async fn() {
     const extra = "polaris:\n  timeout: 2s\n  maxRetries: 2\n";
-    await withController({ clusterName: "outage", extra }, async (emulator, controller) => {
+    await withController({ clusterName: "outage", extra }, async (polaris, controller) => {
       await objects.createNamespace("outage");
       await addService(objects, "outage", "web", {
         pods: [{ name: "web-1", ip: "10.43.0.1" }, { name: "web-2", ip: "10.43.0.2" }],
       });
       await controller.waitReady();
-      await waitHosts(emulator, "outage", "web", ["10.43.0.1", "10.43.0.2"]);
-      const monitor = watchNeverRemoved(emulator, "outage", "web", ["10.43.0.1"]);
+      await waitHosts(polaris, "outage", "web", ["10.43.0.1", "10.43.0.2"]);
+      const monitor = await watchNeverRemoved(polaris, "outage", "web", ["10.43.0.1"]);
 
-      emulator.injectFault({ kind: "status", code: 500000, match: { method: "GET" } });
-      emulator.injectFault({ kind: "drop", match: { method: "POST" } });
-      emulator.injectFault({ kind: "status", code: 500000, match: { method: "PUT" } });
+      polaris.injectFault({ kind: "status", code: 500000, match: { method: "GET" } });
+      polaris.injectFault({ kind: "drop", match: { method: "POST" } });
+      polaris.injectFault({ kind: "status", code: 500000, match: { method: "PUT" } });
       await addPod(objects, "outage", "web", { name: "web-3", ip: "10.43.0.3" });
       await objects.deletePod("outage", "web-2");
       await objects.setPodReady("outage", "web-1", "10.43.0.1", false);
@@ -262,17 +282,22 @@ Deno.test({
       assertEquals(metrics.status, 200);
       await metrics.body?.cancel();
       await pause(3_000);
-      assertEquals(hostsOf(instancesOf(emulator, "outage", "web")), ["10.43.0.1", "10.43.0.2"]);
+      assertEquals(hostsOf(await instancesOf(polaris, "outage", "web")), [
+        "10.43.0.1",
+        "10.43.0.2",
+      ]);
 
-      emulator.clearFaults();
-      const after = await waitHosts(emulator, "outage", "web", ["10.43.0.1", "10.43.0.3"]);
+      polaris.clearFaults();
+      const after = await waitHosts(polaris, "outage", "web", ["10.43.0.1", "10.43.0.3"]);
       await waitFor(
-        () => instancesOf(emulator, "outage", "web").find((i) => i.host === "10.43.0.1")?.isolate,
+        async () =>
+          (await instancesOf(polaris, "outage", "web")).find((i) => i.host === "10.43.0.1")
+            ?.isolate,
         { what: "web-1 isolated after the outage", timeoutMs: CONVERGE_MS },
       );
       assertEquals(after.find((i) => i.host === "10.43.0.3")?.isolate, false);
       await waitState(controller, "outage", "web", "synced");
-      assertEquals(monitor.stop(), [], "no instance of a living pod was removed");
+      assertEquals(await monitor.stop(), [], "no instance of a living pod was removed");
       assertEquals((await controller.getJson("/readyz")).status, 200);
     });
   },
@@ -284,7 +309,7 @@ Deno.test({
   async fn() {
     await withController(
       { clusterName: "idle", resyncPeriod: "1s" },
-      async (emulator, controller) => {
+      async (polaris, controller) => {
         await objects.createNamespace("idle");
         await addService(objects, "idle", "web", {
           pods: [{ name: "web-1", ip: "10.44.0.1" }, {
@@ -295,22 +320,22 @@ Deno.test({
         });
         await addService(objects, "idle", "api", { pods: [{ name: "api-1", ip: "10.44.1.1" }] });
         await controller.waitReady();
-        await waitHosts(emulator, "idle", "web", ["10.44.0.1", "10.44.0.2"]);
-        await waitHosts(emulator, "idle", "api", ["10.44.1.1"]);
+        await waitHosts(polaris, "idle", "web", ["10.44.0.1", "10.44.0.2"]);
+        await waitHosts(polaris, "idle", "api", ["10.44.1.1"]);
         await waitState(controller, "idle", "web", "synced");
         await waitState(controller, "idle", "api", "synced");
         await pause(500);
 
-        emulator.resetRequests();
+        polaris.resetRequests();
         await pause(3_500);
-        const requests = emulator.requests();
+        const requests = polaris.requests();
         assertEquals(
-          writeCount(emulator),
+          writeCount(polaris),
           0,
           `no write during an idle resync: ${JSON.stringify(requests)}`,
         );
         assert(
-          readCount(emulator) >= 3,
+          readCount(polaris) >= 3,
           `the resync ran and read Polaris: ${JSON.stringify(requests)}`,
         );
       },
@@ -324,23 +349,23 @@ Deno.test({
   async fn() {
     await withController(
       { clusterName: "drift", resyncPeriod: "1s" },
-      async (emulator, controller) => {
+      async (polaris, controller) => {
         await objects.createNamespace("drift");
         await addService(objects, "drift", "web", {
           pods: [{ name: "web-1", ip: "10.45.0.1" }, { name: "web-2", ip: "10.45.0.2" }],
         });
         await controller.waitReady();
-        const [first] = await waitHosts(emulator, "drift", "web", ["10.45.0.1", "10.45.0.2"]);
+        const [first] = await waitHosts(polaris, "drift", "web", ["10.45.0.1", "10.45.0.2"]);
         await waitState(controller, "drift", "web", "synced");
         const target = (host: string) => ({ namespace: "drift", service: "web", host, port: 8080 });
-        assert(emulator.deleteInstanceDirect(target("10.45.0.1")), "deleted by hand");
-        assert(emulator.updateInstanceDirect(target("10.45.0.2"), { weight: 7 }), "edited by hand");
+        await polaris.deleteInstance(target("10.45.0.1"));
+        await polaris.updateInstance(target("10.45.0.2"), { weight: 7 });
 
-        const repaired = await waitFor(() => {
-          const list = instancesOf(emulator, "drift", "web");
+        const repaired = await waitFor(async () => {
+          const list = await instancesOf(polaris, "drift", "web");
           return list.length === 2 && list.every((i) => i.weight === 100) ? list : false;
         }, { what: "the resync restoring both instances", timeoutMs: CONVERGE_MS });
-        const restored = repaired.find((i) => i.host === first.host) as InstanceSnapshot;
+        const restored = repaired.find((i) => i.host === first.host) as RegisteredInstance;
         assertEquals(restored.metadata.clusterName, "drift");
         assertEquals(restored.isolate, false);
       },
@@ -354,15 +379,15 @@ Deno.test({
   async fn() {
     await withController(
       { clusterName: "dry", args: ["--dry-run"] },
-      async (emulator, controller) => {
-        emulator.seedInstances([{
+      async (polaris, controller) => {
+        await polaris.seedInstances([{
           namespace: "dry",
           service: "orphan",
           host: "192.0.2.9",
           port: 8080,
           metadata: { clusterName: "dry", source: "polaris-controller" },
         }]);
-        emulator.resetRequests();
+        polaris.resetRequests();
         await objects.createNamespace("dry");
         await addService(objects, "dry", "web", {
           annotations: {
@@ -383,11 +408,11 @@ Deno.test({
         });
         assert(controller.output().includes("10.46.0.1"), "the planned instance is logged");
         await pause(1_000);
-        assertEquals(writeCount(emulator), 0, `no write: ${JSON.stringify(emulator.requests())}`);
-        assert(readCount(emulator) > 0, "Polaris was read to plan");
-        assertEquals(instancesOf(emulator, "dry", "web"), []);
-        assertEquals(instancesOf(emulator, "dry", "orphan").length, 1);
-        assertEquals(emulator.state.aliases().filter((a) => a.namespace === "dry"), []);
+        assertEquals(writeCount(polaris), 0, `no write: ${JSON.stringify(polaris.requests())}`);
+        assert(readCount(polaris) > 0, "Polaris was read to plan");
+        assertEquals(await instancesOf(polaris, "dry", "web"), []);
+        assertEquals((await instancesOf(polaris, "dry", "orphan")).length, 1);
+        assertEquals(await polaris.aliases("dry-alias"), []);
       },
     );
   },
@@ -404,9 +429,9 @@ Deno.test({
     await waitEndpoints(objects, "once", "web", ["10.47.0.1"]);
     await waitEndpoints(objects, "once", "api", ["10.47.1.1"]);
 
-    const run = async (emulator: PolarisEmulator) => {
+    const run = async (polaris: PolarisTarget) => {
       const controller = await startController({
-        config: meshConfig({ polarisUrl: emulator.url, clusterName: "once" }),
+        config: meshConfig({ polarisUrl: polaris.url, token: polaris.token, clusterName: "once" }),
         kubeconfig: plane.kubeconfigPath,
         extraArgs: ["--once"],
       });
@@ -418,19 +443,19 @@ Deno.test({
       return { code, summary: JSON.parse(summary) as Record<string, unknown> };
     };
 
-    const clean = await startPolarisEmulator();
+    const clean = await startRealPolaris();
     try {
       const { code, summary } = await run(clean);
       assertEquals(code, 0, `exit code; summary ${JSON.stringify(summary)}`);
-      assertEquals(hostsOf(instancesOf(clean, "once", "web")), ["10.47.0.1"]);
-      assertEquals(hostsOf(instancesOf(clean, "once", "api")), ["10.47.1.1"]);
+      assertEquals(hostsOf(await instancesOf(clean, "once", "web")), ["10.47.0.1"]);
+      assertEquals(hostsOf(await instancesOf(clean, "once", "api")), ["10.47.1.1"]);
     } finally {
       await clean.stop();
     }
 
-    const conflicted = await startPolarisEmulator();
+    const conflicted = await startRealPolaris();
     try {
-      conflicted.seedInstances([{
+      await conflicted.seedInstances([{
         namespace: "once",
         service: "web",
         host: "10.47.0.1",
@@ -439,9 +464,9 @@ Deno.test({
       }]);
       const { code, summary } = await run(conflicted);
       assert(code !== 0, `a conflict exits non-zero; summary ${JSON.stringify(summary)}`);
-      const [seeded] = instancesOf(conflicted, "once", "web");
+      const [seeded] = await instancesOf(conflicted, "once", "web");
       assertEquals(seeded.metadata.clusterName, "someone-else", "the foreign instance is kept");
-      assertEquals(hostsOf(instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
+      assertEquals(hostsOf(await instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
     } finally {
       await conflicted.stop();
     }
@@ -455,11 +480,11 @@ Deno.test({
     const extra = "polaris:\n  maxRetries: 2\n";
     await withController(
       { clusterName: "verdict", resyncPeriod: "10m", extra },
-      async (emulator, controller) => {
+      async (polaris, controller) => {
         await objects.createNamespace("verdict");
         await controller.waitReady();
         const create = "POST /naming/v1/instances";
-        emulator.injectFault({
+        polaris.injectFault({
           kind: "status",
           code: 400103,
           match: { method: "POST", path: "/naming/v1/instances" },
@@ -474,19 +499,19 @@ Deno.test({
         // are not this Service's alone: the actor's own reconcile count shows whether it retried.
         // (That the client never retries a 4xx is pinned by the contract tests.)
         const before = await serviceDebug(controller, "verdict", "web");
-        const sent = emulator.requests()[create] ?? 0;
+        const sent = polaris.requests()[create] ?? 0;
         assert(sent >= 1, "the create was sent");
         await pause(2_000);
         const after = await serviceDebug(controller, "verdict", "web");
         assertEquals(after?.state, "invalid", "still invalid");
         assertEquals(after?.reconciles, before?.reconciles, "no retry loop on a 4xx verdict");
-        assertEquals(emulator.requests()[create] ?? 0, sent, "nothing sent meanwhile");
-        assertEquals(instancesOf(emulator, "verdict", "web"), []);
+        assertEquals(polaris.requests()[create] ?? 0, sent, "nothing sent meanwhile");
+        assertEquals(await instancesOf(polaris, "verdict", "web"), []);
 
         // The next change is tried again and goes through once Polaris accepts it.
-        emulator.clearFaults();
+        polaris.clearFaults();
         await addPod(objects, "verdict", "web", { name: "web-2", ip: "10.48.0.2" });
-        await waitHosts(emulator, "verdict", "web", ["10.48.0.1", "10.48.0.2"]);
+        await waitHosts(polaris, "verdict", "web", ["10.48.0.1", "10.48.0.2"]);
         await waitState(controller, "verdict", "web", "synced");
       },
     );
@@ -498,10 +523,11 @@ Deno.test({
   ...journey,
   async fn() {
     await objects.createNamespace("leases");
-    const emulator = await startPolarisEmulator();
+    const polaris = await startRealPolaris();
     const config = (identity: string) =>
       meshConfig({
-        polarisUrl: emulator.url,
+        polarisUrl: polaris.url,
+        token: polaris.token,
         clusterName: "elected",
         extra: [
           "leaderElection:",
@@ -529,7 +555,7 @@ Deno.test({
         what: "replica-a leading",
         timeoutMs: CONVERGE_MS,
       });
-      await waitHosts(emulator, "elect", "web", ["10.49.0.1"]);
+      await waitHosts(polaris, "elect", "web", ["10.49.0.1"]);
 
       b = await startController({ config: config("replica-b"), kubeconfig: plane.kubeconfigPath });
       await waitFor(async () => (await role(b!)) === "follower", {
@@ -551,11 +577,11 @@ Deno.test({
         timeoutMs: CONVERGE_MS,
       });
       await addPod(objects, "elect", "web", { name: "web-2", ip: "10.49.0.2" });
-      await waitHosts(emulator, "elect", "web", ["10.49.0.1", "10.49.0.2"]);
+      await waitHosts(polaris, "elect", "web", ["10.49.0.1", "10.49.0.2"]);
     } finally {
       await a?.stop();
       await b?.stop();
-      await emulator.stop();
+      await polaris.stop();
     }
   },
 });

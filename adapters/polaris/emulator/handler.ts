@@ -7,7 +7,7 @@
  */
 
 import { Code, codeInfo, httpStatusOf } from "./codes.ts";
-import type { FaultInjector } from "./faults.ts";
+import type { AppliedFaults, FaultInjector } from "./faults.ts";
 import { readQuery } from "./list_query.ts";
 import { checkBatchSize, parseArrayBody, parseObjectBody } from "./parse_body.ts";
 import { batchQueryBody, batchWriteBody, type JsonObject, wireResponse } from "./render.ts";
@@ -84,6 +84,21 @@ function errorBody(route: Route, code: number): JsonObject {
   return batchQueryBody(code);
 }
 
+/**
+ * The answer of an injected terminal fault, as the real server gives it: a Polaris JSON body with
+ * HTTP status code/1000 (403003 for its API rate limit), a plain-text HTTP status, or no answer
+ * at all (`DROP`). The fault proxy in front of a real server answers with it too.
+ */
+export function faultAnswer(
+  fault: NonNullable<AppliedFaults["terminal"]>,
+  requestId: string | null,
+): HandlerResult {
+  if (fault.kind === "drop") return DROP;
+  if (fault.kind === "rateLimit") return polarisAnswer(wireResponse(Code.APIRateLimit), requestId);
+  if (fault.code < 1000) return plain(fault.code, `${fault.code}: injected fault`);
+  return polarisAnswer(wireResponse(fault.code), requestId);
+}
+
 /** Creates the handler over a store. */
 export function createPolarisHandler(
   store: PolarisStore,
@@ -132,15 +147,7 @@ export function createPolarisHandler(
       counters[key] = (counters[key] ?? 0) + 1;
       const applied = options.faults.take(request.method, url.pathname);
       if (applied.latencyMs > 0) await sleep(applied.latencyMs);
-      const fault = applied.terminal;
-      if (fault?.kind === "drop") return DROP;
-      if (fault?.kind === "rateLimit") {
-        return polarisAnswer(wireResponse(Code.APIRateLimit), request.headers.get("Request-Id"));
-      }
-      if (fault?.kind === "status") {
-        if (fault.code < 1000) return plain(fault.code, `${fault.code}: injected fault`);
-        return polarisAnswer(wireResponse(fault.code), request.headers.get("Request-Id"));
-      }
+      if (applied.terminal) return faultAnswer(applied.terminal, request.headers.get("Request-Id"));
       return await route(request, url);
     },
     requests: () => ({ ...counters }),
