@@ -1,10 +1,11 @@
 /**
  * End-to-end journeys: the controller process against a real kube-apiserver with
  * kube-controller-manager (Endpoints and EndpointSlices made by Kubernetes from Pods whose
- * readiness the test flips) and the Polaris emulator over HTTP.
+ * readiness the test flips) and a real PolarisMesh server (with a fault proxy in front) over HTTP.
+ * Each test has its own Polaris server.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startRealPolaris } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { meshConfig, startController } from "./controller_process.ts";
@@ -19,9 +20,9 @@ Deno.test({
   name: "e2e: a Service's pods are registered, isolated when not ready, removed when deleted",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
+    const polaris = await startRealPolaris();
     const controller = await startController({
-      config: meshConfig({ polarisUrl: emulator.url, clusterName: "e2e-a" }),
+      config: meshConfig({ polarisUrl: polaris.url, token: polaris.token, clusterName: "e2e-a" }),
       kubeconfig: plane.kubeconfigPath,
     });
     try {
@@ -38,9 +39,9 @@ Deno.test({
         await objects.setPodReady("journey1", pod, ip, true);
       }
       await controller.waitReady();
-      const instances = () => emulator.state.instances({ namespace: "journey1", service: "web" });
-      await waitFor(() => instances().length === 2, { what: "two instances" });
-      const first = instances().find((i) => i.host === "10.1.0.1")!;
+      const instances = () => polaris.instances("journey1", "web");
+      await waitFor(async () => (await instances()).length === 2, { what: "two instances" });
+      const first = (await instances()).find((i) => i.host === "10.1.0.1")!;
       assertEquals(first.port, 8080);
       assertEquals(first.protocol, "http/TCP");
       assertEquals(first.version, "v1");
@@ -49,22 +50,26 @@ Deno.test({
       assertEquals(first.metadata.k8s_pod, "web-1");
 
       await objects.setPodReady("journey1", "web-1", "10.1.0.1", false);
-      await waitFor(() => instances().find((i) => i.host === "10.1.0.1")?.isolate === true, {
-        what: "web-1 isolated",
-      });
+      await waitFor(
+        async () => (await instances()).find((i) => i.host === "10.1.0.1")?.isolate === true,
+        { what: "web-1 isolated" },
+      );
       await objects.setPodReady("journey1", "web-1", "10.1.0.1", true);
-      await waitFor(() => instances().find((i) => i.host === "10.1.0.1")?.isolate === false, {
-        what: "web-1 back",
-      });
+      await waitFor(
+        async () => (await instances()).find((i) => i.host === "10.1.0.1")?.isolate === false,
+        { what: "web-1 back" },
+      );
       await objects.deletePod("journey1", "web-2");
-      await waitFor(() => instances().length === 1, { what: "web-2 removed" });
+      await waitFor(async () => (await instances()).length === 1, { what: "web-2 removed" });
 
       await objects.deleteService("journey1", "web");
-      await waitFor(() => instances().length === 0, { what: "every instance removed" });
+      await waitFor(async () => (await instances()).length === 0, {
+        what: "every instance removed",
+      });
       assertEquals(await controller.stop(), 0);
     } finally {
       await controller.stop();
-      await emulator.stop();
+      await polaris.stop();
     }
   },
 });
@@ -73,9 +78,9 @@ Deno.test({
   name: "e2e: SIGTERM stops the controller without deregistering anything",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
+    const polaris = await startRealPolaris();
     const controller = await startController({
-      config: meshConfig({ polarisUrl: emulator.url, clusterName: "e2e-b" }),
+      config: meshConfig({ polarisUrl: polaris.url, token: polaris.token, clusterName: "e2e-b" }),
       kubeconfig: plane.kubeconfigPath,
     });
     try {
@@ -87,17 +92,17 @@ Deno.test({
       await objects.createPod("journey2", "api-1", { labels: { app: "api" }, nodeName: "node-1" });
       await objects.setPodReady("journey2", "api-1", "10.2.0.1", true);
       await controller.waitReady();
-      const instances = () => emulator.state.instances({ namespace: "journey2", service: "api" });
-      await waitFor(() => instances().length === 1, { what: "api registered" });
-      emulator.resetRequests();
+      const instances = () => polaris.instances("journey2", "api");
+      await waitFor(async () => (await instances()).length === 1, { what: "api registered" });
+      polaris.resetRequests();
       assertEquals(await controller.stop("SIGTERM"), 0);
-      assertEquals(instances().length, 1);
-      const deletes = Object.keys(emulator.requests()).filter((k) => k.includes("delete"));
+      assertEquals((await instances()).length, 1);
+      const deletes = Object.keys(polaris.requests()).filter((k) => k.includes("delete"));
       assertEquals(deletes, []);
       assert(controller.output().includes("registrations are kept"), "shutdown is logged");
     } finally {
       await controller.stop();
-      await emulator.stop();
+      await polaris.stop();
     }
   },
 });
