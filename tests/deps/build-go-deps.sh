@@ -21,6 +21,7 @@ CACHE=${CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polaris-k8s-sync}
 export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
 log() { printf '[build-go-deps] %s\n' "$*" >&2; }
 
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { log "go is not on PATH: the real test dependencies need Go >= 1.26"; exit 1; }
 
 # The version a wrapper's go.mod requires of a module.
