@@ -2,7 +2,7 @@
  * End-to-end: every row of SPEC §2's sync table, the annotation flips in both directions, ignored
  * namespaces, ExternalName, headless and selector-less Services. Two controller processes watch the
  * same real control plane, one in mode `all` and one in mode `demand`, each writing to its own
- * Polaris emulator; each test works in its own namespaces.
+ * real Polaris server (with a fault proxy in front); each test works in its own namespaces.
  *
  * The resync period is long (10 minutes) on purpose: every change here must be followed from the
  * Kubernetes watch, promptly, never by a periodic resync.
@@ -11,7 +11,7 @@
  * been registered: the controller has then seen the earlier objects too.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { type PolarisEmulator, startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { type PolarisTarget, startRealPolaris } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
@@ -36,22 +36,23 @@ await ensureNode(objects);
 const nextIp = ipPool(20);
 
 interface Side {
-  readonly emulator: PolarisEmulator;
+  readonly polaris: PolarisTarget;
   readonly controller: ControllerProcess;
 }
 
 async function startSide(mode: "all" | "demand"): Promise<Side> {
-  const emulator = await startPolarisEmulator();
+  const polaris = await startRealPolaris();
   const controller = await startController({
     config: meshConfig({
-      polarisUrl: emulator.url,
+      polarisUrl: polaris.url,
+      token: polaris.token,
       clusterName: `rules-${mode}`,
       mode,
       resyncPeriod: "10m",
     }),
     kubeconfig: plane.kubeconfigPath,
   });
-  return { emulator, controller };
+  return { polaris, controller };
 }
 
 const all = await startSide("all");
@@ -73,22 +74,26 @@ async function sentinel(namespace: string): Promise<void> {
     pods: [{ name: `${name}-0`, ip }],
   });
   await Promise.all([
-    waitHosts(all.emulator, namespace, name, [ip]),
-    waitHosts(demand.emulator, namespace, name, [ip]),
+    waitHosts(all.polaris, namespace, name, [ip]),
+    waitHosts(demand.polaris, namespace, name, [ip]),
   ]);
   await pause(500);
 }
 
 /** Asserts a Service has no instance and no actor in a controller. */
 async function assertNotSynced(side: Side, namespace: string, name: string): Promise<void> {
-  assertEquals(instancesOf(side.emulator, namespace, name), [], `"${namespace}/${name}" instances`);
+  assertEquals(
+    await instancesOf(side.polaris, namespace, name),
+    [],
+    `"${namespace}/${name}" instances`,
+  );
   assertEquals(
     await serviceDebug(side.controller, namespace, name),
     undefined,
     `"${namespace}/${name}" has no actor`,
   );
   assert(
-    !side.emulator.state.services().some((s) => s.namespace === namespace && s.name === name),
+    !(await side.polaris.services(namespace)).some((s) => s.name === name),
     `no Polaris service "${namespace}/${name}" is created`,
   );
 }
@@ -113,8 +118,8 @@ Deno.test({
     await objects.createNamespace("all-yes", { [SYNC]: "true" });
     const plainIp = await serviceWithPod("all-plain", "web");
     const yesIp = await serviceWithPod("all-yes", "web");
-    const plain = await waitHosts(all.emulator, "all-plain", "web", [plainIp]);
-    await waitHosts(all.emulator, "all-yes", "web", [yesIp]);
+    const plain = await waitHosts(all.polaris, "all-plain", "web", [plainIp]);
+    await waitHosts(all.polaris, "all-yes", "web", [yesIp]);
     assertEquals(plain[0].metadata.clusterName, "rules-all");
     assertEquals(plain[0].metadata.k8s_namespace, "all-plain");
     assertEquals(plain[0].metadata.k8s_service, "web");
@@ -141,10 +146,10 @@ Deno.test({
   async fn() {
     await objects.createNamespace("svc-yes", { [SYNC]: "false" });
     const ip = await serviceWithPod("svc-yes", "web", { [SYNC]: "true" });
-    await waitHosts(all.emulator, "svc-yes", "web", [ip]);
-    await waitHosts(demand.emulator, "svc-yes", "web", [ip]);
+    await waitHosts(all.polaris, "svc-yes", "web", [ip]);
+    await waitHosts(demand.polaris, "svc-yes", "web", [ip]);
     assertEquals(
-      instancesOf(demand.emulator, "svc-yes", "web")[0].metadata.clusterName,
+      (await instancesOf(demand.polaris, "svc-yes", "web"))[0].metadata.clusterName,
       "rules-demand",
     );
   },
@@ -169,7 +174,7 @@ Deno.test({
   async fn() {
     await objects.createNamespace("demand-yes", { [SYNC]: "true" });
     const ip = await serviceWithPod("demand-yes", "web");
-    const [instance] = await waitHosts(demand.emulator, "demand-yes", "web", [ip]);
+    const [instance] = await waitHosts(demand.polaris, "demand-yes", "web", [ip]);
     assertEquals(instance.metadata.clusterName, "rules-demand");
     assertEquals(instance.port, 8080);
     assertEquals(instance.protocol, "http/TCP");
@@ -190,7 +195,7 @@ Deno.test({
     await assertNotSynced(demand, "demand-plain", "web");
     await assertNotSynced(demand, "demand-no", "web");
     // The same objects under mode all: the plain Namespace is synced, the "false" one is not.
-    await waitHosts(all.emulator, "demand-plain", "web", [plainIp]);
+    await waitHosts(all.polaris, "demand-plain", "web", [plainIp]);
     await assertNotSynced(all, "demand-no", "web");
   },
 });
@@ -202,7 +207,7 @@ Deno.test({
   async fn() {
     await objects.createNamespace("invalid-svc");
     const ip = await serviceWithPod("invalid-svc", "web");
-    await waitHosts(all.emulator, "invalid-svc", "web", [ip]);
+    await waitHosts(all.polaris, "invalid-svc", "web", [ip]);
 
     await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "yes" });
     const held = await waitState(all.controller, "invalid-svc", "web", "invalid");
@@ -217,7 +222,7 @@ Deno.test({
     assert(JSON.stringify(list.body).includes('"invalid"'), "the list shows the state");
     await pause(1_000);
     assertEquals(
-      instancesOf(all.emulator, "invalid-svc", "web").map((i) => i.host),
+      (await instancesOf(all.polaris, "invalid-svc", "web")).map((i) => i.host),
       [ip],
       "the registered instance is kept while the input is invalid",
     );
@@ -229,12 +234,12 @@ Deno.test({
     await serviceWithPod("invalid-ns", "web");
     const nsHeld = await waitState(all.controller, "invalid-ns", "web", "invalid");
     assert(nsHeld.lastError?.includes('"maybe"'), `lastError names the value: ${nsHeld.lastError}`);
-    assertEquals(instancesOf(all.emulator, "invalid-ns", "web"), []);
+    assertEquals(await instancesOf(all.polaris, "invalid-ns", "web"), []);
 
     // Fixed input is synced again.
     await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "true" });
     await waitState(all.controller, "invalid-svc", "web", "synced");
-    await waitHosts(demand.emulator, "invalid-svc", "web", [ip]);
+    await waitHosts(demand.polaris, "invalid-svc", "web", [ip]);
   },
 });
 
@@ -244,7 +249,7 @@ Deno.test({
   async fn() {
     await objects.createNamespace("events");
     const clashIp = nextIp();
-    all.emulator.seedInstances([{
+    await all.polaris.seedInstances([{
       namespace: "events",
       service: "clash",
       host: clashIp,
@@ -265,7 +270,7 @@ Deno.test({
     await eventFor("bad", "SyncInvalid", '"yes"');
     await eventFor("clash", "SyncConflict", clashIp);
     assertEquals(
-      instancesOf(all.emulator, "events", "clash").map((i) => i.metadata.clusterName),
+      (await instancesOf(all.polaris, "events", "clash")).map((i) => i.metadata.clusterName),
       ["someone-else"],
     );
   },
@@ -277,20 +282,20 @@ Deno.test({
   async fn() {
     await objects.createNamespace("flip-svc");
     const ip = await serviceWithPod("flip-svc", "web", { [SYNC]: "true" });
-    await waitHosts(all.emulator, "flip-svc", "web", [ip]);
-    await waitHosts(demand.emulator, "flip-svc", "web", [ip]);
+    await waitHosts(all.polaris, "flip-svc", "web", [ip]);
+    await waitHosts(demand.polaris, "flip-svc", "web", [ip]);
 
     await objects.setServiceAnnotations("flip-svc", "web", { [SYNC]: "false" });
-    await waitHosts(all.emulator, "flip-svc", "web", []);
-    await waitHosts(demand.emulator, "flip-svc", "web", []);
+    await waitHosts(all.polaris, "flip-svc", "web", []);
+    await waitHosts(demand.polaris, "flip-svc", "web", []);
     assert(
-      all.emulator.state.services().some((s) => s.namespace === "flip-svc" && s.name === "web"),
+      (await all.polaris.services("flip-svc")).some((s) => s.name === "web"),
       "the Polaris service itself is kept",
     );
 
     await objects.setServiceAnnotations("flip-svc", "web", { [SYNC]: "true" });
-    await waitHosts(all.emulator, "flip-svc", "web", [ip]);
-    await waitHosts(demand.emulator, "flip-svc", "web", [ip]);
+    await waitHosts(all.polaris, "flip-svc", "web", [ip]);
+    await waitHosts(demand.polaris, "flip-svc", "web", [ip]);
   },
 });
 
@@ -301,25 +306,29 @@ Deno.test({
     await objects.createNamespace("flip-ns");
     const ipA = await serviceWithPod("flip-ns", "a");
     const ipB = await serviceWithPod("flip-ns", "b");
-    await waitHosts(all.emulator, "flip-ns", "a", [ipA]);
-    await waitHosts(all.emulator, "flip-ns", "b", [ipB]);
-    assertEquals(instancesOf(demand.emulator, "flip-ns", "a"), []);
+    await waitHosts(all.polaris, "flip-ns", "a", [ipA]);
+    await waitHosts(all.polaris, "flip-ns", "b", [ipB]);
+    assertEquals(await instancesOf(demand.polaris, "flip-ns", "a"), []);
 
     await objects.setNamespaceAnnotations("flip-ns", { [SYNC]: "true" });
-    await waitHosts(demand.emulator, "flip-ns", "a", [ipA]);
-    await waitHosts(demand.emulator, "flip-ns", "b", [ipB]);
+    await waitHosts(demand.polaris, "flip-ns", "a", [ipA]);
+    await waitHosts(demand.polaris, "flip-ns", "b", [ipB]);
 
     await objects.setNamespaceAnnotations("flip-ns", { [SYNC]: "false" });
     for (const side of [all, demand]) {
-      await waitHosts(side.emulator, "flip-ns", "a", []);
-      await waitHosts(side.emulator, "flip-ns", "b", []);
+      await waitHosts(side.polaris, "flip-ns", "a", []);
+      await waitHosts(side.polaris, "flip-ns", "b", []);
     }
 
     await objects.setNamespaceAnnotations("flip-ns", {});
-    await waitHosts(all.emulator, "flip-ns", "a", [ipA]);
-    await waitHosts(all.emulator, "flip-ns", "b", [ipB]);
+    await waitHosts(all.polaris, "flip-ns", "a", [ipA]);
+    await waitHosts(all.polaris, "flip-ns", "b", [ipB]);
     await pause(500);
-    assertEquals(instancesOf(demand.emulator, "flip-ns", "a"), [], "demand: absent is not a yes");
+    assertEquals(
+      await instancesOf(demand.polaris, "flip-ns", "a"),
+      [],
+      "demand: absent is not a yes",
+    );
   },
 });
 
@@ -369,7 +378,7 @@ Deno.test({
       });
       await objects.setPodReady("shapes", `headless-${i}`, ip, true);
     }
-    const headless = await waitHosts(all.emulator, "shapes", "headless", headlessIps);
+    const headless = await waitHosts(all.polaris, "shapes", "headless", headlessIps);
     assert(headless.every((i) => i.port === 7000 && i.protocol === "tcp/TCP"), "headless ports");
 
     // No selector: the user writes the Endpoints; Kubernetes mirrors them into an EndpointSlice.
@@ -391,7 +400,7 @@ Deno.test({
         }],
       },
     });
-    const [manual] = await waitHosts(all.emulator, "shapes", "manual", [manualIp]);
+    const [manual] = await waitHosts(all.polaris, "shapes", "manual", [manualIp]);
     assertEquals(manual.port, 5432);
     assertEquals(manual.protocol, "pg/TCP");
     assertEquals(manual.isolate, false);
@@ -404,7 +413,7 @@ Deno.test({
   async fn() {
     for (const side of [all, demand]) {
       assertEquals(await side.controller.stop(), 0);
-      await side.emulator.stop();
+      await side.polaris.stop();
     }
     await objects.close();
     await plane.stop();
