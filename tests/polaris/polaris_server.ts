@@ -35,7 +35,10 @@ export interface PolarisServer {
   readonly pid: number;
   /** The last lines of the server's own output, for failure messages. */
   logTail(lines?: number): string;
-  /** SIGTERM, SIGKILL after 5 s; removes the dir unless POLARIS_K8S_SYNC_KEEP=1. */
+  /**
+   * SIGTERM, SIGKILL after 1 s (v1.18.1 logs "begin stop server" and is still running 10 s later);
+   * removes the dir unless POLARIS_K8S_SYNC_KEEP=1.
+   */
   stop(): Promise<void>;
 }
 
@@ -155,7 +158,7 @@ export async function startPolarisServer(
         } catch {
           // exited meanwhile
         }
-      }, 5_000);
+      }, 1_000);
       await status;
       clearTimeout(timer);
     }

@@ -1,0 +1,111 @@
+/**
+ * What the real PolarisMesh server v1.18.1 (boltdb store) does that the emulator does not model,
+ * pinned so a new server version that changes it is noticed. The product reads the console API
+ * (`/naming/v1/*`) only; the discovery API (`/v1/Discover`) is what SDK clients read.
+ *
+ * - Console reads answer from the store: a write shows at once, a delete is gone at once.
+ * - The discovery API answers from a cache refreshed every second (a constant in v1.18.1; the
+ *   config's `cache.diffTime` is the look-back window of each refresh, not its period), so a
+ *   newly registered service is unknown there (400202) for up to about a second.
+ * - The "boltdb delete caveat" (a deleted instance staying visible in cache-backed reads) does not
+ *   show: within 5 s of a delete, neither API lists the instance, and a re-create shows at once.
+ */
+import { assertEquals } from "../../domain/_assert.ts";
+import { startPolarisServer } from "./polaris_server.ts";
+
+const server = await startPolarisServer();
+const headers = { "Content-Type": "application/json", "X-Polaris-Token": server.token };
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify(body),
+  });
+  return await response.json() as Record<string, unknown>;
+};
+const consoleHosts = async (namespace: string, service: string) => {
+  const query = new URLSearchParams({ namespace, service, offset: "0", limit: "100" });
+  const response = await fetch(`${server.url}/naming/v1/instances?${query}`, { headers });
+  const body = await response.json() as { instances?: { host: string }[] | null };
+  return (body.instances ?? []).map((i) => i.host).sort();
+};
+const discovered = async (namespace: string, service: string) => {
+  const body = await post("/v1/Discover", { type: 1, service: { name: service, namespace } });
+  const instances = (body.instances as { host: string }[] | null) ?? [];
+  return { code: body.code as number, hosts: instances.map((i) => i.host).sort() };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const instance = (namespace: string, host: string) => ({
+  namespace,
+  service: "web",
+  host,
+  port: 8080,
+  weight: 100,
+});
+
+Deno.test({
+  name: "real Polaris: a console read right after a write shows it; discovery lags up to ~1 s",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const written = await post("/naming/v1/instances", [instance("lag", "10.0.0.1")]);
+    assertEquals(written.code, 200000);
+    assertEquals(await consoleHosts("lag", "web"), ["10.0.0.1"], "console: at once");
+    const first = await discovered("lag", "web");
+    const started = Date.now();
+    let seen = first;
+    while (seen.hosts.length === 0 && Date.now() - started < 5_000) {
+      await sleep(50);
+      seen = await discovered("lag", "web");
+    }
+    assertEquals(seen.hosts, ["10.0.0.1"], "discovery shows it after its cache refresh");
+    const waited = Date.now() - started;
+    if (first.hosts.length === 0) {
+      assertEquals(first.code, 400202, "before the refresh the new service is unknown");
+    }
+    // One refresh period plus scheduling slack on a loaded 2-core machine.
+    assertEquals(waited < 3_000, true, `discovery caught up in ${waited} ms`);
+  },
+});
+
+Deno.test({
+  name:
+    "real Polaris: a deleted instance is gone from console and discovery reads, and comes back on re-create",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await post("/naming/v1/instances", [instance("del", "10.0.0.1"), instance("del", "10.0.0.2")]);
+    // Let the discovery cache hold both, so a stale cache entry would show after the delete.
+    for (let i = 0; i < 100 && (await discovered("del", "web")).hosts.length < 2; i++) {
+      await sleep(50);
+    }
+    assertEquals((await discovered("del", "web")).hosts, ["10.0.0.1", "10.0.0.2"]);
+
+    const deleted = await post("/naming/v1/instances/delete", [
+      { namespace: "del", service: "web", host: "10.0.0.1", port: 8080 },
+    ]);
+    assertEquals(deleted.code, 200000);
+    const lingering: string[] = [];
+    for (const at of [0, 500, 1_000, 2_000, 5_000]) {
+      await sleep(at === 0 ? 0 : 500);
+      if ((await consoleHosts("del", "web")).includes("10.0.0.1")) lingering.push(`console@${at}`);
+      if ((await discovered("del", "web")).hosts.includes("10.0.0.1")) {
+        lingering.push(`discovery@${at}`);
+      }
+    }
+    assertEquals(lingering, [], "the deleted instance is never listed again");
+    assertEquals(await consoleHosts("del", "web"), ["10.0.0.2"]);
+
+    await post("/naming/v1/instances", [instance("del", "10.0.0.1")]);
+    assertEquals(await consoleHosts("del", "web"), ["10.0.0.1", "10.0.0.2"], "re-created at once");
+  },
+});
+
+Deno.test({
+  name: "real Polaris: teardown",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await server.stop();
+  },
+});
