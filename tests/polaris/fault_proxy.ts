@@ -3,6 +3,8 @@
  * forwards every request unchanged, counts them by `METHOD path`, keeps the write requests' bodies,
  * and injects the faults of SPEC §8 on matching requests: extra latency, Polaris error answers
  * (5xx, the server's 403003 rate limit, any code), plain HTTP statuses and dropped connections.
+ * It can also serve stale reads: each GET answer is kept and replayed for a while, as a read from
+ * a lagging cache (another server node, the discovery cache) would be.
  *
  * Faults are answered exactly as the emulator answers them (`faultAnswer`), so a journey reads the
  * same whichever server stands behind the proxy. The proxy never changes an answer it forwards.
@@ -40,6 +42,11 @@ export interface FaultProxy {
   injectFault(fault: Fault): () => void;
   /** Removes every fault. */
   clearFaults(): void;
+  /**
+   * Serves stale reads until the returned function is called: a GET is answered from the last
+   * answer to the same URL while that answer is younger than `ms`; writes do not refresh it.
+   */
+  staleReads(ms: number): () => void;
   /** Stops listening and closes every connection. */
   stop(): Promise<void>;
 }
@@ -63,6 +70,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const faults = new FaultInjector(() => Date.now());
   let counts: Record<string, number> = {};
   let writes: SeenWrite[] = [];
+  let staleMs = 0;
+  const kept = new Map<
+    string,
+    { at: number; status: number; headers: Headers; body: ArrayBuffer }
+  >();
 
   const running = await serveHandler(async (request) => {
     const url = new URL(request.url);
@@ -86,6 +98,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       return faultAnswer(applied.terminal, request.headers.get("Request-Id"));
     }
     seen(true);
+    const fresh = kept.get(`${url.pathname}${url.search}`);
+    if (request.method === "GET" && staleMs > 0 && fresh && Date.now() - fresh.at < staleMs) {
+      return new Response(fresh.body.slice(0), { status: fresh.status, headers: fresh.headers });
+    }
     const headers = new Headers();
     request.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name.toLowerCase())) headers.set(name, value);
@@ -99,7 +115,16 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     answer.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name.toLowerCase())) out.set(name, value);
     });
-    return new Response(await answer.arrayBuffer(), { status: answer.status, headers: out });
+    const body = await answer.arrayBuffer();
+    if (request.method === "GET" && staleMs > 0) {
+      kept.set(`${url.pathname}${url.search}`, {
+        at: Date.now(),
+        status: answer.status,
+        headers: out,
+        body: body.slice(0),
+      });
+    }
+    return new Response(body, { status: answer.status, headers: out });
   }, { hostname: "127.0.0.1", port: 0 });
 
   return {
@@ -112,6 +137,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    staleReads(ms) {
+      staleMs = ms;
+      kept.clear();
+      return () => {
+        staleMs = 0;
+        kept.clear();
+      };
+    },
     stop: () => running.close(),
   };
 }

@@ -176,6 +176,7 @@ export async function startRealPolaris(): Promise<PolarisTarget> {
     resetRequests: proxy.resetRequests,
     injectFault: proxy.injectFault,
     clearFaults: proxy.clearFaults,
+    staleReads: proxy.staleReads,
     instances,
     async services(namespace) {
       const raw = await readAll<Record<string, unknown>>("/naming/v1/services", "services", {
