@@ -1,0 +1,107 @@
+/**
+ * End-to-end: reads that lag behind writes (issue "test against the real thing", item 5). The real
+ * v1.18.1 server's console API is read-after-write consistent (tests/polaris/
+ * real_server_behaviour_test.ts), but its discovery cache lags up to a second, and a Polaris
+ * cluster of several nodes or a store replica can answer from a cache older than our last write.
+ * The fault proxy replays each read for 1.5 s, so every reconcile right after a write reads the
+ * registry as it was before it: created instances missing, deleted ones still there.
+ *
+ * The controller must neither loop nor misjudge: it converges, repeats at most idempotent writes
+ * while the reads are stale, never deletes an instance of a living pod, and writes nothing once
+ * the reads catch up.
+ */
+import { assert, assertEquals } from "../../domain/_assert.ts";
+import { startRealPolaris } from "../polaris/polaris_target.ts";
+import { startControlPlane } from "../cluster/control_plane.ts";
+import { ClusterObjects } from "../cluster/objects.ts";
+import { meshConfig, startController } from "./controller_process.ts";
+import {
+  addPod,
+  addService,
+  deletedHosts,
+  ensureNode,
+  journey,
+  pause,
+  waitHosts,
+  waitState,
+  writeCount,
+} from "./journey_kit.ts";
+
+const plane = await startControlPlane();
+const objects = new ClusterObjects(plane.kubeconfigPath);
+await ensureNode(objects);
+
+Deno.test({
+  name:
+    "e2e: with reads 1.5 s stale the controller converges, repeats only idempotent writes, then rests",
+  ...journey,
+  async fn() {
+    const polaris = await startRealPolaris();
+    const stopStale = polaris.staleReads(1_500);
+    const controller = await startController({
+      config: meshConfig({
+        polarisUrl: polaris.url,
+        token: polaris.token,
+        clusterName: "stale",
+        resyncPeriod: "1s",
+      }),
+      kubeconfig: plane.kubeconfigPath,
+    });
+    try {
+      await objects.createNamespace("stale");
+      await addService(objects, "stale", "web", {
+        pods: [{ name: "web-1", ip: "10.50.0.1" }, { name: "web-2", ip: "10.50.0.2" }],
+      });
+      await controller.waitReady();
+      await waitHosts(polaris, "stale", "web", ["10.50.0.1", "10.50.0.2"]);
+
+      // A pod goes, another comes: a delete and a create, each followed by stale reads.
+      await objects.deletePod("stale", "web-2");
+      await addPod(objects, "stale", "web", { name: "web-3", ip: "10.50.0.3" });
+      await waitHosts(polaris, "stale", "web", ["10.50.0.1", "10.50.0.3"]);
+      await waitState(controller, "stale", "web", "synced");
+      assertEquals(
+        deletedHosts(polaris, "stale", "web").filter((h) => h !== "10.50.0.2"),
+        [],
+        "only the gone pod's instance was ever deleted",
+      );
+
+      // Measured: the first create is sent three times while reads still miss it (each resync
+      // upserts it again), then never again; a loop would keep going.
+      const creates = polaris.writes().filter((w) => w.path === "/naming/v1/instances").length;
+      assert(creates <= 6, `a bounded number of repeated creates while stale: ${creates}`);
+      // Past the stale window, three resyncs read the truth and write nothing.
+      await pause(2_000);
+      polaris.resetRequests();
+      await pause(3_500);
+      assertEquals(
+        writeCount(polaris),
+        0,
+        `no write once reads caught up: ${JSON.stringify(polaris.requests())}`,
+      );
+      assert(
+        (polaris.requests()["GET /naming/v1/instances"] ?? 0) >= 2,
+        "the resyncs did read Polaris",
+      );
+      assertEquals(
+        (await waitHosts(polaris, "stale", "web", ["10.50.0.1", "10.50.0.3"])).every((i) =>
+          i.metadata.clusterName === "stale"
+        ),
+        true,
+      );
+    } finally {
+      stopStale();
+      await controller.stop();
+      await polaris.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "e2e: teardown (stale reads)",
+  ...journey,
+  async fn() {
+    await objects.close();
+    await plane.stop();
+  },
+});
