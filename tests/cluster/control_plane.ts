@@ -2,19 +2,70 @@
  * Starts a real Kubernetes control plane for tests: etcd, kube-apiserver and (by default)
  * kube-controller-manager, on free loopback ports, with a throwaway PKI and kubeconfig.
  *
- * The binaries are v1.20.2 built from Debian's source package by `build-control-plane.sh` (no
- * Docker, no internet beyond apt). Every child is killed by
- * pid in `stop()`; an `unload` listener and SIGINT/SIGTERM listeners kill them too when a test
- * process ends without calling `stop()`.
+ * Two versions (see `binaries.ts`): `current` (the default: the release pinned by
+ * `tests/deps/kubernetes/go.mod`, built from Go modules, with the etcd of the same module graph;
+ * dual-stack Service ranges) and `1.20` (v1.20.2 built from Debian's source package, the oldest
+ * supported version: EndpointSlice `v1beta1` only, single-stack IPv4). Flags that differ between
+ * them are chosen here (`kube-controller-manager --controllers` names, `--port`). Every child is
+ * killed by pid in `stop()`; an `unload` listener and SIGINT/SIGTERM listeners kill them too when
+ * a test process ends without calling `stop()`.
  *
  * @module
  */
 
-import { findControlPlaneBinaries } from "./binaries.ts";
+import { findControlPlaneBinaries, type KubernetesVersion } from "./binaries.ts";
 import { freePorts } from "./free_ports.ts";
+
+export type { KubernetesVersion } from "./binaries.ts";
+
+/** The Service IP ranges of each version: current is dual-stack (IPv4 first), 1.20 IPv4 only. */
+const SERVICE_RANGES: Readonly<Record<KubernetesVersion, readonly string[]>> = {
+  current: ["10.96.0.0/16", "fd00:10:96::/112"],
+  "1.20": ["10.96.0.0/16"],
+};
+
+/**
+ * The controllers the test plane runs: Endpoints, EndpointSlices (and their mirroring), the
+ * namespace finalizer and the garbage collector. 1.28 renamed them (`endpoint` became
+ * `endpoints-controller`, ...); 1.37 still takes the old names as aliases, but the new ones are
+ * what its `--help` lists, and 1.20 knows only the old ones.
+ */
+const CONTROLLERS: Readonly<Record<KubernetesVersion, readonly string[]>> = {
+  current: [
+    "endpoints-controller",
+    "endpointslice-controller",
+    "endpointslice-mirroring-controller",
+    "namespace-controller",
+    "garbage-collector-controller",
+  ],
+  "1.20": ["endpoint", "endpointslice", "endpointslicemirroring", "namespace", "garbagecollector"],
+};
+
+/** One request as kube-apiserver's audit log records it (level `Metadata`), reduced. */
+export interface AuditEvent {
+  /** `ResponseStarted` (watches) or `ResponseComplete`. */
+  readonly stage: string;
+  /** `get`, `list`, `watch`, `create`, ... */
+  readonly verb: string;
+  readonly requestURI: string;
+  readonly user: { readonly username: string; readonly groups?: readonly string[] };
+  readonly objectRef?: {
+    readonly resource?: string;
+    readonly apiGroup?: string;
+    readonly apiVersion?: string;
+    readonly namespace?: string;
+    readonly name?: string;
+  };
+  readonly responseStatus?: { readonly code?: number };
+  readonly userAgent?: string;
+}
 
 /** Options of `startControlPlane`. */
 export interface ControlPlaneOptions {
+  /** Which Kubernetes to run: `current` (default, the version of tests/deps/kubernetes) or `1.20`. */
+  readonly kubernetes?: KubernetesVersion;
+  /** Record every request in an audit log (level Metadata), read back by `auditEvents()`. */
+  readonly auditLog?: boolean;
   /** Run kube-controller-manager (endpoints, EndpointSlices, namespace finalizer). Default true. */
   readonly withControllerManager?: boolean;
   /** `--min-request-timeout`: the server closes watches without `timeoutSeconds` after N–2N s. */
@@ -27,6 +78,12 @@ export interface ControlPlaneOptions {
 
 /** A running test control plane. */
 export interface ControlPlane {
+  /** Which of the supported versions runs. */
+  readonly kubernetes: KubernetesVersion;
+  /** What kube-apiserver's `/version` says (`gitVersion`, e.g. `v1.37.2`). */
+  readonly version: string;
+  /** The `--service-cluster-ip-range` entries: IPv4 and IPv6 on current (dual-stack), IPv4 on 1.20. */
+  readonly serviceClusterIpRanges: readonly string[];
   /** Kubeconfig with context `admin` (client certificate, group `system:masters`). */
   readonly kubeconfigPath: string;
   /** `https://127.0.0.1:<port>`. */
@@ -45,6 +102,11 @@ export interface ControlPlane {
   pauseApiserver(): void;
   /** Resumes a frozen kube-apiserver (SIGCONT). */
   resumeApiserver(): void;
+  /**
+   * The requests kube-apiserver has recorded so far, oldest first; throws unless the plane was
+   * started with `auditLog: true`.
+   */
+  auditEvents(): Promise<AuditEvent[]>;
   /** Compacts etcd to its current revision (`etcdctl compact`); returns that revision. */
   compact(): Promise<number>;
   /** The last lines of a component's log, for failure messages. */
@@ -65,7 +127,8 @@ let safetyNetInstalled = false;
 
 /** Starts etcd, kube-apiserver and optionally kube-controller-manager; resolves once ready. */
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const bin = findControlPlaneBinaries();
+  const kubernetes = options.kubernetes ?? "current";
+  const bin = findControlPlaneBinaries(kubernetes);
   const dir = await Deno.makeTempDir({ prefix: "polaris-k8s-cp-" });
   const pki = `${dir}/pki`;
   await Deno.mkdir(pki);
@@ -162,7 +225,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       "--service-account-signing-key-file",
       `${pki}/sa.key`,
       "--service-cluster-ip-range",
-      "10.96.0.0/16",
+      SERVICE_RANGES[kubernetes].join(","),
       // Pods without a service account token: there is no token controller in the test plane.
       "--disable-admission-plugins",
       "ServiceAccount",
@@ -170,12 +233,26 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       String(options.minRequestTimeoutSeconds ?? 1800),
       `--watch-cache=${options.watchCache ?? true}`,
       "--profiling=false",
+      ...(options.auditLog
+        ? [
+          "--audit-policy-file",
+          `${dir}/audit-policy.yaml`,
+          "--audit-log-path",
+          `${dir}/audit.log`,
+          "--audit-log-format",
+          "json",
+        ]
+        : []),
       ...(options.extraApiserverFlags ?? []),
     ];
+    if (options.auditLog) {
+      await Deno.writeTextFile(`${dir}/audit-policy.yaml`, AUDIT_POLICY);
+    }
+    let version = "";
     const startApiserver = async () => {
       if (stopped) throw new Error("Cannot start kube-apiserver: the control plane is stopped");
       const child = spawn("kube-apiserver", bin["kube-apiserver"], apiserverArgs);
-      await waitReady(server, pki, child, () => logTail("kube-apiserver"));
+      version = await waitReady(server, pki, child, () => logTail("kube-apiserver"));
     };
     await startApiserver();
     if (options.withControllerManager ?? true) {
@@ -183,7 +260,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         "--kubeconfig",
         `${dir}/kubeconfig`,
         "--leader-elect=false",
-        "--port=0",
+        // 1.20 still had an insecure port (removed in 1.24, where the flag is refused).
+        ...(kubernetes === "1.20" ? ["--port=0"] : []),
         "--bind-address",
         "127.0.0.1",
         "--secure-port",
@@ -191,7 +269,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         "--cert-dir",
         `${dir}/kcm-certs`,
         "--controllers",
-        "endpoint,endpointslice,endpointslicemirroring,namespace,garbagecollector",
+        CONTROLLERS[kubernetes].join(","),
       ]);
     }
     const stopApiserver = () => kill("kube-apiserver", 3_000);
@@ -201,6 +279,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       return child;
     };
     return {
+      kubernetes,
+      get version() {
+        return version;
+      },
+      serviceClusterIpRanges: SERVICE_RANGES[kubernetes],
       kubeconfigPath: `${dir}/kubeconfig`,
       server,
       dir,
@@ -229,6 +312,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
       pauseApiserver: () => signal(apiserverChild(), "SIGSTOP"),
       resumeApiserver: () => signal(apiserverChild(), "SIGCONT"),
+      auditEvents: async () => {
+        if (!options.auditLog) {
+          throw new Error("Cannot read the audit log: start the control plane with auditLog: true");
+        }
+        const text = await Deno.readTextFile(`${dir}/audit.log`).catch(() => "");
+        return text.split("\n").filter((line) => line.trim() !== "").map((line) =>
+          JSON.parse(line) as AuditEvent
+        );
+      },
       compact: async () => {
         const endpoints = `--endpoints=http://127.0.0.1:${etcdPort}`;
         const status = JSON.parse(
@@ -309,6 +401,16 @@ async function run(command: string, args: readonly string[]): Promise<string> {
   }
   return text;
 }
+
+/** Every request at level Metadata (no bodies); the RequestReceived stage only doubles the log. */
+const AUDIT_POLICY = [
+  "apiVersion: audit.k8s.io/v1",
+  "kind: Policy",
+  "omitStages: [RequestReceived]",
+  "rules:",
+  "- level: Metadata",
+  "",
+].join("\n");
 
 const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
@@ -409,13 +511,16 @@ function kubeconfigYaml(
   ].join("\n");
 }
 
-/** Polls `/readyz` with the admin certificate until 200, failing fast if the process exits. */
+/**
+ * Polls `/readyz` with the admin certificate until 200, failing fast if the process exits, then
+ * returns the `gitVersion` of `/version`.
+ */
 async function waitReady(
   server: string,
   pki: string,
   child: Child,
   tail: () => string,
-): Promise<void> {
+): Promise<string> {
   const client = Deno.createHttpClient({
     caCerts: [await Deno.readTextFile(`${pki}/ca.crt`)],
     cert: await Deno.readTextFile(`${pki}/admin.crt`),
@@ -435,7 +540,11 @@ async function waitReady(
       try {
         const response = await fetch(`${server}/readyz`, { client, signal: abort.signal });
         last = `${response.status} ${(await response.text()).slice(0, 200)}`;
-        if (response.ok) return;
+        if (response.ok) {
+          const info = await fetch(`${server}/version`, { client, signal: abort.signal });
+          const body = await info.json() as { gitVersion?: string };
+          return body.gitVersion ?? "";
+        }
       } catch (error) {
         last = error instanceof Error ? error.message : String(error);
       } finally {

@@ -45,6 +45,14 @@ export interface ServiceSpec {
   readonly ports?: readonly V1ServicePort[];
   readonly annotations?: Readonly<Record<string, string>>;
   readonly type?: string;
+  /** `None` makes a headless Service. */
+  readonly clusterIP?: string;
+  /** `SingleStack` (default), `PreferDualStack` or `RequireDualStack` (needs a dual-stack plane). */
+  readonly ipFamilyPolicy?: string;
+  /** `IPv4`, `IPv6` or both, in order; default: the cluster's first family. */
+  readonly ipFamilies?: readonly string[];
+  /** Publish endpoints whatever their readiness (`ready` stays true, even while terminating). */
+  readonly publishNotReadyAddresses?: boolean;
 }
 
 /** A Pod to create: its labels and the Node it is "scheduled" on. */
@@ -156,6 +164,10 @@ export class ClusterObjects {
         metadata: { name, namespace, annotations: { ...spec.annotations } },
         spec: {
           type: spec.type,
+          clusterIP: spec.clusterIP,
+          ipFamilyPolicy: spec.ipFamilyPolicy,
+          ipFamilies: spec.ipFamilies ? [...spec.ipFamilies] : undefined,
+          publishNotReadyAddresses: spec.publishNotReadyAddresses,
           selector: spec.selector ? { ...spec.selector } : undefined,
           ports: spec.ports ? [...spec.ports] : [{
             name: "http",
@@ -213,26 +225,38 @@ export class ClusterObjects {
   }
 
   /**
-   * Sets a Pod's status as a kubelet would: phase Running, the given IP, condition Ready
-   * True or False. The endpoint controllers then move its address between ready and not ready.
+   * Sets a Pod's status as a kubelet would: phase Running, the given IP (or IPs: one per family,
+   * the first is `podIP`, all are `podIPs`), condition Ready True or False. The endpoint
+   * controllers then move its address between ready and not ready.
    */
-  async setPodReady(namespace: string, name: string, podIP: string, ready: boolean): Promise<void> {
+  async setPodReady(
+    namespace: string,
+    name: string,
+    podIP: string | readonly string[],
+    ready: boolean,
+  ): Promise<void> {
+    const ips = typeof podIP === "string" ? [podIP] : [...podIP];
     const pod = await this.core.readNamespacedPodStatus({ namespace, name });
     const now = new Date();
     pod.status = {
       ...pod.status,
       phase: "Running",
-      podIP,
-      podIPs: [{ ip: podIP }],
+      podIP: ips[0],
+      podIPs: ips.map((ip) => ({ ip })),
       hostIP: "192.0.2.1",
       conditions: [{ type: "Ready", status: ready ? "True" : "False", lastTransitionTime: now }],
     };
     await this.core.replaceNamespacedPodStatus({ namespace, name, body: pod });
   }
 
-  /** Deletes a Pod at once (grace period 0: there is no kubelet to finish a graceful delete). */
-  async deletePod(namespace: string, name: string): Promise<void> {
-    await this.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+  /**
+   * Deletes a Pod, at once by default (grace period 0). With a longer grace period a Pod bound to
+   * a Node stays, with a `deletionTimestamp`, until deleted again with 0: there is no kubelet to
+   * finish a graceful delete, so the endpoint controllers see it terminating for as long as the
+   * test wants.
+   */
+  async deletePod(namespace: string, name: string, gracePeriodSeconds = 0): Promise<void> {
+    await this.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds });
   }
 
   /** Destroys the shared connection pool. */
