@@ -118,18 +118,56 @@ export function loadKubeConfig(options: KubeClientOptions): KubeConfig {
   return config;
 }
 
+/**
+ * Receives each distinct `Warning` an API server sends (a deprecated API, a field it ignored),
+ * once per client, with the path of the first request that drew it.
+ */
+export type KubeWarningHandler = (warning: string, path: string) => void;
+
+/** Options of `KubeClient`. */
+export interface KubeClientHooks {
+  /** Called once per distinct `Warning` header text (default: warnings are dropped). */
+  readonly onWarning?: KubeWarningHandler;
+}
+
+/**
+ * Parses a `Warning` header (RFC 7234 §5.5, as Kubernetes sends it: `299 - "text"`, several
+ * joined by commas) into its texts. A value that does not parse is returned whole.
+ */
+export function parseWarningHeader(value: string): string[] {
+  const texts: string[] = [];
+  const pattern = /(\d{3})\s+\S+\s+"((?:[^"\\]|\\.)*)"(?:\s+"[^"]*")?\s*(?:,\s*|$)/y;
+  let offset = 0;
+  const trimmed = value.trim();
+  while (offset < trimmed.length) {
+    pattern.lastIndex = offset;
+    const match = pattern.exec(trimmed);
+    if (!match) return trimmed === "" ? texts : [...texts, trimmed.slice(offset)];
+    texts.push(match[2].replace(/\\(.)/g, "$1"));
+    offset = pattern.lastIndex;
+  }
+  return texts;
+}
+
+/** How many distinct warnings a client remembers (so repeats are not handed on again). */
+const MAX_REMEMBERED_WARNINGS = 256;
+
 /** The real `KubeTransport`: requests to the current cluster of a `KubeConfig`. */
 export class KubeClient implements KubeTransport {
   readonly #config: KubeConfig;
   readonly #server: string;
+  readonly #onWarning: KubeWarningHandler | undefined;
+  /** Warning texts already handed to `onWarning`. */
+  readonly #warned = new Set<string>();
   #client: { readonly key: string; readonly client: Deno.HttpClient } | undefined;
   /** Clients replaced after a certificate rotation; closed with the source. */
   readonly #retired: Deno.HttpClient[] = [];
   #closed = false;
 
   /** Creates a client for the current context of `config`. */
-  constructor(config: KubeConfig) {
+  constructor(config: KubeConfig, hooks: KubeClientHooks = {}) {
     this.#config = config;
+    this.#onWarning = hooks.onWarning;
     this.#server = config.getCurrentCluster()?.server.replace(/\/+$/, "") ?? "";
   }
 
@@ -210,11 +248,33 @@ export class KubeClient implements KubeTransport {
       if (value !== undefined) headers.set(name, String(value));
     }
     if (tls.auth) headers.set("Authorization", `Basic ${btoa(tls.auth)}`);
+    let response: Response;
     try {
-      return await fetch(url, { headers, signal: options.signal, client: this.#httpClient(tls) });
+      response = await fetch(url, {
+        headers,
+        signal: options.signal,
+        client: this.#httpClient(tls),
+      });
     } catch (cause) {
       if (options.signal?.aborted) throw cause;
       throw new Error(`Cannot GET ${path} from ${this.#server}: ${messageOf(cause)}`, { cause });
+    }
+    this.#warnings(path, response.headers.get("warning"));
+    return response;
+  }
+
+  #warnings(path: string, header: string | null): void {
+    if (!header || !this.#onWarning) return;
+    for (const warning of parseWarningHeader(header)) {
+      if (this.#warned.has(warning)) continue;
+      // Bounded: warnings that name objects would otherwise grow the set without end.
+      if (this.#warned.size >= MAX_REMEMBERED_WARNINGS) this.#warned.clear();
+      this.#warned.add(warning);
+      try {
+        this.#onWarning(warning, path);
+      } catch {
+        // A failing logger must not fail the request.
+      }
     }
   }
 

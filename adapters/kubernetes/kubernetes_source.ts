@@ -77,7 +77,15 @@ export interface KubernetesSourceOptions {
  * Throws at once when the kubeconfig cannot be loaded, so bad config stops start-up (SPEC §5).
  */
 export function createKubernetesSource(options: KubernetesSourceOptions): ClusterSource {
-  const transport = options.transport ?? new KubeClient(loadKubeConfig(options));
+  const log = options.log;
+  // API warnings (a deprecated API, an ignored field) are logged once each, as client-go does.
+  const transport = options.transport ?? new KubeClient(loadKubeConfig(options), {
+    onWarning: (warning, path) =>
+      log?.("warn", `the Kubernetes API server warns: ${warning}`, {
+        cluster: options.clusterName,
+        path,
+      }),
+  });
   return new KubernetesSource(options, transport);
 }
 
