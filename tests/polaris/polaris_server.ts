@@ -21,6 +21,8 @@ export interface PolarisServerOptions {
   readonly logLevel?: string;
   /** How long to wait for `GET /` to answer. Default 30 s. */
   readonly readyTimeoutMs?: number;
+  /** Another config text instead of `polaris-server.yaml` (same `${POLARIS_TEST_*}` variables). */
+  readonly config?: string;
 }
 
 /** A running real Polaris server. */
@@ -106,7 +108,11 @@ export async function startPolarisServer(
       await Deno.readFile(`${home}/i18n/${entry.name}`),
     );
   }
-  await Deno.copyFile(`${here}polaris-server.yaml`, `${dir}/conf/polaris-server.yaml`);
+  if (options.config === undefined) {
+    await Deno.copyFile(`${here}polaris-server.yaml`, `${dir}/conf/polaris-server.yaml`);
+  } else {
+    await Deno.writeTextFile(`${dir}/conf/polaris-server.yaml`, options.config);
+  }
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const logPath = `${dir}/server.log`;
