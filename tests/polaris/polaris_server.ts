@@ -177,8 +177,11 @@ export async function startPolarisServer(
     const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
     for (;;) {
       if (exited) {
+        const errors = logTail(10_000).split("\n").filter((line) => line.startsWith("[ERROR]"));
         throw new Error(
-          `polaris-server exited during start-up (its exit code means nothing):\n${logTail()}`,
+          `polaris-server exited during start-up (its exit code means nothing): ${
+            errors.join("; ") || "no [ERROR] line"
+          }\n${logTail()}`,
         );
       }
       if (await answers(url)) break;
