@@ -1,8 +1,11 @@
 import { deepStrictEqual, strictEqual as assertEquals } from "node:assert/strict";
+import { desiredInstances } from "../../domain/desired_instances.ts";
+import type { EndpointGroup } from "../../domain/kubernetes.ts";
 import {
   endpointGroupsFromEndpoints,
   endpointGroupsFromSlice,
   podNamesOf,
+  type RawEndpointSlice,
 } from "./endpoint_groups.ts";
 import { FIXTURES } from "./testdata/endpoint_fixtures.ts";
 
@@ -107,4 +110,69 @@ Deno.test("endpointGroupsFromEndpoints() reads an Endpoints recorded verbatim fr
     ],
     ports: [{ name: "http", port: 8080, protocol: "TCP" }],
   }]);
+});
+
+async function recorded(name: string): Promise<RawEndpointSlice> {
+  return JSON.parse(await Deno.readTextFile(new URL(`./testdata/${name}`, import.meta.url)));
+}
+
+/** The `host:port isolate` lines desiredInstances makes of some groups of Service shop/web. */
+function instanceLines(groups: readonly EndpointGroup[]): string[] {
+  return desiredInstances({
+    clusterName: "cluster-a",
+    source: "polaris-controller",
+    service: { namespace: "shop", name: "web", type: "ClusterIP", annotations: {} },
+    groups,
+    podLabels: () => undefined,
+    podLabelPolicy: { kind: "none" },
+  }).instances.map((instance) =>
+    `${instance.host}:${instance.port} ${instance.isolate ? "isolated" : "serving"}`
+  );
+}
+
+Deno.test("endpointGroupsFromSlice() marks the terminating endpoint of a v1 slice recorded from 1.37's controller, which desiredInstances leaves out though it still serves", async () => {
+  // web-b was deleted with a grace period: ready false, serving true, terminating true.
+  const groups = endpointGroupsFromSlice(
+    await recorded("recorded_1.37_endpointslice_v1_terminating.json"),
+  );
+  deepStrictEqual(groups, [{
+    addresses: [
+      { address: "10.244.0.11", ready: true, terminating: false, podName: "web-a" },
+      { address: "10.244.0.12", ready: false, terminating: true, podName: "web-b" },
+    ],
+    ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+  }]);
+  deepStrictEqual(instanceLines(groups), ["10.244.0.11:8080 serving"]);
+});
+
+Deno.test("endpointGroupsFromSlice() keeps terminating apart from ready: publishNotReadyAddresses leaves a terminating endpoint ready (1.37 recording), and it is still left out", async () => {
+  const groups = endpointGroupsFromSlice(
+    await recorded("recorded_1.37_endpointslice_v1_publish_not_ready_terminating.json"),
+  );
+  deepStrictEqual(groups[0].addresses.map((a) => [a.address, a.ready, a.terminating]).sort(), [
+    ["10.244.0.11", true, false],
+    ["10.244.0.12", true, true],
+  ]);
+  deepStrictEqual(instanceLines(groups), ["10.244.0.11:8080 serving"]);
+});
+
+Deno.test("endpointGroupsFromSlice() reads both slices of a RequireDualStack Service (1.37 recording): one instance per family", async () => {
+  const groups = [
+    ...endpointGroupsFromSlice(
+      await recorded("recorded_1.37_endpointslice_v1_dual_stack_ipv4.json"),
+    ),
+    ...endpointGroupsFromSlice(
+      await recorded("recorded_1.37_endpointslice_v1_dual_stack_ipv6.json"),
+    ),
+  ];
+  deepStrictEqual(groups.flatMap((group) => group.addresses.map((a) => a.address)).sort(), [
+    "10.244.0.11",
+    "10.244.0.12",
+    "fd00:10:244::11",
+    "fd00:10:244::12",
+  ]);
+  deepStrictEqual(instanceLines(groups).sort(), [
+    "10.244.0.11:8080 serving",
+    "fd00:10:244::11:8080 serving",
+  ]);
 });

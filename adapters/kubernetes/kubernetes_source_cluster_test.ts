@@ -1,7 +1,8 @@
 /**
- * The Kubernetes cluster source against a real kube-apiserver 1.20 with the real endpoint and
- * EndpointSlice controllers (tests/cluster). One control plane for the whole file; each case
- * works in its own namespace.
+ * The Kubernetes cluster source against a real kube-apiserver of the current Kubernetes (the version
+ * tests/deps/kubernetes pins; EndpointSlice v1) with the real endpoint and EndpointSlice
+ * controllers (tests/cluster). One control plane for the whole file; each case works in its own
+ * namespace. The v1.20 (EndpointSlice v1beta1) counterpart is kubernetes_source_v1_20_cluster_test.ts.
  */
 
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
@@ -60,7 +61,7 @@ function addresses(groups: readonly EndpointGroup[]): string[] {
   ).sort();
 }
 
-Deno.test("createKubernetesSource() against kube-apiserver 1.20 with kube-controller-manager", async (t) => {
+Deno.test("createKubernetesSource() against the current kube-apiserver with kube-controller-manager", async (t) => {
   const plane = await startControlPlane();
   const objects = new ClusterObjects(plane.kubeconfigPath);
   try {
@@ -95,7 +96,14 @@ Deno.test("createKubernetesSource() against kube-apiserver 1.20 with kube-contro
         deepStrictEqual(addresses(source.endpoints(ns, "web")), [
           "10.244.1.1 ready web-1 http:8080",
         ]);
-        deepStrictEqual(source.podLabels(ns, "web-1"), { app: "web", version: "v1" });
+        // Since 1.35 (PodTopologyLabelsAdmission) a Pod bound to a Node also carries the Node's
+        // topology labels, so the Pod's own labels are read back rather than assumed.
+        const pod = await objects.core.readNamespacedPod({ namespace: ns, name: "web-1" });
+        deepStrictEqual(source.podLabels(ns, "web-1"), pod.metadata?.labels);
+        deepStrictEqual(
+          [source.podLabels(ns, "web-1")?.app, source.podLabels(ns, "web-1")?.version],
+          ["web", "v1"],
+        );
         equal(changes.filter((change) => change.kind === "synced").length, 1);
 
         await objects.createService(ns, "api", { type: "NodePort" });

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes cluster source against a real kube-apiserver 1.20 that misbehaves on purpose:
+ * The Kubernetes cluster source against a real current kube-apiserver that misbehaves on purpose:
  * watches closed every 2–4 s (`--min-request-timeout=2`), no watch cache (so a compaction turns
  * the next watch into 410 Gone), a frozen server, RBAC without `watch`, and a second control
  * plane watched from the same process.

@@ -8,10 +8,11 @@
  * `POLARIS_K8S_SYNC_SOAK_SEED` (the PRNG seed; a random one is printed otherwise). The seed fixes
  * the sequence of choices; what fails while the API server is down still depends on timing.
  *
- * Two facts of the test plane shape the churn: kube-apiserver 1.20 exits at start-up when a
- * Service IP is allocated or released while its initial IP repair runs, so Services are neither
- * created nor deleted during a restart (everything else goes on, and fails while the server is
- * down); and the object helpers must talk HTTP/1.1 (tests/cluster/objects.ts), because an HTTP/2
+ * It runs on the current Kubernetes (tests/cluster's default). Two facts of the test plane shape
+ * the churn: kube-apiserver 1.20 exited at start-up when a Service IP was allocated or released
+ * while its initial IP repair ran, so Services are neither created nor deleted during a restart
+ * (everything else goes on, and fails while the server is down; kept on current, whose ServiceCIDR
+ * allocator was not seen to do so); and the object helpers must talk HTTP/1.1 (tests/cluster/objects.ts), because an HTTP/2
  * GOAWAY from a stopping API server can abort the whole Deno process in nghttp2.
  */
 
@@ -127,7 +128,7 @@ async function churn(
     const absentServices = SERVICE_NAMES.filter((name) => !services.has(name));
     const absentPods = POD_NAMES.filter((name) => !pods.has(name));
     const presentPods = [...pods.keys()];
-    // kube-apiserver 1.20 exits at start-up ("Unable to perform initial IP allocation check")
+    // kube-apiserver 1.20 exited at start-up ("Unable to perform initial IP allocation check")
     // when a Service is created or deleted while its IP repair runs: no allocations meanwhile.
     const allocate = !control.restarting();
     const roll = random();

@@ -1,5 +1,5 @@
 /**
- * `synced` of the Kubernetes cluster source against a real kube-apiserver 1.20 with the real
+ * `synced` of the Kubernetes cluster source against a real current kube-apiserver with the real
  * endpoint controllers: it must not be sent before every kind the engine plans from (Namespaces,
  * Services, EndpointSlices or Endpoints, Pod labels) has finished its first list, whichever of them
  * answers last (SPEC §3: no deletion before every source has finished its first full list; a
@@ -269,7 +269,7 @@ function pathOf(resource: string): string {
     case "endpoints":
       return `/api/v1/${resource}`;
     case "endpointslices":
-      return "/apis/discovery.k8s.io/v1beta1/endpointslices";
+      return "/apis/discovery.k8s.io/v1/endpointslices";
     default:
       // "endpoints (discovering the API)": the discovery document itself.
       return "/apis/discovery.k8s.io";

@@ -5,7 +5,10 @@
  * endpoint and EndpointSlice controllers produced for a Service `web` with two Pods, one Ready and
  * one not (the untrimmed recordings are `recorded_1.20_*.json` beside this file, made with
  * `tests/cluster`). The v1 slices use fields 1.20 cannot serve (`conditions.serving/terminating`,
- * `nodeName`, `zone`, a null port name, IPv6), written from the `discovery.k8s.io/v1` reference.
+ * `nodeName`, `zone`, a null port name, IPv6), written from the `discovery.k8s.io/v1` reference;
+ * `recorded_1.37_endpointslice_v1_*.json` are verbatim v1 slices of kube-controller-manager 1.37.2
+ * (a Pod deleted with a grace period, so terminating while serving; the same with
+ * `publishNotReadyAddresses`; the IPv4 and IPv6 slices of a RequireDualStack Service).
  *
  * @module
  */
