@@ -43,7 +43,7 @@ const CONTROLLERS: Readonly<Record<KubernetesVersion, readonly string[]>> = {
 
 /** One request as kube-apiserver's audit log records it (level `Metadata`), reduced. */
 export interface AuditEvent {
-  /** `ResponseStarted` (watches) or `ResponseComplete`. */
+  /** `RequestReceived`, `ResponseStarted` (watches; not written by 1.20) or `ResponseComplete`. */
   readonly stage: string;
   /** `get`, `list`, `watch`, `create`, ... */
   readonly verb: string;
@@ -402,11 +402,14 @@ async function run(command: string, args: readonly string[]): Promise<string> {
   return text;
 }
 
-/** Every request at level Metadata (no bodies); the RequestReceived stage only doubles the log. */
+/**
+ * Every request at level Metadata (no bodies), at every stage: 1.20 writes no `ResponseStarted`
+ * event for a watch (only `ResponseComplete` when it ends), so `RequestReceived` is what shows a
+ * running watch there.
+ */
 const AUDIT_POLICY = [
   "apiVersion: audit.k8s.io/v1",
   "kind: Policy",
-  "omitStages: [RequestReceived]",
   "rules:",
   "- level: Metadata",
   "",
