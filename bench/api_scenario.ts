@@ -1,12 +1,13 @@
 /**
  * The apiserver scenario: the whole path on a real kube-apiserver. It starts the test control plane
- * (kube-apiserver v1.20.2, etcd, kube-controller-manager), creates S Services × P ready Pods and
- * waits until kube-controller-manager has published their Endpoints and EndpointSlices. Then it
- * starts the Polaris emulator child and the real controller process (`main.ts`, mode `all`) and
- * measures first convergence (read from the emulator), requests by kind against the lower bound,
- * the controller's peak RSS (VmHWM), a restart with nothing changed, and a rolling change of one
- * Service's Pods with its pod-change → Polaris latency. Everything it starts is stopped before it
- * returns.
+ * (tests/cluster's default: the current Kubernetes with its etcd and kube-controller-manager; the
+ * figures in docs/BENCHMARKS.md from before were measured on v1.20.2), creates S Services × P ready
+ * Pods and waits until kube-controller-manager has published their Endpoints and EndpointSlices.
+ * Then it starts the Polaris emulator child and the real controller process (`main.ts`, mode `all`)
+ * and measures first convergence (read from the emulator), requests by kind against the lower
+ * bound, the controller's peak RSS (VmHWM), a restart with nothing changed, and a rolling change of
+ * one Service's Pods with its pod-change → Polaris latency. Everything it starts is stopped before
+ * it returns.
  *
  * @module
  */
@@ -94,7 +95,7 @@ export async function runApiScenario(
   const c0 = performance.now();
   const plane = await startControlPlane();
   const controlPlaneMs = performance.now() - c0;
-  progress(`control plane up in ${controlPlaneMs.toFixed(0)} ms`);
+  progress(`control plane (Kubernetes ${plane.version}) up in ${controlPlaneMs.toFixed(0)} ms`);
   const objects = new ClusterObjects(plane.kubeconfigPath);
   let reader: KubeReader | null = null;
   try {

@@ -1,8 +1,9 @@
 /**
- * The Kubernetes cluster source against a real kube-apiserver of the current Kubernetes (the version
- * tests/deps/kubernetes pins; EndpointSlice v1) with the real endpoint and EndpointSlice
+ * The Kubernetes cluster source against a real kube-apiserver of the current Kubernetes (the
+ * version tests/deps/kubernetes pins; EndpointSlice v1) with the real endpoint and EndpointSlice
  * controllers (tests/cluster). One control plane for the whole file; each case works in its own
- * namespace. The v1.20 (EndpointSlice v1beta1) counterpart is kubernetes_source_v1_20_cluster_test.ts.
+ * namespace. The v1.20 (EndpointSlice v1beta1) counterpart is
+ * kubernetes_source_v1_20_cluster_test.ts.
  */
 
 import { deepStrictEqual, equal, ok } from "node:assert/strict";

@@ -12,8 +12,9 @@
  * the churn: kube-apiserver 1.20 exited at start-up when a Service IP was allocated or released
  * while its initial IP repair ran, so Services are neither created nor deleted during a restart
  * (everything else goes on, and fails while the server is down; kept on current, whose ServiceCIDR
- * allocator was not seen to do so); and the object helpers must talk HTTP/1.1 (tests/cluster/objects.ts), because an HTTP/2
- * GOAWAY from a stopping API server can abort the whole Deno process in nghttp2.
+ * allocator was not seen to do so); and the object helpers must talk HTTP/1.1
+ * (tests/cluster/objects.ts), because an HTTP/2 GOAWAY from a stopping API server can abort the
+ * whole Deno process in nghttp2.
  */
 
 import { equal, ok } from "node:assert/strict";

@@ -131,7 +131,7 @@ async function withController(
 }
 
 Deno.test({
-  name: "deploy/ applies cleanly to kube-apiserver v1.20 with server-side apply",
+  name: "deploy/ applies cleanly to the current kube-apiserver with server-side apply",
   ...slow,
   async fn() {
     const result = await kubectl(

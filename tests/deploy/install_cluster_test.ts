@@ -1,5 +1,5 @@
 /**
- * `install.sh` end to end on a real kube-apiserver v1.20 (with kube-controller-manager, which
+ * `install.sh` end to end on a real current kube-apiserver (with kube-controller-manager, which
  * finalizes a deleted namespace): it installs, a second run changes nothing, a changed value
  * restarts the Deployment, and `--uninstall` removes everything it added. There is no kubelet, so
  * the Deployment never becomes ready: every run uses `--no-wait`.
