@@ -4,8 +4,10 @@
  * the server (`serverUrl`), with plain HTTP and the owner's token, so its own reads are neither
  * counted nor faulted and do not go through the product's client.
  *
- * Reads go through the server's console API, which answers from the store; the discovery API
- * answers from a cache refreshed every second.
+ * Reads go through the server's console API. Its instance and service listings answer from the
+ * server's caches (an instance listing pulls the store's changes first, so a write shows at once),
+ * its alias and namespace listings from the store; the discovery API answers from the caches as
+ * refreshed every second. The instance cache can miss a delete for good: see `storedInstances`.
  *
  * @module
  */
@@ -87,12 +89,29 @@ export interface PolarisTarget extends Omit<FaultProxy, "url" | "stop"> {
   readonly server: PolarisServer;
   /** The instances of one service, sorted by host then port. */
   instances(namespace: string, service: string): Promise<RegisteredInstance[]>;
+  /**
+   * The instances of one service as the server's store holds them: `instances()` without the ones
+   * the server has deleted since their last write ({@linkcode deletedInStore}). v1.18.1 with the
+   * boltdb store keeps listing, in its console and discovery reads alike, an instance deleted more
+   * than `cache.diffTime` (5 s) after its last write: the delete marks the row invalid but leaves
+   * the mtime inside the row's proto, which is what each incremental cache pull filters on, so the
+   * cache never drops it (`store/boltdb/instance.go` `BatchDeleteInstances`, `GetMoreInstances`).
+   */
+  storedInstances(namespace: string, service: string): Promise<RegisteredInstance[]>;
+  /**
+   * The `host:port` of each instance of one service whose last write the server recorded is a
+   * delete, from its operation log (`log/operation/polaris-history.log`): the server writes a line
+   * for every console create, update and delete of an instance once the store has done it.
+   */
+  deletedInStore(namespace: string, service: string): Promise<string[]>;
   /** The services of a namespace. */
   services(namespace: string): Promise<RegisteredService[]>;
   /** Whether a namespace exists. */
   hasNamespace(name: string): Promise<boolean>;
   /** The aliases whose alias lives in `aliasNamespace`. */
   aliases(aliasNamespace: string): Promise<RegisteredAlias[]>;
+  /** Every alias, in any namespace (the listing with no filter; it answers from the store). */
+  allAliases(): Promise<RegisteredAlias[]>;
   /** Registers instances as another tool would; resolves once a read shows every one. */
   seedInstances(instances: readonly SeedInstance[]): Promise<void>;
   /** Creates services (and their namespaces). */
@@ -165,6 +184,29 @@ export async function startRealPolaris(): Promise<PolarisTarget> {
       a.host === b.host ? a.port - b.port : a.host < b.host ? -1 : 1
     );
   };
+  const deletedInStore = async (namespace: string, service: string) => {
+    let text = "";
+    try {
+      text = await Deno.readTextFile(`${server.dir}/log/operation/polaris-history.log`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    // `time|Instance|service(host:port)|namespace|Create|operator|detail|server`, in write order.
+    const last = new Map<string, string>();
+    for (const line of text.split("\n")) {
+      const [, type, name, ns, operation] = line.split("|");
+      if (type !== "Instance" || ns !== namespace || !name?.startsWith(`${service}(`)) continue;
+      last.set(name.slice(service.length + 1, -1), operation);
+    }
+    return [...last].filter(([, operation]) => operation === "Delete").map(([key]) => key).sort();
+  };
+  const plainAlias = (a: Record<string, unknown>): RegisteredAlias => ({
+    alias: String(a.alias),
+    aliasNamespace: String(a.alias_namespace),
+    service: String(a.service),
+    namespace: String(a.namespace),
+    comment: String(a.comment ?? ""),
+  });
 
   return {
     url: proxy.url,
@@ -178,6 +220,11 @@ export async function startRealPolaris(): Promise<PolarisTarget> {
     clearFaults: proxy.clearFaults,
     staleReads: proxy.staleReads,
     instances,
+    async storedInstances(namespace, service) {
+      const gone = new Set(await deletedInStore(namespace, service));
+      return (await instances(namespace, service)).filter((i) => !gone.has(`${i.host}:${i.port}`));
+    },
+    deletedInStore,
     async services(namespace) {
       const raw = await readAll<Record<string, unknown>>("/naming/v1/services", "services", {
         namespace,
@@ -199,13 +246,11 @@ export async function startRealPolaris(): Promise<PolarisTarget> {
         "aliases",
         { alias_namespace: aliasNamespace },
       );
-      return raw.map((a) => ({
-        alias: String(a.alias),
-        aliasNamespace: String(a.alias_namespace),
-        service: String(a.service),
-        namespace: String(a.namespace),
-        comment: String(a.comment ?? ""),
-      }));
+      return raw.map(plainAlias);
+    },
+    async allAliases() {
+      return (await readAll<Record<string, unknown>>("/naming/v1/service/aliases", "aliases", {}))
+        .map(plainAlias);
     },
     async seedInstances(list) {
       await write(
@@ -301,4 +346,13 @@ function plainInstance(raw: Record<string, unknown>): RegisteredInstance {
     mtime: String(raw.mtime ?? ""),
     revision: String(raw.revision ?? ""),
   };
+}
+
+/**
+ * The same target, with `instances` answering as the store holds them (`storedInstances`), so the
+ * journey kit's reads and waits (`instancesOf`, `waitHosts`) see deletes the server's own listing
+ * may never show. The controller still reads the server's listing, as it would in production.
+ */
+export function withStoreReads(target: PolarisTarget): PolarisTarget {
+  return { ...target, instances: target.storedInstances };
 }
