@@ -1,10 +1,12 @@
 /**
  * End-to-end: two real control planes synced into one Polaris (SPEC §2 multi-cluster, §3 "no
  * deletion before every source has listed"), both ways the seed runs: one controller process per
- * cluster, and one controller watching both clusters through a `clusters:` list.
+ * cluster, and one controller watching both clusters through a `clusters:` list. Each test has its
+ * own real Polaris server (with a fault proxy in front), read as its store holds the instances
+ * (`withStoreReads`: v1.18.1 keeps listing an instance deleted over 5 s after its last write).
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { type PolarisEmulator, startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { type PolarisTarget, startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
@@ -12,6 +14,7 @@ import {
   addPod,
   addService,
   CONVERGE_MS,
+  deletedHosts,
   ensureNode,
   hostsOf,
   instancesOf,
@@ -28,9 +31,10 @@ const westObjects = new ClusterObjects(west.kubeconfigPath);
 await Promise.all([ensureNode(eastObjects), ensureNode(westObjects)]);
 
 /** A config for one controller watching both clusters. */
-function bothClusters(emulator: PolarisEmulator): string {
+function bothClusters(polaris: PolarisTarget): string {
   return meshConfig({
-    polarisUrl: emulator.url,
+    polarisUrl: polaris.url,
+    token: polaris.token,
     extra: [
       "clusters:",
       "  - clusterName: east",
@@ -42,31 +46,35 @@ function bothClusters(emulator: PolarisEmulator): string {
 }
 
 /** `host → clusterName` of a Polaris service's instances. */
-function owners(emulator: PolarisEmulator, namespace: string, service: string) {
+async function owners(polaris: PolarisTarget, namespace: string, service: string) {
   return Object.fromEntries(
-    instancesOf(emulator, namespace, service).map((i) => [i.host, i.metadata.clusterName]),
+    (await instancesOf(polaris, namespace, service)).map((i) => [i.host, i.metadata.clusterName]),
   );
 }
 
 async function stopAll(
   controllers: readonly (ControllerProcess | undefined)[],
-  emulator: PolarisEmulator,
+  polaris: PolarisTarget,
 ) {
   for (const controller of controllers) await controller?.stop();
-  await emulator.stop();
+  await polaris.stop();
 }
 
 Deno.test({
   name: "e2e: one controller per cluster: one Polaris service, each deletes only its own instances",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
+    const polaris = withStoreReads(await startRealPolaris());
     const controllers: ControllerProcess[] = [];
     try {
       for (const [name, plane] of [["east", east], ["west", west]] as const) {
         controllers.push(
           await startController({
-            config: meshConfig({ polarisUrl: emulator.url, clusterName: name }),
+            config: meshConfig({
+              polarisUrl: polaris.url,
+              token: polaris.token,
+              clusterName: name,
+            }),
             kubeconfig: plane.kubeconfigPath,
           }),
         );
@@ -81,26 +89,26 @@ Deno.test({
         pods: [{ name: "web-1", ip: "10.61.0.1" }, { name: "web-2", ip: "10.61.0.2" }],
       });
       await Promise.all(controllers.map((c) => c.waitReady()));
-      await waitHosts(emulator, "pair", "web", [
+      await waitHosts(polaris, "pair", "web", [
         "10.60.0.1",
         "10.60.0.2",
         "10.61.0.1",
         "10.61.0.2",
       ]);
-      assertEquals(owners(emulator, "pair", "web"), {
+      assertEquals(await owners(polaris, "pair", "web"), {
         "10.60.0.1": "east",
         "10.60.0.2": "east",
         "10.61.0.1": "west",
         "10.61.0.2": "west",
       });
       assertEquals(
-        emulator.state.services().filter((s) => s.namespace === "pair" && s.name === "web").length,
+        (await polaris.services("pair")).filter((s) => s.name === "web").length,
         1,
       );
 
       // The same pod IP in both clusters: west must not take over east's instance.
       await addPod(eastObjects, "pair", "web", { name: "web-3", ip: "10.62.0.9" });
-      await waitHosts(emulator, "pair", "web", [
+      await waitHosts(polaris, "pair", "web", [
         "10.60.0.1",
         "10.60.0.2",
         "10.61.0.1",
@@ -114,25 +122,28 @@ Deno.test({
         `the conflict names the address: ${conflict.lastError}`,
       );
       await pause(500);
-      assertEquals(owners(emulator, "pair", "web")["10.62.0.9"], "east", "not overwritten");
+      assertEquals((await owners(polaris, "pair", "web"))["10.62.0.9"], "east", "not overwritten");
       assertEquals((await waitState(eastController, "pair", "web", "synced")).lastError, null);
       await westObjects.deletePod("pair", "web-3");
       await waitState(westController, "pair", "web", "synced");
 
       // Each controller deletes only its own.
       await eastObjects.deletePod("pair", "web-1");
-      await waitHosts(emulator, "pair", "web", [
+      await waitHosts(polaris, "pair", "web", [
         "10.60.0.2",
         "10.61.0.1",
         "10.61.0.2",
         "10.62.0.9",
       ]);
       await westObjects.deleteService("pair", "web");
-      await waitHosts(emulator, "pair", "web", ["10.60.0.2", "10.62.0.9"]);
+      await waitHosts(polaris, "pair", "web", ["10.60.0.2", "10.62.0.9"]);
       await pause(500);
-      assertEquals(owners(emulator, "pair", "web"), { "10.60.0.2": "east", "10.62.0.9": "east" });
+      assertEquals(await owners(polaris, "pair", "web"), {
+        "10.60.0.2": "east",
+        "10.62.0.9": "east",
+      });
     } finally {
-      await stopAll(controllers, emulator);
+      await stopAll(controllers, polaris);
     }
   },
 });
@@ -141,23 +152,26 @@ Deno.test({
   name: "e2e: one controller watching two clusters: one service, both clusterNames, IP clash held",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
+    const polaris = withStoreReads(await startRealPolaris());
     let controller: ControllerProcess | undefined;
     try {
-      controller = await startController({ config: bothClusters(emulator) });
+      controller = await startController({ config: bothClusters(polaris) });
       await eastObjects.createNamespace("duo");
       await westObjects.createNamespace("duo");
       await addService(eastObjects, "duo", "api", { pods: [{ name: "api-1", ip: "10.63.0.1" }] });
       await addService(westObjects, "duo", "api", { pods: [{ name: "api-1", ip: "10.64.0.1" }] });
       await controller.waitReady();
-      await waitHosts(emulator, "duo", "api", ["10.63.0.1", "10.64.0.1"]);
-      const both = instancesOf(emulator, "duo", "api");
-      assertEquals(owners(emulator, "duo", "api"), { "10.63.0.1": "east", "10.64.0.1": "west" });
+      await waitHosts(polaris, "duo", "api", ["10.63.0.1", "10.64.0.1"]);
+      const both = await instancesOf(polaris, "duo", "api");
+      assertEquals(await owners(polaris, "duo", "api"), {
+        "10.63.0.1": "east",
+        "10.64.0.1": "west",
+      });
       assert(both.every((i) => i.metadata.k8s_pod === "api-1"), "pods named per cluster");
 
       // The same pod IP in both clusters: the first registration stays, the service is in conflict.
       await addPod(eastObjects, "duo", "api", { name: "api-2", ip: "10.65.0.9" });
-      await waitHosts(emulator, "duo", "api", ["10.63.0.1", "10.64.0.1", "10.65.0.9"]);
+      await waitHosts(polaris, "duo", "api", ["10.63.0.1", "10.64.0.1", "10.65.0.9"]);
       await addPod(westObjects, "duo", "api", {
         name: "api-2",
         ip: "10.65.0.9",
@@ -170,7 +184,7 @@ Deno.test({
         `the conflict names the address: ${conflict.lastError}`,
       );
       await pause(500);
-      const clash = instancesOf(emulator, "duo", "api").find((i) => i.host === "10.65.0.9");
+      const clash = (await instancesOf(polaris, "duo", "api")).find((i) => i.host === "10.65.0.9");
       assertEquals(clash?.metadata.clusterName, "east", "east's instance is not overwritten");
       assertEquals(clash?.metadata.x, undefined, "west's labels were not written onto it");
 
@@ -178,10 +192,13 @@ Deno.test({
       await westObjects.deletePod("duo", "api-2");
       await waitState(controller, "duo", "api", "synced");
       await westObjects.deletePod("duo", "api-1");
-      await waitHosts(emulator, "duo", "api", ["10.63.0.1", "10.65.0.9"]);
-      assertEquals(owners(emulator, "duo", "api"), { "10.63.0.1": "east", "10.65.0.9": "east" });
+      await waitHosts(polaris, "duo", "api", ["10.63.0.1", "10.65.0.9"]);
+      assertEquals(await owners(polaris, "duo", "api"), {
+        "10.63.0.1": "east",
+        "10.65.0.9": "east",
+      });
     } finally {
-      await stopAll([controller], emulator);
+      await stopAll([controller], polaris);
     }
   },
 });
@@ -190,7 +207,7 @@ Deno.test({
   name: "e2e: nothing is deleted before every cluster has listed; the sweep runs once they have",
   ...journey,
   async fn() {
-    const emulator = await startPolarisEmulator();
+    const polaris = withStoreReads(await startRealPolaris());
     let controller: ControllerProcess | undefined;
     let westDown = false;
     try {
@@ -200,7 +217,7 @@ Deno.test({
       await addService(westObjects, "late", "web", { pods: [{ name: "web-1", ip: "10.67.0.1" }] });
       await waitEndpoints(westObjects, "late", "web", ["10.67.0.1"]);
       const owned = (clusterName: string) => ({ clusterName, source: "polaris-controller" });
-      emulator.seedInstances([
+      await polaris.seedInstances([
         // East's, for a Service that exists in no cluster.
         {
           namespace: "late",
@@ -241,15 +258,18 @@ Deno.test({
       await westObjects.close();
       await west.stopApiserver();
       westDown = true;
-      controller = await startController({ config: bothClusters(emulator) });
+      controller = await startController({ config: bothClusters(polaris) });
       // East is listed and synced: its new pod is created, but nothing is deleted yet.
-      await waitHosts(emulator, "late", "web", [...seededHosts, "10.66.0.1"]);
+      await waitHosts(polaris, "late", "web", [...seededHosts, "10.66.0.1"]);
       await pause(3_000);
       assertEquals(
-        hostsOf(instancesOf(emulator, "late", "web")),
+        hostsOf(await instancesOf(polaris, "late", "web")),
         [...seededHosts, "10.66.0.1"].sort(),
       );
-      assertEquals(hostsOf(instancesOf(emulator, "late", "gone")), ["10.66.9.1"]);
+      assertEquals(hostsOf(await instancesOf(polaris, "late", "gone")), ["10.66.9.1"]);
+      // A delete and a re-create between two reads would not show in them: no delete was sent.
+      assertEquals(deletedHosts(polaris, "late", "web"), [], "no delete sent for late/web");
+      assertEquals(deletedHosts(polaris, "late", "gone"), [], "no delete sent for late/gone");
       const readiness = await controller.getJson("/readyz");
       assertEquals(readiness.status, 503);
       assert(JSON.stringify(readiness.body).includes("west"), "readyz names the listing cluster");
@@ -257,12 +277,15 @@ Deno.test({
       await west.startApiserver();
       westDown = false;
       await controller.waitReady(CONVERGE_MS);
-      await waitHosts(emulator, "late", "gone", []);
-      await waitHosts(emulator, "late", "web", ["10.66.0.1", "10.67.0.1"]);
-      assertEquals(owners(emulator, "late", "web"), { "10.66.0.1": "east", "10.67.0.1": "west" });
+      await waitHosts(polaris, "late", "gone", []);
+      await waitHosts(polaris, "late", "web", ["10.66.0.1", "10.67.0.1"]);
+      assertEquals(await owners(polaris, "late", "web"), {
+        "10.66.0.1": "east",
+        "10.67.0.1": "west",
+      });
     } finally {
       if (westDown) await west.startApiserver();
-      await stopAll([controller], emulator);
+      await stopAll([controller], polaris);
     }
   },
 });
