@@ -1,11 +1,12 @@
 /**
  * End-to-end: Polaris service aliases from `polarismesh.cn/aliasService` +
  * `polarismesh.cn/aliasNamespace` (SPEC §2): created with their namespace, moved, deleted, and a
- * name already taken by someone else's alias or by a real Polaris service reported as a conflict and
- * left untouched. One controller process and one emulator serve the whole file.
+ * name already taken by someone else's alias or by a real Polaris service reported as a conflict
+ * and left untouched. One controller process and one real Polaris server (with a fault proxy in
+ * front, read as its store holds the instances) serve the whole file.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { meshConfig, startController } from "./controller_process.ts";
@@ -27,24 +28,51 @@ const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
 const nextIp = ipPool(30);
-const emulator = await startPolarisEmulator();
+const polaris = withStoreReads(await startRealPolaris());
 const controller = await startController({
-  config: meshConfig({ polarisUrl: emulator.url, clusterName: "alias-a", resyncPeriod: "10m" }),
+  config: meshConfig({
+    polarisUrl: polaris.url,
+    token: polaris.token,
+    clusterName: "alias-a",
+    resyncPeriod: "10m",
+  }),
   kubeconfig: plane.kubeconfigPath,
 });
 await controller.waitReady();
 
-function aliasesTo(namespace: string, service: string) {
-  return emulator.state.aliases()
+async function aliasesTo(namespace: string, service: string) {
+  return (await polaris.allAliases())
     .filter((a) => a.namespace === namespace && a.service === service)
     .map((a) => `${a.aliasNamespace}/${a.alias}`)
     .sort();
 }
 
+/** The alias `aliasNamespace/alias`, read from the server. */
+async function aliasNamed(aliasNamespace: string, alias: string) {
+  return (await polaris.aliases(aliasNamespace)).find((a) => a.alias === alias);
+}
+
+/**
+ * Write requests the controller sent, since the last reset, that could change `namespace/name` (an
+ * alias or a service of that name, or its instances). An alias create is left out: the controller
+ * finds a name held by a real service by trying, and the server refuses it (400201) unchanged.
+ */
+function writesNaming(namespace: string, name: string) {
+  return polaris.writes().filter((w) =>
+    !(w.method === "POST" && w.path === "/naming/v1/service/alias") &&
+    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
+      const i = (item ?? {}) as Record<string, unknown>;
+      return (i.alias === name && i.alias_namespace === namespace) ||
+        (i.name === name && i.namespace === namespace) ||
+        (i.service === name && i.namespace === namespace);
+    })
+  ).map((w) => `${w.method} ${w.path}`);
+}
+
 async function waitAliases(namespace: string, service: string, want: readonly string[]) {
   let last: string[] = [];
-  await waitFor(() => {
-    last = aliasesTo(namespace, service);
+  await waitFor(async () => {
+    last = await aliasesTo(namespace, service);
     return last.join(",") === [...want].sort().join(",");
   }, {
     what: `aliases of "${namespace}/${service}" = [${want}] (last [${last}])`,
@@ -65,7 +93,7 @@ async function serviceWithAlias(
       : {},
     pods: [{ name: `${name}-0`, ip }],
   });
-  await waitHosts(emulator, namespace, name, [ip]);
+  await waitHosts(polaris, namespace, name, [ip]);
   return ip;
 }
 
@@ -73,10 +101,10 @@ Deno.test({
   name: "e2e: an alias is created with its namespace, moved, and deleted with the annotations",
   ...journey,
   async fn() {
-    assert(!emulator.state.namespaces().some((n) => n.name === "shared"), "no namespace yet");
+    assert(!(await polaris.hasNamespace("shared")), "no namespace yet");
     const ip = await serviceWithAlias("shop", "cart", { service: "basket", namespace: "shared" });
     await waitAliases("shop", "cart", ["shared/basket"]);
-    assert(emulator.state.namespaces().some((n) => n.name === "shared"), "alias namespace created");
+    assert(await polaris.hasNamespace("shared"), "alias namespace created");
     const synced = await waitState(controller, "shop", "cart", "synced");
     assertEquals(synced.report?.alias, "shared/basket");
 
@@ -86,12 +114,12 @@ Deno.test({
       [ALIAS_NAMESPACE]: "shared2",
     });
     await waitAliases("shop", "cart", ["shared2/trolley"]);
-    assert(emulator.state.namespaces().some((n) => n.name === "shared2"), "new namespace created");
+    assert(await polaris.hasNamespace("shared2"), "new namespace created");
 
     // Delete: annotations removed; the instances stay.
     await objects.setServiceAnnotations("shop", "cart", {});
     await waitAliases("shop", "cart", []);
-    assertEquals(emulator.state.instances({ namespace: "shop", service: "cart" })[0].host, ip);
+    assertEquals((await polaris.instances("shop", "cart")).map((i) => i.host), [ip]);
   },
 });
 
@@ -99,14 +127,30 @@ Deno.test({
   name: "e2e: an alias name held by someone else's alias is a conflict; that alias is untouched",
   ...journey,
   async fn() {
-    emulator.seedAliases([{
+    await polaris.seedServices([{ namespace: "elsewhere", name: "legacy" }]);
+    await polaris.seedAliases([{
       alias: "taken",
       aliasNamespace: "shared",
       service: "legacy",
       namespace: "elsewhere",
-      comment: "created by hand",
     }]);
-    const before = emulator.state.aliases().find((a) => a.alias === "taken")!;
+    // seedAliases sets no comment: a console user's edit gives the foreign alias one.
+    const edit = await fetch(`${polaris.serverUrl}/naming/v1/service/alias`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "X-Polaris-Token": polaris.token },
+      body: JSON.stringify({
+        alias: "taken",
+        alias_namespace: "shared",
+        service: "legacy",
+        namespace: "elsewhere",
+        owners: "polaris",
+        comment: "created by hand",
+      }),
+    });
+    assertEquals((await edit.json()).code, 200000, "the foreign alias is commented");
+    const before = await aliasNamed("shared", "taken");
+    assertEquals(before?.comment, "created by hand");
+    polaris.resetRequests();
     await serviceWithAlias("shop2", "cart", { service: "taken", namespace: "shared" });
     const conflict = await waitState(controller, "shop2", "cart", "conflict");
     assert(
@@ -114,9 +158,9 @@ Deno.test({
       `the conflict names the alias: ${conflict.lastError}`,
     );
     await pause(500);
-    const after = emulator.state.aliases().find((a) => a.alias === "taken");
-    assertEquals(after, before, "the foreign alias is unchanged");
-    assertEquals(aliasesTo("shop2", "cart"), []);
+    assertEquals(await aliasNamed("shared", "taken"), before, "the foreign alias is unchanged");
+    assertEquals(writesNaming("shared", "taken"), [], "nothing was written to it");
+    assertEquals(await aliasesTo("shop2", "cart"), []);
   },
 });
 
@@ -125,11 +169,15 @@ Deno.test({
     "e2e: an alias name held by a real Polaris service is a conflict; that service is untouched",
   ...journey,
   async fn() {
-    emulator.seedServices([{ namespace: "shared", name: "real", comment: "a real service" }]);
-    emulator.seedInstances([{ namespace: "shared", service: "real", host: "192.0.2.7", port: 80 }]);
-    const before = emulator.state.services().find((s) =>
-      s.namespace === "shared" && s.name === "real"
-    );
+    await polaris.seedServices([{ namespace: "shared", name: "real", comment: "a real service" }]);
+    await polaris.seedInstances([
+      { namespace: "shared", service: "real", host: "192.0.2.7", port: 80 },
+    ]);
+    const real = async () => (await polaris.services("shared")).find((s) => s.name === "real");
+    const before = await real();
+    assertEquals(before?.comment, "a real service");
+    const instancesBefore = await polaris.instances("shared", "real");
+    polaris.resetRequests();
     await serviceWithAlias("shop3", "cart", { service: "real", namespace: "shared" });
     const conflict = await waitState(controller, "shop3", "cart", "conflict");
     assert(
@@ -137,12 +185,10 @@ Deno.test({
       `the conflict names the alias: ${conflict.lastError}`,
     );
     await pause(500);
-    assertEquals(
-      emulator.state.services().find((s) => s.namespace === "shared" && s.name === "real"),
-      before,
-    );
-    assertEquals(emulator.state.instances({ namespace: "shared", service: "real" }).length, 1);
-    assertEquals(aliasesTo("shop3", "cart"), []);
+    assertEquals(await real(), before);
+    assertEquals(await polaris.instances("shared", "real"), instancesBefore);
+    assertEquals(writesNaming("shared", "real"), [], "nothing was written to it");
+    assertEquals(await aliasesTo("shop3", "cart"), []);
   },
 });
 
@@ -151,7 +197,7 @@ Deno.test({
   ...journey,
   async fn() {
     assertEquals(await controller.stop(), 0);
-    await emulator.stop();
+    await polaris.stop();
     await objects.close();
     await plane.stop();
   },
