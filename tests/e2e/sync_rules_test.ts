@@ -2,7 +2,9 @@
  * End-to-end: every row of SPEC §2's sync table, the annotation flips in both directions, ignored
  * namespaces, ExternalName, headless and selector-less Services. Two controller processes watch the
  * same real control plane, one in mode `all` and one in mode `demand`, each writing to its own
- * real Polaris server (with a fault proxy in front); each test works in its own namespaces.
+ * real Polaris server (with a fault proxy in front), read as its store holds the instances
+ * (`withStoreReads`: v1.18.1 keeps listing an instance deleted over 5 s after its last write); each
+ * test works in its own namespaces.
  *
  * The resync period is long (10 minutes) on purpose: every change here must be followed from the
  * Kubernetes watch, promptly, never by a periodic resync.
@@ -11,7 +13,7 @@
  * been registered: the controller has then seen the earlier objects too.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { type PolarisTarget, startRealPolaris } from "../polaris/polaris_target.ts";
+import { type PolarisTarget, startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
@@ -41,7 +43,7 @@ interface Side {
 }
 
 async function startSide(mode: "all" | "demand"): Promise<Side> {
-  const polaris = await startRealPolaris();
+  const polaris = withStoreReads(await startRealPolaris());
   const controller = await startController({
     config: meshConfig({
       polarisUrl: polaris.url,
