@@ -71,13 +71,15 @@ function writesNaming(namespace: string, name: string) {
 
 async function waitAliases(namespace: string, service: string, want: readonly string[]) {
   let last: string[] = [];
-  await waitFor(async () => {
-    last = await aliasesTo(namespace, service);
-    return last.join(",") === [...want].sort().join(",");
-  }, {
-    what: `aliases of "${namespace}/${service}" = [${want}] (last [${last}])`,
-    timeoutMs: CONVERGE_MS,
-  });
+  try {
+    await waitFor(async () => {
+      last = await aliasesTo(namespace, service);
+      return last.join(",") === [...want].sort().join(",");
+    }, { what: `aliases of "${namespace}/${service}" = [${want}]`, timeoutMs: CONVERGE_MS });
+  } catch (error) {
+    // `what` is read when the wait starts: the last aliases seen are only known now.
+    throw new Error(`${(error as Error).message}; last seen [${last}]`, { cause: error });
+  }
 }
 
 async function serviceWithAlias(
