@@ -48,7 +48,7 @@ async function withController(
 Deno.test({
   name: "e2e: the plane is the current Kubernetes, serving EndpointSlice v1",
   ...journey,
-  async fn() {
+  fn() {
     assert(plane.version.startsWith("v1.3"), `current Kubernetes: ${plane.version}`);
   },
 });
