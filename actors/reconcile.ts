@@ -11,6 +11,7 @@ import type { ClusterView } from "../domain/cluster.ts";
 import { desiredInstances } from "../domain/desired_instances.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
+import { phantomsToPurge, splitPhantoms, tombstoneKey } from "../domain/phantoms.ts";
 import { planService, type ServicePlan } from "../domain/plan.ts";
 import { aliasMarker, planAlias } from "../domain/plan_alias.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
@@ -20,6 +21,7 @@ import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_mac
 import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
 import type { KnownResources } from "./known_resources.ts";
 import type { RegistryReader } from "./registry_reader.ts";
+import type { Tombstones } from "./tombstones.ts";
 import type { Writer } from "./writer.ts";
 
 /** How one cluster sees the service. */
@@ -49,6 +51,13 @@ export interface PlanSummary {
   readonly updates: readonly string[];
   readonly deletes: readonly string[];
   readonly skipped: readonly string[];
+  /**
+   * Instances this controller deleted that Polaris still lists (`domain/phantoms.ts`): left out
+   * of the plan. Absent when there are none.
+   */
+  readonly phantoms?: readonly string[];
+  /** Phantoms purged by this reconcile (created and deleted again). Absent when none. */
+  readonly purged?: readonly string[];
 }
 
 /** What a reconcile needs from the running system. */
@@ -74,6 +83,8 @@ export interface ReconcileDeps {
   readonly known: KnownResources;
   /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
   readonly aliased: Set<string>;
+  /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
+  readonly tombstones: Tombstones;
   readonly report: (report: ReconcileReport) => void;
 }
 
@@ -196,6 +207,41 @@ function describeFailures(what: string, key: string, failed: readonly WriteItemR
     }: ${first.message}`
     : "";
   return `Cannot ${what} for "${key}": ${failed.length} item(s) failed (${detail})`;
+}
+
+/**
+ * Purges phantoms: each is created again (the store has no row, so this writes one, at a new time)
+ * and deleted at once, a delete the server's cache does pull. Each is marked purged, whatever the
+ * outcome, so a purge is never repeated for it.
+ */
+async function purgePhantoms(
+  deps: ReconcileDeps,
+  phantoms: readonly RegisteredInstance[],
+): Promise<WriteItemResult[]> {
+  if (phantoms.length === 0) return [];
+  const recreated = await deps.writer.write(
+    "create",
+    phantoms.map((p) => ({
+      namespace: p.namespace,
+      service: p.service,
+      host: p.host,
+      port: p.port,
+      protocol: p.protocol,
+      version: p.version,
+      weight: p.weight,
+      healthy: p.healthy,
+      isolate: p.isolate,
+      enableHealthCheck: p.enableHealthCheck,
+      metadata: { ...p.metadata },
+    })),
+  );
+  const again = phantoms.filter((_, i) => recreated[i].ok);
+  const deleted = await deps.writer.write(
+    "delete",
+    again.map((p) => ({ namespace: p.namespace, service: p.service, host: p.host, port: p.port })),
+  );
+  if (!deps.dryRun) { for (const p of phantoms) deps.tombstones.deleted(p, true); }
+  return [...recreated.filter((r) => !r.ok), ...deleted];
 }
 
 /** A reconcile failed in a way worth retrying; the machine backs off. */
@@ -340,19 +386,26 @@ export async function reconcileService(
     clusterNames: deps.views.map((v) => v.clusterName).filter((c) => !heldClusters.has(c)),
     source: deps.source,
   };
-  let registered: RegisteredInstance[];
+  let read: RegisteredInstance[];
   try {
-    registered = await deps.reader.read(namespace, name);
+    read = await deps.reader.read(namespace, name);
   } catch (error) {
     throw new RetryableReconcileError(
       `Cannot read the instances of "${key}" from Polaris; nothing is planned until it answers`,
       { cause: error },
     );
   }
-  if (registered.length > 0) {
+  if (read.length > 0) {
     deps.known.add(`ns:${namespace}`);
     deps.known.add(`svc:${key}`);
   }
+  const tombstone = (k: string) => deps.tombstones.get(k);
+  const { live: registered, phantoms } = splitPhantoms(read, tombstone);
+  const purge = phantomsToPurge(
+    phantoms,
+    new Set(intent.desired.map((d) => tombstoneKey(d))),
+    tombstone,
+  );
   const plan = planService({
     desired: intent.desired,
     registered,
@@ -374,20 +427,31 @@ export async function reconcileService(
     enableHealthCheck: false,
     metadata: { ...d.metadata },
   });
-  const [created, updated, deleted] = await Promise.all([
+  const ref = (r: RegisteredInstance) => ({
+    namespace: r.namespace,
+    service: r.service,
+    host: r.host,
+    port: r.port,
+  });
+  const [created, updated, deleted, purged] = await Promise.all([
     deps.writer.write("create", plan.creates.map(toWrite)),
     deps.writer.write("update", plan.updates.map((u) => toWrite(u.desired))),
-    deps.writer.write(
-      "delete",
-      plan.deletes.map((r) => ({
-        namespace: r.namespace,
-        service: r.service,
-        host: r.host,
-        port: r.port,
-      })),
-    ),
+    deps.writer.write("delete", plan.deletes.map(ref)),
+    purgePhantoms(deps, purge),
   ]);
-  const failed = [...failures(created), ...failures(updated), ...failures(deleted)];
+  // A dry run wrote nothing: nothing to remember.
+  if (!deps.dryRun) {
+    for (const [i, r] of created.entries()) {
+      if (r.ok) deps.tombstones.written(tombstoneKey(plan.creates[i]));
+    }
+    for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
+  }
+  const failed = [
+    ...failures(created),
+    ...failures(updated),
+    ...failures(deleted),
+    ...failures(purged),
+  ];
   const retryable = failed.filter((r) => !r.ok && r.retryable);
 
   let aliasResult: { alias: string | null; conflict?: string } = { alias: null };
@@ -413,7 +477,11 @@ export async function reconcileService(
     key,
     clusters: intent.clusters,
     problems: intent.problems,
-    plan: summarize(plan),
+    plan: {
+      ...summarize(plan),
+      ...(phantoms.length > 0 ? { phantoms: phantoms.map((p) => `${p.host}:${p.port}`) } : {}),
+      ...(purge.length > 0 ? { purged: purge.map((p) => `${p.host}:${p.port}`) } : {}),
+    },
     alias: aliasResult.alias,
     conflicts,
     summary,

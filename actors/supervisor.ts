@@ -32,6 +32,7 @@ import {
 import { KnownResources } from "./known_resources.ts";
 import { Limiter } from "./limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
+import { Tombstones } from "./tombstones.ts";
 import type { Writer } from "./writer.ts";
 
 /** A state change of a service actor, kept for the debug endpoint. */
@@ -124,6 +125,7 @@ export class Supervisor {
   readonly #services = new Map<string, ServiceRecord>();
   readonly #known = new KnownResources();
   readonly #aliased = new Set<string>();
+  readonly #tombstones = new Tombstones();
   readonly #unsubscribe: Array<() => void> = [];
   readonly #machine: Actor<typeof supervisorMachine>;
   #deletesAllowed = false;
@@ -462,6 +464,7 @@ export class Supervisor {
       writing: () => this.#leading && !this.#stopped,
       known: this.#known,
       aliased: this.#aliased,
+      tombstones: this.#tombstones,
       report: (report: ReconcileReport) => {
         const record = this.#services.get(report.key);
         if (record) record.report = report;

@@ -42,6 +42,8 @@ export interface RegisteredInstance {
   /** Set by some registrars; an instance with a vpc_id has another id and is never ours. */
   readonly vpcId: string;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Changes on every write of the instance; absent where a server sends none. */
+  readonly revision?: string;
 }
 
 /** Who a controller is in Polaris: the clusters it syncs and its source marker (SPEC §2). */

@@ -118,6 +118,7 @@ export const InstanceSchema = v.pipe(
     enableHealthCheck: flag,
     vpc_id: text,
     metadata: stringMap,
+    revision: text,
   }),
   v.transform((i): RegisteredInstance => ({
     id: i.id,
@@ -133,6 +134,7 @@ export const InstanceSchema = v.pipe(
     enableHealthCheck: i.enableHealthCheck ?? false,
     vpcId: i.vpc_id ?? "",
     metadata: i.metadata ?? {},
+    revision: i.revision ?? "",
   })),
 );
 

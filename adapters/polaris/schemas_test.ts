@@ -52,6 +52,7 @@ Deno.test("InstanceSchema accepts a null-heavy instance and applies the server d
     enableHealthCheck: false,
     vpcId: "",
     metadata: {},
+    revision: "",
   });
 });
 

@@ -116,14 +116,16 @@ export async function waitHosts(
 ): Promise<RegisteredInstance[]> {
   const want = [...hosts].sort().join(",");
   let last: string[] = [];
-  return await waitFor(async () => {
-    const instances = await instancesOf(polaris, namespace, service);
-    last = hostsOf(instances);
-    return last.join(",") === want ? instances : false;
-  }, {
-    what: `Polaris "${namespace}/${service}" holding [${want}] (it holds [${last.join(",")}])`,
-    timeoutMs,
-  });
+  try {
+    return await waitFor(async () => {
+      const instances = await instancesOf(polaris, namespace, service);
+      last = hostsOf(instances);
+      return last.join(",") === want ? instances : false;
+    }, { what: `Polaris "${namespace}/${service}" holding [${want}]`, timeoutMs });
+  } catch (error) {
+    // The message names what it held last, which is only known once the wait is over.
+    throw new Error(`${(error as Error).message}; it last held [${last.join(",")}]`);
+  }
 }
 
 /** Number of write requests (POST/PUT/DELETE) the controller sent since the last reset. */

@@ -9,15 +9,21 @@
  * The controller must neither loop nor misjudge: it converges, repeats at most idempotent writes
  * while the reads are stale, never deletes an instance of a living pod, and writes nothing once
  * the reads catch up.
+ *
+ * The real server also has reads that never catch up: v1.18.1 with boltdb keeps listing an
+ * instance deleted more than 5 s after its last write (polaris#1350; `domain/phantoms.ts`). The
+ * second journey shows the controller purges such a phantom once instead of deleting it again at
+ * every reconcile, and registers a pod that comes back at the same address.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
 import { startRealPolaris } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
-import { ClusterObjects } from "../cluster/objects.ts";
+import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { meshConfig, startController } from "./controller_process.ts";
 import {
   addPod,
   addService,
+  CONVERGE_MS,
   deletedHosts,
   ensureNode,
   journey,
@@ -91,6 +97,82 @@ Deno.test({
       );
     } finally {
       stopStale();
+      await controller.stop();
+      await polaris.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: an instance the real server still lists after our delete is purged once, not deleted forever; its address comes back",
+  ...journey,
+  async fn() {
+    const polaris = await startRealPolaris();
+    const controller = await startController({
+      config: meshConfig({
+        polarisUrl: polaris.url,
+        token: polaris.token,
+        clusterName: "phantom",
+        resyncPeriod: "1s",
+      }),
+      kubeconfig: plane.kubeconfigPath,
+    });
+    const deletesOf = (host: string) =>
+      polaris.writes().filter((w) =>
+        w.path === "/naming/v1/instances/delete" &&
+        (w.body as { host: string }[]).some((i) => i.host === host)
+      ).length;
+    try {
+      await objects.createNamespace("phantom");
+      await addService(objects, "phantom", "web", {
+        pods: [
+          { name: "web-1", ip: "10.51.0.1" },
+          { name: "web-2", ip: "10.51.0.2" },
+          { name: "web-3", ip: "10.51.0.3" },
+        ],
+      });
+      await controller.waitReady();
+      await waitHosts(polaris, "phantom", "web", ["10.51.0.1", "10.51.0.2", "10.51.0.3"]);
+      // Past the server's 5 s look-back: a delete from now on is one its cache misses.
+      await pause(6_500);
+
+      await objects.deletePod("phantom", "web-2");
+      await waitFor(() => deletesOf("10.51.0.2") >= 1, {
+        what: "the delete of web-2's instance sent",
+        timeoutMs: CONVERGE_MS,
+      });
+      // The store dropped it at once; the listing (what every client reads) clears only after
+      // the purge: created again and deleted at once.
+      await waitFor(async () => (await polaris.deletedInStore("phantom", "web")).length === 1, {
+        what: "the store dropping 10.51.0.2",
+        timeoutMs: CONVERGE_MS,
+      });
+      await waitHosts(polaris, "phantom", "web", ["10.51.0.1", "10.51.0.3"]);
+      assertEquals(deletesOf("10.51.0.2"), 2, "one delete, then one purge: never a loop");
+      await pause(3_000);
+      assertEquals(deletesOf("10.51.0.2"), 2, "nothing sent for it since");
+
+      // web-3's instance is deleted and listed still when its pod comes back at the same IP:
+      // the controller must register it, not take the phantom for a registration.
+      await pause(6_500);
+      await objects.deletePod("phantom", "web-3");
+      await waitFor(() => deletesOf("10.51.0.3") >= 1, {
+        what: "the delete of web-3's instance sent",
+        timeoutMs: CONVERGE_MS,
+      });
+      await addPod(objects, "phantom", "web", { name: "web-3b", ip: "10.51.0.3" });
+      await waitFor(async () => (await polaris.deletedInStore("phantom", "web")).length === 1, {
+        what: "10.51.0.3 registered again in the store",
+        timeoutMs: CONVERGE_MS,
+      });
+      await waitFor(async () => (await polaris.deletedInStore("phantom", "web")).length === 1, {
+        what: "the store dropping 10.51.0.2",
+        timeoutMs: CONVERGE_MS,
+      });
+      await waitHosts(polaris, "phantom", "web", ["10.51.0.1", "10.51.0.3"]);
+      await waitState(controller, "phantom", "web", "synced");
+    } finally {
       await controller.stop();
       await polaris.stop();
     }

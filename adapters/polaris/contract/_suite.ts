@@ -323,8 +323,10 @@ export const contractCases: readonly ContractCase[] = [
       assert.equal(listed.length, 253);
       assert.equal(new Set(listed.map((i) => i.id)).size, 253);
       const first = listed.find((i) => i.host === "10.0.0.1" && i.port === 8080);
-      assert.deepEqual(first && { ...first, id: "" }, {
+      assert.match(first?.revision ?? "", /^[0-9a-f]{32}$/, "every write gets a revision");
+      assert.deepEqual(first && { ...first, id: "", revision: "" }, {
         id: "",
+        revision: "",
         namespace: ns,
         service: "web",
         host: "10.0.0.1",
