@@ -9,7 +9,7 @@
 import { loadConfig } from "./adapters/config/load_config.ts";
 import { startHttpServer } from "./adapters/http/http_server.ts";
 import { createLogger, type Logger } from "./adapters/log/mod.ts";
-import { type PolarisEmulator, startPolarisEmulator } from "./adapters/polaris/emulator/mod.ts";
+import type { PolarisEmulator } from "./emulator/mod.ts";
 import { createSystem, type System } from "./actors/system.ts";
 import type { Config } from "./adapters/config/config.ts";
 
@@ -25,8 +25,13 @@ function environment(): Record<string, string | undefined> {
   }
 }
 
+/**
+ * Starts the embedded emulator of `--dev`. It is imported here, on demand: `deno task start` and
+ * the production image never load its modules (a type-only import is erased).
+ */
 async function startEmulatorIfDev(config: Config, log: Logger): Promise<PolarisEmulator | null> {
   if (!config.polaris.embeddedEmulator) return null;
+  const { startPolarisEmulator } = await import("./emulator/mod.ts");
   const url = new URL(config.polaris.baseUrl);
   const emulator = await startPolarisEmulator({
     hostname: url.hostname.replace(/^\[|\]$/g, ""),

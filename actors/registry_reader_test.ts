@@ -1,6 +1,6 @@
 import { assertEquals } from "../domain/_assert.ts";
 import type { RegisteredInstance } from "../domain/polaris.ts";
-import { startPolarisEmulator } from "../adapters/polaris/emulator/mod.ts";
+import { startPolarisEmulator } from "../emulator/mod.ts";
 import { PolarisClient } from "../adapters/polaris/mod.ts";
 import { RegistryReader } from "./registry_reader.ts";
 

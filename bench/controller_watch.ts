@@ -8,7 +8,7 @@
  * @module
  */
 
-import { parseExposition } from "../adapters/metrics/parse_exposition.ts";
+import { parseExposition } from "../tests/metrics/parse_exposition.ts";
 import type { ControllerRunFigures } from "./api_result.ts";
 import type { ControllerChild } from "./controller_child.ts";
 import type { EmulatorClient } from "./emulator_client.ts";

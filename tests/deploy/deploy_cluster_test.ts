@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
-import { type PolarisEmulator, startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { type PolarisEmulator, startPolarisEmulator } from "../../emulator/mod.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { startInClusterController } from "./in_cluster_controller.ts";

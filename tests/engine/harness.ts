@@ -7,7 +7,7 @@
 
 import { MemorySource } from "../../adapters/memory/memory_source.ts";
 import { PolarisClient } from "../../adapters/polaris/mod.ts";
-import { type PolarisEmulator, startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { type PolarisEmulator, startPolarisEmulator } from "../../emulator/mod.ts";
 import { Supervisor } from "../../actors/supervisor.ts";
 import { Writer } from "../../actors/writer.ts";
 import type { EndpointGroup } from "../../domain/kubernetes.ts";

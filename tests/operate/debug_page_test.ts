@@ -7,7 +7,7 @@
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { waitFor } from "../cluster/objects.ts";
 import { startController } from "../e2e/controller_process.ts";
 import { chromium } from "playwright-core";

@@ -4,7 +4,7 @@
  * repeated reconciles (a 1 s resync) write no duplicates.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { meshConfig, startController } from "../e2e/controller_process.ts";

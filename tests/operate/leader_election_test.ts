@@ -5,8 +5,8 @@
  * releases the Lease.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
-import { parseExposition } from "../../adapters/metrics/parse_exposition.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
+import { parseExposition } from "../metrics/parse_exposition.ts";
 import { KubeJsonClient } from "../../adapters/events/kube_json_client.ts";
 import { loadKubeConfig } from "../../adapters/kubernetes/kube_client.ts";
 import { parseLease } from "../../adapters/leader/lease_record.ts";

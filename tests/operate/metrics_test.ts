@@ -4,12 +4,8 @@
  * family is documented in README.md's "Metrics" section.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { startPolarisEmulator } from "../../adapters/polaris/emulator/mod.ts";
-import {
-  findSample,
-  type ParsedFamily,
-  parseExposition,
-} from "../../adapters/metrics/parse_exposition.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
+import { findSample, type ParsedFamily, parseExposition } from "../metrics/parse_exposition.ts";
 import { waitFor } from "../cluster/objects.ts";
 import { startController } from "../e2e/controller_process.ts";
 

@@ -12,9 +12,9 @@
  * @module
  */
 
-import { type Fault, FaultInjector } from "../../adapters/polaris/emulator/faults.ts";
-import { faultAnswer } from "../../adapters/polaris/emulator/handler.ts";
-import { serveHandler } from "../../adapters/polaris/emulator/server.ts";
+import { type Fault, FaultInjector } from "../../emulator/faults.ts";
+import { faultAnswer } from "../../emulator/handler.ts";
+import { serveHandler } from "../../emulator/server.ts";
 
 export type { Fault };
 

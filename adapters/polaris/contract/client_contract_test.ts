@@ -3,7 +3,7 @@
  * (see `_suite.ts`), under both ways the emulator validates batches (HEAD whole-batch, v1.18.1
  * per-item), with and without a token.
  */
-import { startPolarisEmulator, type ValidationMode } from "../emulator/mod.ts";
+import { startPolarisEmulator, type ValidationMode } from "../../../emulator/mod.ts";
 import { contractCases, withContext } from "./_suite.ts";
 
 const TOKEN = "contract-token";

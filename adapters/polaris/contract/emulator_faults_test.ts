@@ -8,7 +8,7 @@ import {
   type PolarisEmulator,
   type PolarisEmulatorOptions,
   startPolarisEmulator,
-} from "../emulator/mod.ts";
+} from "../../../emulator/mod.ts";
 import {
   type InstanceWrite,
   PolarisClient,

@@ -10,7 +10,7 @@ import { codeInfo } from "./codes.ts";
 import { type DecodedMessage, defaultJsonName, type MessageSchema } from "./wire_decode.ts";
 import { INSTANCE, NAMESPACE, SERVICE, SERVICE_ALIAS } from "./wire_schemas.ts";
 import type { AliasRecord, InstanceRecord, NamespaceRecord, ServiceRecord } from "./store.ts";
-import { HIDDEN_METADATA_KEYS } from "../../../domain/polaris.ts";
+import { HIDDEN_METADATA_KEYS } from "../domain/polaris.ts";
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | readonly Json[] | JsonObject;

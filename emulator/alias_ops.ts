@@ -12,7 +12,7 @@ import { type DecodedMessage, num, str } from "./wire_decode.ts";
 import { SERVICE_ALIAS } from "./wire_schemas.ts";
 import { runBatch, type WriteOptions } from "./run_batch.ts";
 import { runeLength, validName, validNamespace, validService } from "./validate.ts";
-import { POLARIS_LIMITS } from "../../../domain/polaris.ts";
+import { POLARIS_LIMITS } from "../domain/polaris.ts";
 
 function aliasItem(code: number, m: DecodedMessage): JsonObject {
   return wireResponse(code, { alias: echo(SERVICE_ALIAS, m) });

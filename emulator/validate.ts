@@ -5,7 +5,7 @@
  * @module
  */
 
-import { POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "../../../domain/polaris.ts";
+import { POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "../domain/polaris.ts";
 import { Code } from "./codes.ts";
 import { type DecodedMessage, num, str, strMap } from "./wire_decode.ts";
 import { sha1Hex } from "./store.ts";
