@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MetricsRegistry } from "./metrics_registry.ts";
-import { findSample, parseExposition } from "./parse_exposition.ts";
+import { findSample, parseExposition } from "../../tests/metrics/parse_exposition.ts";
 
 Deno.test("MetricsRegistry.render() writes HELP, TYPE and samples in the text format", () => {
   const registry = new MetricsRegistry();

@@ -17,10 +17,3 @@ export { Counter } from "./counter.ts";
 export { CallbackGauge, Gauge, type GaugeReading } from "./gauge.ts";
 export { DEFAULT_BUCKETS, Histogram } from "./histogram.ts";
 export type { LabelValues } from "./_exposition.ts";
-export {
-  findSample,
-  type MetricType,
-  type ParsedFamily,
-  type ParsedSample,
-  parseExposition,
-} from "./parse_exposition.ts";

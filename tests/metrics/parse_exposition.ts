@@ -5,7 +5,7 @@
  * @module
  */
 
-import { LABEL_NAME, METRIC_NAME } from "./_exposition.ts";
+import { LABEL_NAME, METRIC_NAME } from "../../adapters/metrics/_exposition.ts";
 
 /** Metric types the format declares with `# TYPE`. */
 export type MetricType = "counter" | "gauge" | "histogram" | "summary" | "untyped";
