@@ -19,14 +19,14 @@
 
 import { DEFAULTS } from "../adapters/config/defaults.ts";
 import { parseDurationMs } from "../adapters/config/duration.ts";
-import { runApiScenario } from "./api_scenario.ts";
-import { apiScenarioTable } from "./api_report_table.ts";
-import type { ApiScenarioResult } from "./api_result.ts";
+import { runApiScenario } from "./apiserver/api_scenario.ts";
+import { apiScenarioTable } from "./apiserver/api_report_table.ts";
+import type { ApiScenarioResult } from "./apiserver/api_result.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./bench_args.ts";
-import { startEmulatorProcess } from "./emulator_process.ts";
-import { quickGate } from "./quick_gate.ts";
-import { scenarioTable } from "./report_table.ts";
-import type { ScenarioResult } from "./scenario_result.ts";
+import { startEmulatorProcess } from "./processes/emulator_process.ts";
+import { quickGate } from "./report/quick_gate.ts";
+import { scenarioTable } from "./report/report_table.ts";
+import type { ScenarioResult } from "./scenario/scenario_result.ts";
 
 /** One scenario run as written to the results file. */
 interface RunRecord {
@@ -84,7 +84,7 @@ async function runOnce(
         "run",
         "--allow-all",
         `--v8-flags=--expose-gc,--max-old-space-size=${args.controllerHeapMb ?? args.maxHeapMb}`,
-        new URL("scenario_run.ts", here).pathname,
+        new URL("scenario/scenario_run.ts", here).pathname,
         "--polaris",
         urls.polaris,
         "--control",

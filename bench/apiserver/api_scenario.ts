@@ -12,10 +12,10 @@
  * @module
  */
 
-import { runBounded } from "../adapters/polaris/run_bounded.ts";
-import { startControlPlane } from "../tests/cluster/control_plane.ts";
-import { ClusterObjects } from "../tests/cluster/objects.ts";
-import { KubeReader } from "../tests/cluster/kube_reader.ts";
+import { runBounded } from "../../adapters/polaris/run_bounded.ts";
+import { startControlPlane } from "../../tests/cluster/control_plane.ts";
+import { ClusterObjects } from "../../tests/cluster/objects.ts";
+import { KubeReader } from "../../tests/cluster/kube_reader.ts";
 import {
   createWorkload,
   sliceVersion as servedSliceVersion,
@@ -24,20 +24,20 @@ import {
 import type { ApiScenarioResult, ControllerRunFigures } from "./api_result.ts";
 import { measureRollout } from "./api_rollout.ts";
 import { type ApiPlan, planApiWorkload, TARGET_PORT } from "./api_workload.ts";
-import type { ApiserverSpec } from "./bench_args.ts";
-import { startControllerChild } from "./controller_child.ts";
+import type { ApiserverSpec } from "../bench_args.ts";
+import { startControllerChild } from "../processes/controller_child.ts";
 import {
   nothingWatched,
   stopFigures,
   type Watched,
   watchedResources,
   watchStart,
-} from "./controller_watch.ts";
-import { EmulatorClient } from "./emulator_client.ts";
-import { startEmulatorProcess } from "./emulator_process.ts";
-import { phaseRequests } from "./phase_requests.ts";
-import { writeLowerBound } from "./request_kinds.ts";
-import type { PhaseRequests } from "./scenario_result.ts";
+} from "../processes/controller_watch.ts";
+import { EmulatorClient } from "../processes/emulator_client.ts";
+import { startEmulatorProcess } from "../processes/emulator_process.ts";
+import { phaseRequests } from "../scenario/phase_requests.ts";
+import { writeLowerBound } from "../scenario/request_kinds.ts";
+import type { PhaseRequests } from "../scenario/scenario_result.ts";
 
 /** Options of {@linkcode runApiScenario}. */
 export interface ApiScenarioOptions {

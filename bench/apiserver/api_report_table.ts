@@ -6,9 +6,9 @@
  */
 
 import type { ApiScenarioResult } from "./api_result.ts";
-import { naiveForEvents, naiveForFullList } from "./naive_model.ts";
-import { columns, formatMiB, formatMs } from "./report_table.ts";
-import type { RequestKinds } from "./request_kinds.ts";
+import { naiveForEvents, naiveForFullList } from "../report/naive_model.ts";
+import { columns, formatMiB, formatMs } from "../report/report_table.ts";
+import type { RequestKinds } from "../scenario/request_kinds.ts";
 
 function kindsText(k: RequestKinds): string {
   return `ns ${k.namespaceWrites}, svc ${k.serviceWrites}, alias ${k.aliasWrites}, ` +

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { VerifyAnswer } from "./emulator_child.ts";
-import type { MemoryPeaks } from "./memory_sampler.ts";
-import type { LatencySummary } from "./percentile.ts";
+import type { VerifyAnswer } from "../processes/emulator_child.ts";
+import type { MemoryPeaks } from "../processes/memory_sampler.ts";
+import type { LatencySummary } from "../report/percentile.ts";
 import type { RequestKinds, WriteLowerBound } from "./request_kinds.ts";
 import type { WorkloadCounts } from "./workload.ts";
 

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { startPolarisEmulator } from "../emulator/mod.ts";
-import type { PolarisEmulator } from "../emulator/mod.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
+import type { PolarisEmulator } from "../../emulator/mod.ts";
 
 /** One instance as the control server reports it for a service. */
 export interface ControlInstance {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { MemorySource } from "../adapters/memory/memory_source.ts";
+import { MemorySource } from "../../adapters/memory/memory_source.ts";
 import { addressOf, clusterNameOf, fillSources, ROLLOUT_NAMESPACE } from "./workload.ts";
 
 Deno.test("fillSources() generates every Service in every cluster with distinct addresses", () => {

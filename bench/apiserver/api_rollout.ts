@@ -10,20 +10,20 @@
  * @module
  */
 
-import type { ClusterObjects } from "../tests/cluster/objects.ts";
+import type { ClusterObjects } from "../../tests/cluster/objects.ts";
 import { createReadyPod } from "./api_objects.ts";
 import type { ApiScenarioResult } from "./api_result.ts";
 import { type ApiPlan, ROLLOUT_NAMESPACE, ROLLOUT_SERVICE, TARGET_PORT } from "./api_workload.ts";
 import { ApplyTracker } from "./apply_tracker.ts";
-import type { ApiserverSpec } from "./bench_args.ts";
-import type { ControllerChild } from "./controller_child.ts";
-import { latencyHistogram, watchStart } from "./controller_watch.ts";
-import type { ControlInstance } from "./emulator_child.ts";
-import type { EmulatorClient } from "./emulator_client.ts";
-import { histogramDelta, quantileUpperBound } from "./histogram_reading.ts";
-import { type LatencySummary, summarizeLatencies } from "./percentile.ts";
-import { phaseRequests } from "./phase_requests.ts";
-import { writeLowerBound } from "./request_kinds.ts";
+import type { ApiserverSpec } from "../bench_args.ts";
+import type { ControllerChild } from "../processes/controller_child.ts";
+import { latencyHistogram, watchStart } from "../processes/controller_watch.ts";
+import type { ControlInstance } from "../processes/emulator_child.ts";
+import type { EmulatorClient } from "../processes/emulator_client.ts";
+import { histogramDelta, quantileUpperBound } from "../processes/histogram_reading.ts";
+import { type LatencySummary, summarizeLatencies } from "../report/percentile.ts";
+import { phaseRequests } from "../scenario/phase_requests.ts";
+import { writeLowerBound } from "../scenario/request_kinds.ts";
 
 /** What the rolling change measured. */
 export interface RollFigures {

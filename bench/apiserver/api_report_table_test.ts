@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { apiScenarioTable } from "./api_report_table.ts";
 import type { ApiScenarioResult } from "./api_result.ts";
-import { classifyRequests } from "./request_kinds.ts";
+import { classifyRequests } from "../scenario/request_kinds.ts";
 
 const requests = (raw: Record<string, number>) => ({ raw, kinds: classifyRequests(raw) });
 const run = (peakRssBytes: number | null) => ({

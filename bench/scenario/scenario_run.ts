@@ -11,14 +11,14 @@
  * @module
  */
 
-import { loadConfig } from "../adapters/config/load_config.ts";
-import type { Config } from "../adapters/config/config.ts";
-import { createLogger } from "../adapters/log/mod.ts";
-import { MemorySource } from "../adapters/memory/memory_source.ts";
-import { createSystem, type System } from "../actors/system.ts";
-import { EmulatorClient } from "./emulator_client.ts";
-import { MemorySampler } from "./memory_sampler.ts";
-import { summarizeLatencies } from "./percentile.ts";
+import { loadConfig } from "../../adapters/config/load_config.ts";
+import type { Config } from "../../adapters/config/config.ts";
+import { createLogger } from "../../adapters/log/mod.ts";
+import { MemorySource } from "../../adapters/memory/memory_source.ts";
+import { createSystem, type System } from "../../actors/system.ts";
+import { EmulatorClient } from "../processes/emulator_client.ts";
+import { MemorySampler } from "../processes/memory_sampler.ts";
+import { summarizeLatencies } from "../report/percentile.ts";
 import { classifyRequests, counterDelta, writeLowerBound } from "./request_kinds.ts";
 import { rollService } from "./rolling_update.ts";
 import type { PhaseRequests, RolloutFigures, ScenarioResult } from "./scenario_result.ts";

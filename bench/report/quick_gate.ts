@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScenarioResult } from "./scenario_result.ts";
+import type { ScenarioResult } from "../scenario/scenario_result.ts";
 
 /** Allowed writes over the lower bound. */
 export const WRITE_SLACK = 1.1;

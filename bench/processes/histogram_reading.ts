@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ParsedFamily } from "../tests/metrics/parse_exposition.ts";
+import type { ParsedFamily } from "../../tests/metrics/parse_exposition.ts";
 
 /** One histogram without labels: cumulative bucket counts by upper bound, count and sum. */
 export interface HistogramReading {

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { freePort } from "../tests/cluster/free_ports.ts";
-import { CONTROLLER_RUN_ARGS, ROOT } from "../tests/e2e/controller_process.ts";
+import { freePort } from "../../tests/cluster/free_ports.ts";
+import { CONTROLLER_RUN_ARGS, ROOT } from "../../tests/e2e/controller_process.ts";
 
 /** A running controller process. */
 export interface ControllerChild {

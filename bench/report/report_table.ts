@@ -10,8 +10,8 @@ import {
   naiveIdlePerHour,
   oursIdlePerHour,
 } from "./naive_model.ts";
-import type { RequestKinds } from "./request_kinds.ts";
-import type { ScenarioResult } from "./scenario_result.ts";
+import type { RequestKinds } from "../scenario/request_kinds.ts";
+import type { ScenarioResult } from "../scenario/scenario_result.ts";
 
 /** Formats milliseconds as `1234 ms` or `12.3 s`. */
 export function formatMs(ms: number): string {

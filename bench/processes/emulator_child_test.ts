@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { startPolarisEmulator } from "../emulator/mod.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { handleControl } from "./emulator_child.ts";
 
 Deno.test("handleControl() reports instances and counters without adding to the counters", async () => {

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { parseExposition } from "../tests/metrics/parse_exposition.ts";
+import { parseExposition } from "../../tests/metrics/parse_exposition.ts";
 import { histogramDelta, quantileUpperBound, readHistogram } from "./histogram_reading.ts";
 
 const page = (b1: number, b2: number, inf: number, sum: number) =>

@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { quickGate } from "./quick_gate.ts";
-import { classifyRequests, writeLowerBound } from "./request_kinds.ts";
-import type { ScenarioResult } from "./scenario_result.ts";
+import { classifyRequests, writeLowerBound } from "../scenario/request_kinds.ts";
+import type { ScenarioResult } from "../scenario/scenario_result.ts";
 
 function result(
   writes: number,

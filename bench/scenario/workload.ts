@@ -8,8 +8,8 @@
  * @module
  */
 
-import { MemorySource } from "../adapters/memory/memory_source.ts";
-import type { EndpointAddress, EndpointGroup } from "../domain/kubernetes.ts";
+import { MemorySource } from "../../adapters/memory/memory_source.ts";
+import type { EndpointAddress, EndpointGroup } from "../../domain/kubernetes.ts";
 
 /** The shape of a generated workload. */
 export interface WorkloadShape {

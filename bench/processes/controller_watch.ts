@@ -8,8 +8,8 @@
  * @module
  */
 
-import { parseExposition } from "../tests/metrics/parse_exposition.ts";
-import type { ControllerRunFigures } from "./api_result.ts";
+import { parseExposition } from "../../tests/metrics/parse_exposition.ts";
+import type { ControllerRunFigures } from "../apiserver/api_result.ts";
 import type { ControllerChild } from "./controller_child.ts";
 import type { EmulatorClient } from "./emulator_client.ts";
 import { type HistogramReading, readHistogram } from "./histogram_reading.ts";

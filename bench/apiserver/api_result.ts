@@ -5,12 +5,12 @@
  * @module
  */
 
-import type { ApiserverSpec } from "./bench_args.ts";
+import type { ApiserverSpec } from "../bench_args.ts";
 import type { ApiPlan } from "./api_workload.ts";
-import type { VerifyAnswer } from "./emulator_child.ts";
-import type { LatencySummary } from "./percentile.ts";
-import type { WriteLowerBound } from "./request_kinds.ts";
-import type { PhaseRequests } from "./scenario_result.ts";
+import type { VerifyAnswer } from "../processes/emulator_child.ts";
+import type { LatencySummary } from "../report/percentile.ts";
+import type { WriteLowerBound } from "../scenario/request_kinds.ts";
+import type { PhaseRequests } from "../scenario/scenario_result.ts";
 
 /** One start of the controller process, measured from the moment it was spawned. */
 export interface ControllerRunFigures {

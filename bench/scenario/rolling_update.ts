@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { MemorySource } from "../adapters/memory/memory_source.ts";
-import type { ControlInstance } from "./emulator_child.ts";
+import type { MemorySource } from "../../adapters/memory/memory_source.ts";
+import type { ControlInstance } from "../processes/emulator_child.ts";
 import { addressOf, rolloutGroup, type RolloutPod } from "./workload.ts";
 
 /** One scripted change and how to see it applied. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { MemorySource } from "../adapters/memory/memory_source.ts";
-import type { ControlInstance } from "./emulator_child.ts";
+import { MemorySource } from "../../adapters/memory/memory_source.ts";
+import type { ControlInstance } from "../processes/emulator_child.ts";
 import { rollService } from "./rolling_update.ts";
 import { clusterNameOf, fillSources, ROLLOUT_NAMESPACE } from "./workload.ts";
 
