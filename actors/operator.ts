@@ -79,7 +79,7 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
         {
           views: sources,
           policy: { mode: config.sync.mode, ignoredNamespaces: config.sync.ignoreNamespaces },
-          source: config.sync.source,
+          ownerSource: config.sync.source,
           podLabelPolicy: config.sync.podLabels,
         },
         namespace,

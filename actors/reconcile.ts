@@ -64,7 +64,8 @@ export interface PlanSummary {
 export interface ReconcileDeps {
   readonly views: readonly ClusterView[];
   readonly policy: SyncPolicy;
-  readonly source: string;
+  /** The `source` metadata value that marks instances as ours (SPEC §2). */
+  readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
   readonly api: PolarisApi;
   readonly writer: Writer;
@@ -117,7 +118,7 @@ export function serviceWanted(
 
 /** Computes what every cluster wants for a service, from the sources' caches only (no I/O). */
 export function serviceIntent(
-  deps: Pick<ReconcileDeps, "views" | "policy" | "source" | "podLabelPolicy">,
+  deps: Pick<ReconcileDeps, "views" | "policy" | "ownerSource" | "podLabelPolicy">,
   namespace: string,
   name: string,
 ): ServiceIntent {
@@ -158,7 +159,7 @@ export function serviceIntent(
     }
     const result = desiredInstances({
       clusterName: view.clusterName,
-      source: deps.source,
+      source: deps.ownerSource,
       service,
       groups: view.endpoints(namespace, name),
       podLabels: (pod) => view.podLabels(namespace, pod),
@@ -299,7 +300,7 @@ async function reconcileAlias(
 ): Promise<{ alias: string | null; conflict?: string }> {
   const key = `${namespace}/${name}`;
   if (intent.kind === "none" && !deps.aliased.has(key)) return { alias: null };
-  const marker = aliasMarker(deps.source);
+  const marker = aliasMarker(deps.ownerSource);
   const pointing = await deps.api.listAliases({ service: name, namespace });
   const occupant = intent.kind === "alias"
     ? (await deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace }))
@@ -384,7 +385,7 @@ export async function reconcileService(
   );
   const owner = {
     clusterNames: deps.views.map((v) => v.clusterName).filter((c) => !heldClusters.has(c)),
-    source: deps.source,
+    source: deps.ownerSource,
   };
   let read: RegisteredInstance[];
   try {

@@ -87,7 +87,8 @@ export interface SupervisorOptions {
   readonly api: PolarisApi;
   readonly writer: Writer;
   readonly policy: SyncPolicy;
-  readonly source: string;
+  /** The `source` metadata value that marks instances as ours (beside `clusterName`, SPEC §2). */
+  readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
   readonly resyncPeriodMs: number;
@@ -454,7 +455,7 @@ export class Supervisor {
     const deps = {
       views: this.#options.sources,
       policy: this.#options.policy,
-      source: this.#options.source,
+      ownerSource: this.#options.ownerSource,
       podLabelPolicy: this.#options.podLabelPolicy,
       api: this.#options.api,
       writer: this.#options.writer,
@@ -618,7 +619,7 @@ export class Supervisor {
     if (!this.#deletesAllowed || !this.#leading || this.#stopped) return;
     const owner = {
       clusterNames: this.#options.sources.map((s) => s.clusterName),
-      source: this.#options.source,
+      source: this.#options.ownerSource,
     };
     for (const [service, instances] of byService) {
       const key = serviceKey(namespace, service);
@@ -691,11 +692,11 @@ export class Supervisor {
       for (const source of this.#options.sources) {
         const owned = await this.#options.api.listOwnedServices({
           clusterName: source.clusterName,
-          source: this.#options.source,
+          source: this.#options.ownerSource,
         });
         for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
       }
-      const marker = aliasMarker(this.#options.source);
+      const marker = aliasMarker(this.#options.ownerSource);
       for (const alias of await this.#options.api.listAliases({})) {
         if (alias.comment !== marker) continue;
         const key = serviceKey(alias.namespace, alias.service);

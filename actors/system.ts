@@ -193,7 +193,7 @@ export function createSystem(options: SystemOptions): System {
     api,
     writer,
     policy: { mode: config.sync.mode, ignoredNamespaces: config.sync.ignoreNamespaces },
-    source: config.sync.source,
+    ownerSource: config.sync.source,
     podLabelPolicy: config.sync.podLabels,
     timing: {
       debounceMs: config.sync.debounceMs,

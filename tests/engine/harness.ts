@@ -72,7 +72,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       mode: options.mode ?? "all",
       ignoredNamespaces: ["kube-system", "polaris-system"],
     },
-    source: options.source ?? "polaris-controller",
+    ownerSource: options.source ?? "polaris-controller",
     podLabelPolicy: { kind: "all" },
     timing: { debounceMs: 10, backoffBaseMs: 20, backoffMaxMs: 100 },
     resyncPeriodMs: options.resyncPeriodMs ?? 60_000,
