@@ -43,12 +43,14 @@ export const TIERS: readonly Tier[] = [
   { name: "kubernetes-1.20", required: true, holds: (file) => ON_KUBE_1_20.test(file) },
 ];
 
-/** What one test file's cases came to. */
+/** What one test file's tests came to (steps, `t.step()`, are counted apart). */
 export interface FileResult {
   readonly file: string;
   readonly passed: number;
   readonly failed: number;
   readonly ignored: number;
+  /** Steps of those tests: Deno writes each as a case named `<test> > <step>`. */
+  readonly steps: number;
 }
 
 /** Reads the per-file results out of Deno's JUnit XML. */
@@ -56,14 +58,20 @@ export function parseJunit(xml: string): FileResult[] {
   const results: FileResult[] = [];
   const suites = xml.matchAll(/<testsuite\s+name="([^"]*)"[^>]*>([\s\S]*?)<\/testsuite>/g);
   for (const [, name, body] of suites) {
-    let passed = 0, failed = 0, ignored = 0;
-    const cases = body.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g);
-    for (const [, , inner = ""] of cases) {
-      if (/<(failure|error)\b/.test(inner)) failed++;
+    const cases = [
+      ...body.matchAll(/<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
+    ]
+      .map(([, caseName, , inner = ""]) => ({ name: unescape(caseName), inner }));
+    const names = cases.map((c) => c.name);
+    const isStep = (n: string) => names.some((other) => other !== n && n.startsWith(`${other} > `));
+    let passed = 0, failed = 0, ignored = 0, steps = 0;
+    for (const { name: caseName, inner } of cases) {
+      if (isStep(caseName)) steps++;
+      else if (/<(failure|error)\b/.test(inner)) failed++;
       else if (/<skipped\b/.test(inner)) ignored++;
       else passed++;
     }
-    results.push({ file: unescape(name), passed, failed, ignored });
+    results.push({ file: unescape(name), passed, failed, ignored, steps });
   }
   return results;
 }
@@ -81,6 +89,7 @@ export interface TierTotals {
   readonly passed: number;
   readonly failed: number;
   readonly ignored: number;
+  readonly steps: number;
 }
 
 /** Sums the file results per tier; files no tier holds go to `unit`. */
@@ -99,6 +108,7 @@ export function tierTotals(results: readonly FileResult[]): TierTotals[] {
       passed: mine.reduce((n, r) => n + r.passed, 0),
       failed: mine.reduce((n, r) => n + r.failed, 0),
       ignored: mine.reduce((n, r) => n + r.ignored, 0),
+      steps: mine.reduce((n, r) => n + r.steps, 0),
     };
   });
 }
@@ -115,7 +125,8 @@ if (import.meta.main) {
   let bad = false;
   for (const t of tierTotals(parseJunit(xml))) {
     console.log(`tier ${t.tier}: ${t.passed} passed, ${t.failed} failed`);
-    console.log(`  (${t.files} files${t.ignored > 0 ? `, ${t.ignored} ignored` : ""})`);
+    const ignored = t.ignored > 0 ? `, ${t.ignored} ignored` : "";
+    console.log(`  (${t.files} files, ${t.steps} steps in those tests${ignored})`);
     if (t.failed > 0) bad = true;
     if (t.required && t.passed + t.failed === 0) {
       console.log(`tier ${t.tier} ran no test`);

@@ -17,6 +17,8 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
     <testsuite name="./adapters/kubernetes/source_cluster_test.ts" tests="1" disabled="0" errors="0" failures="0">
         <testcase name="current" classname="x" time="0.1" line="1" col="1">
         </testcase>
+        <testcase name="current &gt; one step" classname="x" time="0.1" line="2" col="1">
+        </testcase>
     </testsuite>
     <testsuite name="./domain/rule_test.ts" tests="2" disabled="1" errors="0" failures="0">
         <testcase name="pure" classname="x" time="0.1" line="1" col="1">
@@ -27,17 +29,24 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
     </testsuite>
 </testsuites>`;
 
-Deno.test("parseJunit() counts passed, failed and ignored cases per file", () => {
+Deno.test("parseJunit() counts passed, failed and ignored tests per file, and their steps apart", () => {
   assertEquals(parseJunit(XML), [
-    { file: "./tests/e2e/a_test.ts", passed: 1, failed: 1, ignored: 0 },
+    { file: "./tests/e2e/a_test.ts", passed: 1, failed: 1, ignored: 0, steps: 0 },
     {
       file: "./adapters/kubernetes/source_v1_20_cluster_test.ts",
       passed: 1,
       failed: 0,
       ignored: 0,
+      steps: 0,
     },
-    { file: "./adapters/kubernetes/source_cluster_test.ts", passed: 1, failed: 0, ignored: 0 },
-    { file: "./domain/rule_test.ts", passed: 1, failed: 0, ignored: 1 },
+    {
+      file: "./adapters/kubernetes/source_cluster_test.ts",
+      passed: 1,
+      failed: 0,
+      ignored: 0,
+      steps: 1,
+    },
+    { file: "./domain/rule_test.ts", passed: 1, failed: 0, ignored: 1, steps: 0 },
   ]);
 });
 
