@@ -13,6 +13,7 @@ import { parseServiceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
 import { phantomsToPurge, splitPhantoms, tombstoneKey } from "../domain/phantoms.ts";
 import { planService, type ServicePlan } from "../domain/plan.ts";
+import { PolarisCode } from "../domain/polaris_codes.ts";
 import { aliasMarker, planAlias } from "../domain/plan_alias.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import type { Problem } from "../domain/problems.ts";
@@ -331,8 +332,8 @@ async function reconcileAlias(
     const results = await deps.api.deleteAliases(
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
     );
-    // 400304: already gone, which is what we wanted.
-    const failed = failures(results).filter((r) => r.code !== 400304);
+    // Already gone, which is what we wanted.
+    const failed = failures(results).filter((r) => r.code !== PolarisCode.NotFoundServiceAlias);
     if (failed.length > 0) {
       throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
     }
@@ -346,7 +347,7 @@ async function reconcileAlias(
     const result = plan.create
       ? await deps.api.createAlias(item)
       : await deps.api.updateAlias(item);
-    if (!result.ok && result.code === 400201) {
+    if (!result.ok && result.code === PolarisCode.ExistedResource) {
       return {
         alias: null,
         conflict:

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { PolarisCode } from "../domain/polaris_codes.ts";
 import type { InstanceRef, InstanceWriteItem, PolarisApi, WriteItemResult } from "./polaris_api.ts";
 
 /** Kinds of batched writes, one Polaris endpoint each. */
@@ -185,7 +186,7 @@ export class Writer {
     }
     if (dryRun) {
       log?.("dry run: would write to Polaris", { kind, items });
-      return Promise.resolve(items.map(() => ({ ok: true, code: 200000 })));
+      return Promise.resolve(items.map(() => ({ ok: true, code: PolarisCode.ExecuteSuccess })));
     }
     switch (kind) {
       case "createNamespace":

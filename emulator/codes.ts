@@ -5,49 +5,10 @@
  * @module
  */
 
-/** Polaris result codes the emulator can answer (reference §2, `code.proto`). */
-export const Code = {
-  ExecuteSuccess: 200000,
-  NoNeedUpdate: 200002,
-  BadRequest: 400000,
-  ParseException: 400001,
-  EmptyRequest: 400002,
-  BatchSizeOverLimit: 400003,
-  InvalidParameter: 400103,
-  EmptyQueryParameter: 400104,
-  InvalidQueryInsParameter: 400105,
-  InvalidNamespaceName: 400110,
-  InvalidServiceName: 400120,
-  InvalidServiceOwners: 400121,
-  InvalidServiceMetadata: 400123,
-  InvalidServicePorts: 400124,
-  InvalidServiceComment: 400128,
-  InvalidInstanceID: 400130,
-  InvalidInstanceHost: 400131,
-  InvalidInstancePort: 400132,
-  InvalidServiceAlias: 400133,
-  InvalidNamespaceWithAlias: 400134,
-  InvalidServiceAliasOwners: 400135,
-  InvalidInstanceProtocol: 400136,
-  InvalidInstanceVersion: 400137,
-  InvalidInstanceLogicSet: 400138,
-  InvalidMetadata: 400150,
-  ExistedResource: 400201,
-  NotFoundResource: 400202,
-  NamespaceExistedServices: 400203,
-  ServiceExistedInstances: 400204,
-  SameInstanceRequest: 400208,
-  ServiceExistedAlias: 400210,
-  NotFoundService: 400301,
-  NotFoundInstance: 400303,
-  NotFoundServiceAlias: 400304,
-  NotFoundNamespace: 400305,
-  NotAllowAliasUpdate: 400501,
-  NotAllowCreateAliasForAlias: 400504,
-  NotAllowedAccess: 401001,
-  APIRateLimit: 403003,
-  ExecuteException: 500000,
-} as const;
+import { PolarisCode } from "../domain/polaris_codes.ts";
+
+/** The codes the emulator answers: the project's one table (`domain/polaris_codes.ts`). */
+export const Code = PolarisCode;
 
 const INFO: Readonly<Record<number, string>> = {
   200000: "execute success",

@@ -60,11 +60,11 @@ const PATHS = {
   instancesDelete: "/naming/v1/instances/delete",
 } as const;
 
-const OK = PolarisCode.executeSuccess;
-const CREATED = new Set<number>([OK, PolarisCode.existedResource]);
-const UPDATED = new Set<number>([OK, PolarisCode.noNeedUpdate]);
+const OK = PolarisCode.ExecuteSuccess;
+const CREATED = new Set<number>([OK, PolarisCode.ExistedResource]);
+const UPDATED = new Set<number>([OK, PolarisCode.NoNeedUpdate]);
 const DELETED = new Set<number>([OK]);
-const ALIAS_DELETED = new Set<number>([OK, PolarisCode.notFoundServiceAlias]);
+const ALIAS_DELETED = new Set<number>([OK, PolarisCode.NotFoundServiceAlias]);
 
 /**
  * Talks to the Polaris console API (`/naming/v1`). Reads return every page or reject with a
@@ -373,7 +373,7 @@ export class PolarisClient {
     const parsed = parseWith(AliasWriteSchema, answer.data);
     if (!parsed.ok) return unreadableWrite(method, PATHS.alias, answer, success, parsed.issues);
     const { code, info } = parsed.value;
-    if (code === PolarisCode.existedResource && method === "POST") {
+    if (code === PolarisCode.ExistedResource && method === "POST") {
       return {
         ok: false,
         code,

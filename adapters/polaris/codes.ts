@@ -7,28 +7,9 @@
  * @module
  */
 
-/** Named Polaris result codes (reference §2, `specification/api/v1/model/code.proto`). */
-export const PolarisCode = {
-  executeSuccess: 200000,
-  dataNoChange: 200001,
-  noNeedUpdate: 200002,
-  badRequest: 400000,
-  parseException: 400001,
-  emptyRequest: 400002,
-  batchSizeOverLimit: 400003,
-  invalidParameter: 400103,
-  existedResource: 400201,
-  notFoundResource: 400202,
-  serviceExistedInstances: 400204,
-  serviceExistedAlias: 400210,
-  notFoundService: 400301,
-  notFoundInstance: 400303,
-  notFoundServiceAlias: 400304,
-  notFoundNamespace: 400305,
-  notAllowedAccess: 401001,
-  apiRateLimit: 403003,
-  executeException: 500000,
-} as const;
+import { PolarisCode } from "../../domain/polaris_codes.ts";
+
+export { PolarisCode };
 
 /**
  * Returns whether a Polaris code is worth retrying: server errors (5xxxxx), rate limits
@@ -37,7 +18,7 @@ export const PolarisCode = {
  */
 export function isRetryableCode(code: number): boolean {
   return code >= 500000 || (code >= 429000 && code < 430000) ||
-    code === PolarisCode.apiRateLimit;
+    code === PolarisCode.APIRateLimit;
 }
 
 /**

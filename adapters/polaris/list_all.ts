@@ -133,7 +133,7 @@ function pageReader<S extends v.GenericSchema>(
       status: answer.status,
       attempts: answer.attempts,
     };
-    if (answer.code !== PolarisCode.executeSuccess) {
+    if (answer.code !== PolarisCode.ExecuteSuccess) {
       const info = answer.info ? ` (${answer.info})` : "";
       throw new PolarisRequestError(
         `Cannot list ${what} at offset ${offset}: Polaris answered ${answer.code}${info}`,
