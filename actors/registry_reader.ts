@@ -11,7 +11,7 @@
  */
 
 import type { RegisteredInstance } from "../domain/polaris.ts";
-import { Limiter } from "./limiter.ts";
+import { Limiter } from "../adapters/concurrency/limiter.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 
 interface PendingRead {

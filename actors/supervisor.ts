@@ -30,7 +30,7 @@ import {
   serviceWanted,
 } from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
-import { Limiter } from "./limiter.ts";
+import { Limiter } from "../adapters/concurrency/limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import { Tombstones } from "./tombstones.ts";
 import type { Writer } from "./writer.ts";

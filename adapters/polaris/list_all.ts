@@ -9,7 +9,7 @@ import { isRetryableCode, PolarisCode } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import type { PolarisAnswer, PolarisHttp } from "./http.ts";
 import { type ListPage, readAllPages, UnstableListError } from "./read_all_pages.ts";
-import { runBounded } from "./run_bounded.ts";
+import { runBounded } from "../concurrency/limiter.ts";
 import { PageSchema, parseWith, rowsSchema } from "./schemas.ts";
 
 /** One list to read. */

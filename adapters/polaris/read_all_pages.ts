@@ -4,7 +4,7 @@
  * @module
  */
 
-import { runBounded } from "./run_bounded.ts";
+import { runBounded } from "../concurrency/limiter.ts";
 
 /** One page as {@link readAllPages} needs it. */
 export interface ListPage<T> {

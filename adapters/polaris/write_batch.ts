@@ -8,7 +8,7 @@ import { failedRequest, judgeBatch, type JudgeOptions, planBatches } from "./bat
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import type { PolarisAnswer, PolarisHttp } from "./http.ts";
 import type { ItemResult } from "./item_result.ts";
-import { runBounded } from "./run_bounded.ts";
+import { runBounded } from "../concurrency/limiter.ts";
 import { BatchWriteSchema, parseWith } from "./schemas.ts";
 
 /** One kind of batch write: where it goes, each item's body, and how items are judged. */

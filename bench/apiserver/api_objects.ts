@@ -8,7 +8,7 @@
  */
 
 import type { V1Pod } from "@kubernetes/client-node";
-import { runBounded } from "../../adapters/polaris/run_bounded.ts";
+import { runBounded } from "../../adapters/concurrency/limiter.ts";
 import type { KubeReader } from "../../tests/cluster/kube_reader.ts";
 import type { ClusterObjects } from "../../tests/cluster/objects.ts";
 import type { ApiPlan, ApiPod } from "./api_workload.ts";

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { runBounded } from "../../adapters/polaris/run_bounded.ts";
+import { runBounded } from "../../adapters/concurrency/limiter.ts";
 import { startControlPlane } from "../../tests/cluster/control_plane.ts";
 import { ClusterObjects } from "../../tests/cluster/objects.ts";
 import { KubeReader } from "../../tests/cluster/kube_reader.ts";

@@ -1,6 +1,7 @@
 /**
- * A first-come, first-served limit on tasks running at once: the supervisor bounds reconciles in
- * flight with it, the registry reader its listings.
+ * The project's one bounded-concurrency helper: a first-come, first-served limit on tasks running
+ * at once. The supervisor bounds reconciles in flight with it, the registry reader its listings,
+ * and the Polaris client its pages and write chunks (`runBounded`).
  *
  * @module
  */
@@ -76,4 +77,24 @@ export class Limiter {
       }
     }
   }
+}
+
+/**
+ * Runs `task` for every item, in order, with at most `limit` running at once, and resolves when
+ * all have settled. Tasks are expected to report their own failures; the first rejection is
+ * rethrown only after every task has finished, so no request is left dangling.
+ */
+export async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  const limiter = new Limiter({ limit });
+  const errors: unknown[] = [];
+  await Promise.all(items.map((item) =>
+    limiter.run(() => task(item)).catch((error) => {
+      errors.push(error);
+    })
+  ));
+  if (errors.length > 0) throw errors[0];
 }
