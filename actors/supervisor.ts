@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { LogFn } from "../adapters/log/log_level.ts";
 import { type Actor, createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey, serviceKey } from "../domain/keys.ts";
@@ -74,11 +75,7 @@ export interface SupervisorHooks {
   readonly onReport?: (report: ReconcileReport, outcome: ReconcileOutcome | null) => void;
   readonly onApplied?: (key: string, latencyMs: number) => void;
   readonly onSweep?: (found: number, error: string | null) => void;
-  readonly log?: (
-    level: "debug" | "info" | "warn" | "error",
-    message: string,
-    fields?: Record<string, unknown>,
-  ) => void;
+  readonly log?: LogFn;
 }
 
 /** Options of {@linkcode Supervisor}. */

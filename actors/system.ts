@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { ClusterConfig, Config } from "../adapters/config/config.ts";
@@ -41,11 +42,7 @@ export interface System {
 export function createSources(config: Config, log: Logger): ClusterSource[] {
   return config.clusters.map((cluster) => {
     const clusterLog = log.child({ cluster: cluster.clusterName });
-    const logFn = (
-      level: "debug" | "info" | "warn" | "error",
-      message: string,
-      fields?: Record<string, unknown>,
-    ) => clusterLog[level](message, fields);
+    const logFn: LogFn = (level, message, fields) => clusterLog[level](message, fields);
     switch (cluster.origin.kind) {
       case "manifests":
         return createManifestSource({
@@ -186,7 +183,7 @@ export function createSystem(options: SystemOptions): System {
     lingerMs: 10,
     dryRun: config.dryRun,
     onBatch: (kind, size) => metrics.observeBatch(kind, size),
-    log: (message, fields) => log.info(message, fields),
+    log: (level, message, fields) => log[level](message, fields),
   });
   const supervisor = new Supervisor({
     sources,

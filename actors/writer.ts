@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { LogFn } from "../adapters/log/log_level.ts";
 import { PolarisCode } from "../domain/polaris_codes.ts";
 import type { InstanceRef, InstanceWriteItem, PolarisApi, WriteItemResult } from "./polaris_api.ts";
 
@@ -36,7 +37,7 @@ export interface WriterOptions {
   /** Checked before every request: false (a follower) answers items "not the leader". */
   readonly gate?: () => boolean;
   readonly onBatch?: (kind: WriteKind, size: number) => void;
-  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+  readonly log?: LogFn;
 }
 
 /** Batches and sends writes; see the module documentation. */
@@ -185,7 +186,7 @@ export class Writer {
       })));
     }
     if (dryRun) {
-      log?.("dry run: would write to Polaris", { kind, items });
+      log?.("info", "dry run: would write to Polaris", { kind, items });
       return Promise.resolve(items.map(() => ({ ok: true, code: PolarisCode.ExecuteSuccess })));
     }
     switch (kind) {

@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { LogFn } from "../log/log_level.ts";
 import type { KubeJsonAnswer, KubeJsonApi } from "./kube_json_client.ts";
 import { statusMessage } from "./kube_json_client.ts";
 import { TokenBucket } from "./token_bucket.ts";
@@ -48,11 +49,7 @@ export interface EventRecorderOptions {
   readonly now?: () => number;
   /** Called once per `warn()` with what became of it (for the metrics). */
   readonly onResult?: (reason: EventReason, result: EventResult) => void;
-  readonly log?: (
-    level: "debug" | "info" | "warn" | "error",
-    message: string,
-    fields?: Record<string, unknown>,
-  ) => void;
+  readonly log?: LogFn;
 }
 
 /** What became of one `warn()`. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { LogFn } from "../log/log_level.ts";
 import type {
   ClusterChange,
   ClusterSource,
@@ -33,7 +34,6 @@ import {
   sameReduced,
 } from "./reduced_objects.ts";
 import {
-  type KubeLog,
   ResourceWatcher,
   systemClock,
   type WatchClock,
@@ -65,7 +65,7 @@ export interface KubernetesSourceOptions {
   /** Items per list page (default 500). */
   readonly pageSize?: number;
   /** Structured logger (default: discard). */
-  readonly log?: KubeLog;
+  readonly log?: LogFn;
   /** A transport to use instead of loading a kubeconfig (tests). */
   readonly transport?: KubeTransport;
   /** Timers and randomness (tests). */
@@ -98,7 +98,7 @@ class KubernetesSource implements ClusterSource {
   readonly clusterName: string;
   readonly #options: KubernetesSourceOptions;
   readonly #transport: KubeTransport;
-  readonly #log: KubeLog;
+  readonly #log: LogFn;
   readonly #listeners = new Set<Listener>();
   readonly #namespaces: ResourceWatcher<NamespaceInfo>;
   readonly #services: ResourceWatcher<ServiceInfo>;

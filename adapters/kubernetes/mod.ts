@@ -8,4 +8,3 @@
 export { createKubernetesSource, type KubernetesSourceOptions } from "./kubernetes_source.ts";
 export type { EndpointsApi, EndpointsApiPreference } from "./endpoints_api.ts";
 export { endpointGroupsFromEndpoints, endpointGroupsFromSlice } from "./endpoint_groups.ts";
-export type { KubeLog, KubeLogLevel } from "./resource_watcher.ts";

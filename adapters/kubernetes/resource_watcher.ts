@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { LogFn, LogLevel } from "../log/log_level.ts";
 import type { ResourceStatus, WatchPhase } from "../../domain/cluster.ts";
 import {
   KubeApiError,
@@ -21,16 +22,6 @@ import {
   type RawObject,
   type RawWatchEvent,
 } from "./kube_client.ts";
-
-/** Log levels the cluster source uses. */
-export type KubeLogLevel = "debug" | "info" | "warn" | "error";
-
-/** A structured logger: level, message, fields. */
-export type KubeLog = (
-  level: KubeLogLevel,
-  message: string,
-  fields: Record<string, unknown>,
-) => void;
 
 /** Timers and randomness, injectable so backoff and the watchdog are testable without waiting. */
 export interface WatchClock {
@@ -81,7 +72,7 @@ export interface ResourceWatcherOptions<R> extends WatchedResource<R> {
    */
   readonly watchdogMs?: number;
   readonly clock: WatchClock;
-  readonly log: KubeLog;
+  readonly log: LogFn;
 }
 
 type WatchOutcome =
@@ -404,7 +395,7 @@ export class ResourceWatcher<R> {
     });
   }
 
-  #log(level: KubeLogLevel, message: string, fields: Record<string, unknown>): void {
+  #log(level: LogLevel, message: string, fields: Record<string, unknown>): void {
     this.#options.log(level, `${this.resource}: ${message}`, {
       resource: this.resource,
       ...fields,

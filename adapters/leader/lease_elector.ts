@@ -17,6 +17,7 @@
  * @module
  */
 
+import type { LogFn, LogLevel } from "../log/log_level.ts";
 import type { KubeJsonAnswer, KubeJsonApi } from "../events/kube_json_client.ts";
 import { statusMessage } from "../events/kube_json_client.ts";
 import {
@@ -53,11 +54,7 @@ export interface LeaseElectorOptions {
   readonly retryPeriodMs: number;
   /** Called whenever `isLeader` or the holder changes. */
   readonly onChange?: (status: LeaderStatus) => void;
-  readonly log?: (
-    level: "debug" | "info" | "warn" | "error",
-    message: string,
-    fields?: Record<string, unknown>,
-  ) => void;
+  readonly log?: LogFn;
   readonly now?: () => number;
   /** In [0, 1): spreads followers' retries (client-go's jitter factor 1.2). */
   readonly random?: () => number;
@@ -325,11 +322,7 @@ export class LeaseElector {
     );
   }
 
-  #log(
-    level: "debug" | "info" | "warn" | "error",
-    message: string,
-    fields?: Record<string, unknown>,
-  ): void {
+  #log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
     this.#o.log?.(level, message, fields);
   }
 }

@@ -11,6 +11,12 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = typeof LOG_LEVELS[number];
 
 /**
+ * The structured log function a component takes in its options (level, message, fields), so it
+ * logs without depending on the logger: the one declaration of that shape.
+ */
+export type LogFn = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+/**
  * Returns true when `value` names a log level. Config parsing uses it so that a typo in
  * `--log-level` stops start-up instead of silently logging at another level.
  */

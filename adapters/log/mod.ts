@@ -5,7 +5,7 @@
  * @module
  */
 
-export { isLogLevel, LOG_LEVELS, type LogLevel, logLevelRank } from "./log_level.ts";
+export { isLogLevel, LOG_LEVELS, type LogFn, type LogLevel, logLevelRank } from "./log_level.ts";
 export { errorChainText, type LogValue, toLogValue } from "./log_value.ts";
 export {
   createLogger,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { LogFn, LogLevel } from "../log/log_level.ts";
 import type {
   ClusterChange,
   ClusterSource,
@@ -21,16 +22,6 @@ import {
 import { EMPTY_MANIFEST_FILE, type ManifestFile } from "./manifest_objects.ts";
 import { parseManifestFile } from "./parse_manifest_file.ts";
 
-/** Severity of a message from the manifest source. */
-export type ManifestLogLevel = "debug" | "info" | "warn" | "error";
-
-/** Where the manifest source writes what it notices (broken files, duplicates, skipped objects). */
-export type ManifestLog = (
-  level: ManifestLogLevel,
-  message: string,
-  fields?: Record<string, unknown>,
-) => void;
-
 /** Options of `createManifestSource`. */
 export interface ManifestSourceOptions {
   /** The `clusterName` of every instance synced from this folder. */
@@ -42,7 +33,8 @@ export interface ManifestSourceOptions {
   /** Quiet time after the last file event before the folder is re-read (default 100). */
   readonly debounceMs?: number;
   /** Defaults to the console (debug messages dropped). */
-  readonly log?: ManifestLog;
+  /** Where it writes what it notices (broken files, duplicates, skipped objects). */
+  readonly log?: LogFn;
 }
 
 /** A manifest-folder cluster source, with a way to re-read the folder on demand. */
@@ -82,7 +74,7 @@ class FolderSource implements ManifestSource {
   #dir: string;
   #watch: boolean;
   #debounceMs: number;
-  #log: ManifestLog;
+  #log: LogFn;
   #files = new Map<string, FileState>();
   #snapshot: ManifestSnapshot = buildManifestSnapshot([]).snapshot;
   #listeners = new Set<(change: ClusterChange) => void>();
@@ -314,7 +306,7 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-function consoleLog(level: ManifestLogLevel, message: string, fields?: Record<string, unknown>) {
+function consoleLog(level: LogLevel, message: string, fields?: Record<string, unknown>) {
   if (level === "debug") return;
   const line = fields ? `${message} ${JSON.stringify(fields)}` : message;
   if (level === "info") console.log(line);

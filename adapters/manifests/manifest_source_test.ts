@@ -1,10 +1,7 @@
+import type { LogLevel } from "../log/log_level.ts";
 import assert from "node:assert/strict";
 import type { ClusterChange } from "../../domain/cluster.ts";
-import {
-  createManifestSource,
-  type ManifestLogLevel,
-  type ManifestSource,
-} from "./manifest_source.ts";
+import { createManifestSource, type ManifestSource } from "./manifest_source.ts";
 
 const shop = `
 apiVersion: v1
@@ -23,7 +20,7 @@ status: { podIP: 10.1.0.5, conditions: [{ type: Ready, status: "True" }] }
 `;
 
 interface Logged {
-  level: ManifestLogLevel;
+  level: LogLevel;
   message: string;
   fields?: Record<string, unknown>;
 }

@@ -6,8 +6,6 @@
 
 export {
   createManifestSource,
-  type ManifestLog,
-  type ManifestLogLevel,
   type ManifestSource,
   type ManifestSourceOptions,
 } from "./manifest_source.ts";
