@@ -8,10 +8,14 @@
 
 /** Options of {@linkcode backoffDelayMs}. */
 export interface BackoffOptions {
+  /** The step of the first retry. */
   readonly baseMs: number;
+  /** Cap on the step, jitter included. */
   readonly maxMs: number;
-  /** Any string; equal seeds give equal jitter. */
-  readonly seed: string;
+  /** Jitter from a seed: equal seeds give equal delays (service keys, so a simulated clock sees the same delay every run). */
+  readonly seed?: string;
+  /** Jitter from a uniform draw in [0, 1), injected so tests are deterministic; clamped into [0, 1]. */
+  readonly random?: () => number;
 }
 
 function fraction(seed: string, attempt: number): number {
@@ -27,7 +31,11 @@ function fraction(seed: string, attempt: number): number {
 
 /**
  * Returns the delay before retry number `attempt` (1 for the first retry): the exponential step
- * `baseMs × 2^(attempt-1)`, capped at `maxMs`, then jittered into its upper half [step/2, step].
+ * `baseMs × 2^(attempt-1)`, capped at `maxMs`, then jittered into its upper half [step/2, step]
+ * ("equal jitter": half the step is always waited, so a rate-limited client really slows down,
+ * while the other half spreads many clients apart). The jitter comes from `random` when given,
+ * else from `seed`; with neither the delay is the whole step. The project's one backoff formula:
+ * service actors, the sweep, the Polaris client and the Kubernetes watches all use it.
  *
  * @example
  * ```ts
@@ -38,6 +46,11 @@ function fraction(seed: string, attempt: number): number {
  */
 export function backoffDelayMs(attempt: number, options: BackoffOptions): number {
   const exponent = Math.min(Math.max(attempt - 1, 0), 30);
-  const step = Math.min(options.baseMs * 2 ** exponent, options.maxMs);
-  return Math.round(step / 2 + (step / 2) * fraction(options.seed, attempt));
+  const step = Math.max(0, Math.min(options.baseMs * 2 ** exponent, options.maxMs));
+  const jitter = options.random
+    ? Math.min(Math.max(options.random(), 0), 1)
+    : options.seed !== undefined
+    ? fraction(options.seed, attempt)
+    : 1;
+  return Math.round(step / 2 + (step / 2) * jitter);
 }

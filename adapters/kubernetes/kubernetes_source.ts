@@ -8,6 +8,7 @@
  * @module
  */
 
+import { backoffDelayMs } from "../../domain/backoff.ts";
 import type { LogFn } from "../log/log_level.ts";
 import type {
   ClusterChange,
@@ -273,7 +274,9 @@ class KubernetesSource implements ClusterSource {
             : `Cannot discover the endpoint API: ${message}`,
         };
         this.#log("error", this.#discovery.error ?? "", {});
-        await abortableDelay(clock, Math.min(max, base * 2 ** attempt), abort.signal);
+        // No jitter: one discovery per cluster, nothing to spread apart.
+        const delay = backoffDelayMs(attempt + 1, { baseMs: base, maxMs: max });
+        await abortableDelay(clock, delay, abort.signal);
         continue;
       }
       this.#log("info", `watching endpoints through ${describe(api)}`, {});

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { backoffDelayMs } from "../../domain/backoff.ts";
 import type { LogFn, LogLevel } from "../log/log_level.ts";
 import type { ResourceStatus, WatchPhase } from "../../domain/cluster.ts";
 import {
@@ -375,13 +376,16 @@ export class ResourceWatcher<R> {
     this.#log("error", this.#lastError, { verb });
   }
 
-  /** Waits `min(max, base * 2^(attempt-1))`, jittered to 50–100 %, or until `stop()`. */
+  /** Waits `backoffDelayMs(attempt)` (random jitter from the clock), or until `stop()`. */
   #backoff(attempt: number): Promise<void> {
     if (this.#stopped) return Promise.resolve();
     this.#phase = "backoff";
     const { backoffBaseMs, backoffMaxMs, clock } = this.#options;
-    const capped = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(attempt - 1, 30));
-    const delay = Math.round(capped * (0.5 + clock.random() / 2));
+    const delay = backoffDelayMs(attempt, {
+      baseMs: backoffBaseMs,
+      maxMs: backoffMaxMs,
+      random: () => clock.random(),
+    });
     return new Promise((resolve) => {
       const handle = clock.setTimeout(() => {
         this.#wake = undefined;

@@ -5,7 +5,7 @@
  */
 
 import { ofetch } from "ofetch";
-import { backoffDelayMs } from "./backoff.ts";
+import { backoffDelayMs } from "../../domain/backoff.ts";
 import { isRetryableCode, isRetryableStatus } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import { EnvelopeSchema, parseWith } from "./schemas.ts";

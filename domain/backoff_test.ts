@@ -28,3 +28,18 @@ Deno.test("backoffDelayMs() clamps a random source that leaves [0, 1)", () => {
   assert.equal(backoffDelayMs(2, { ...base, random: () => -3 }), 200);
   assert.equal(backoffDelayMs(2, { ...base, random: () => 7 }), 400);
 });
+
+Deno.test("backoffDelayMs() with a seed gives the same delay for the same seed and attempt", () => {
+  const a = backoffDelayMs(4, { baseMs: 100, maxMs: 10_000, seed: "shop/cart" });
+  assert.equal(backoffDelayMs(4, { baseMs: 100, maxMs: 10_000, seed: "shop/cart" }), a);
+  assert.ok(a >= 400 && a <= 800, String(a));
+});
+
+Deno.test("backoffDelayMs() without jitter waits the whole step", () => {
+  assert.deepEqual([1, 2, 3, 9].map((n) => backoffDelayMs(n, { baseMs: 100, maxMs: 1000 })), [
+    100,
+    200,
+    400,
+    1000,
+  ]);
+});
