@@ -10,9 +10,9 @@ import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { ClusterConfig, Config } from "../adapters/config/config.ts";
-import { EventRecorder, KubeJsonClient, serviceEvents } from "../adapters/events/mod.ts";
+import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
-import { loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
+import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
 import { leaderIdentity, LeaseElector } from "../adapters/leader/mod.ts";
 import type { Logger } from "../adapters/log/mod.ts";
 import { createManifestSource } from "../adapters/manifests/mod.ts";
@@ -83,14 +83,14 @@ export interface SystemOptions {
 }
 
 /** Returns an API client for a cluster read from Kubernetes, or null for a manifest folder. */
-function kubeApiOf(cluster: ClusterConfig): KubeJsonClient | null {
+function kubeApiOf(cluster: ClusterConfig): KubeClient | null {
   switch (cluster.origin.kind) {
     case "manifests":
       return null;
     case "in-cluster":
-      return new KubeJsonClient(loadKubeConfig({ inCluster: true }));
+      return new KubeClient(loadKubeConfig({ inCluster: true }));
     case "kubeconfig":
-      return new KubeJsonClient(
+      return new KubeClient(
         loadKubeConfig({ kubeconfigPath: cluster.origin.path, context: cluster.origin.context }),
       );
   }

@@ -16,8 +16,8 @@
  */
 
 import type { LogFn } from "../log/log_level.ts";
-import type { KubeJsonAnswer, KubeJsonApi } from "./kube_json_client.ts";
-import { statusMessage } from "./kube_json_client.ts";
+import type { KubeJsonAnswer, KubeJsonApi } from "./kube_json_api.ts";
+import { statusMessage } from "./kube_json_api.ts";
 import { TokenBucket } from "./token_bucket.ts";
 
 /** Reasons of the Events this controller writes. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { EventRecorder, type EventRecorderOptions } from "./event_recorder.ts";
-import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "./kube_json_client.ts";
+import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "./kube_json_api.ts";
 
 /** An in-memory API: records requests, stores created Events, answers from `answer` when set. */
 function fakeApi(answer?: (request: KubeJsonRequest) => KubeJsonAnswer | Error) {

@@ -1,7 +1,7 @@
 /**
  * Kubernetes Events on Services whose sync is invalid or in conflict (SPEC §2, §6): the recorder
  * (deduplicated, rate-limited, bounded), the rules that pick Events from a reconcile report, and
- * the JSON client that writes them.
+ * the JSON requests that write them (sent by `KubeClient`).
  *
  * @module
  */
@@ -18,7 +18,7 @@ export { type PlannedEvent, type ReportForEvents, serviceEvents } from "./servic
 export {
   type KubeJsonAnswer,
   type KubeJsonApi,
-  KubeJsonClient,
   type KubeJsonRequest,
-} from "./kube_json_client.ts";
+  statusMessage,
+} from "./kube_json_api.ts";
 export { TokenBucket, type TokenBucketOptions } from "./token_bucket.ts";

@@ -1,6 +1,7 @@
 /**
- * The HTTP transport of the cluster source: authenticated GETs and watch streams against one API
- * server. @kubernetes/client-node's `KubeConfig` reads the kubeconfig (contexts, in-cluster config,
+ * The project's one HTTP stack to a Kubernetes API server: the cluster source's authenticated GETs
+ * and watch streams, and the JSON requests of any method that the Event recorder and the Lease
+ * elector send (`request`, the `KubeJsonApi` of `adapters/events/kube_json_api.ts`). @kubernetes/client-node's `KubeConfig` reads the kubeconfig (contexts, in-cluster config,
  * client certificates, tokens, exec plugins); the requests themselves go through Deno's own
  * `fetch` with a `Deno.HttpClient` that carries the cluster's CA and client certificate.
  *
@@ -15,6 +16,7 @@
 
 import type { RequestOptions } from "node:https";
 import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "../events/kube_json_api.ts";
 
 /** A watch event as the API server streams it, one JSON document per line. */
 export interface RawWatchEvent {
@@ -153,7 +155,7 @@ export function parseWarningHeader(value: string): string[] {
 const MAX_REMEMBERED_WARNINGS = 256;
 
 /** The real `KubeTransport`: requests to the current cluster of a `KubeConfig`. */
-export class KubeClient implements KubeTransport {
+export class KubeClient implements KubeTransport, KubeJsonApi {
   readonly #config: KubeConfig;
   readonly #server: string;
   readonly #onWarning: KubeWarningHandler | undefined;
@@ -223,6 +225,44 @@ export class KubeClient implements KubeTransport {
     }
   }
 
+  /**
+   * See `KubeJsonApi.request`: one request of any method with a JSON body, sent as the exact wire
+   * text the caller gives (client-node's typed models would round a Lease's `MicroTime`).
+   */
+  async request(request: KubeJsonRequest): Promise<KubeJsonAnswer> {
+    const what = `${request.method} ${request.path}`;
+    const signal = request.timeoutMs === undefined
+      ? undefined
+      : AbortSignal.timeout(request.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.#send(request.path, {}, {
+        signal,
+        method: request.method,
+        ...(request.body === undefined ? {} : {
+          body: JSON.stringify(request.body),
+          contentType: request.contentType ?? "application/json",
+        }),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (cause) {
+      if (this.#closed) throw new Error(`Cannot send ${what}: the Kubernetes client is closed`);
+      const reason = signal?.aborted
+        ? `no answer within ${request.timeoutMs} ms`
+        : messageOf(cause);
+      throw new Error(`Cannot send ${what} to ${this.#server}: ${reason}`, { cause });
+    }
+    let body: unknown;
+    try {
+      body = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    return { status, body };
+  }
+
   /** Closes the HTTP clients (their connection pools); later requests fail. */
   close(): Promise<void> {
     this.#closed = true;
@@ -235,9 +275,14 @@ export class KubeClient implements KubeTransport {
   async #send(
     path: string,
     query: Readonly<Record<string, string>>,
-    options: KubeRequestOptions,
+    options: KubeRequestOptions & {
+      readonly method?: KubeJsonRequest["method"];
+      readonly body?: string;
+      readonly contentType?: string;
+    },
   ): Promise<Response> {
-    if (this.#closed) throw new Error(`Cannot GET ${path}: the Kubernetes client is closed`);
+    const method = options.method ?? "GET";
+    if (this.#closed) throw new Error(`Cannot ${method} ${path}: the Kubernetes client is closed`);
     const url = new URL(this.#server + path);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     // Applied on every request so rotating tokens, exec plugins and certificates keep working.
@@ -248,16 +293,21 @@ export class KubeClient implements KubeTransport {
       if (value !== undefined) headers.set(name, String(value));
     }
     if (tls.auth) headers.set("Authorization", `Basic ${btoa(tls.auth)}`);
+    if (options.contentType) headers.set("Content-Type", options.contentType);
     let response: Response;
     try {
       response = await fetch(url, {
+        method,
         headers,
+        body: options.body,
         signal: options.signal,
         client: this.#httpClient(tls),
       });
     } catch (cause) {
       if (options.signal?.aborted) throw cause;
-      throw new Error(`Cannot GET ${path} from ${this.#server}: ${messageOf(cause)}`, { cause });
+      throw new Error(`Cannot ${method} ${path} from ${this.#server}: ${messageOf(cause)}`, {
+        cause,
+      });
     }
     this.#warnings(path, response.headers.get("warning"));
     return response;

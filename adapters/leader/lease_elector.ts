@@ -18,8 +18,8 @@
  */
 
 import type { LogFn, LogLevel } from "../log/log_level.ts";
-import type { KubeJsonAnswer, KubeJsonApi } from "../events/kube_json_client.ts";
-import { statusMessage } from "../events/kube_json_client.ts";
+import type { KubeJsonAnswer, KubeJsonApi } from "../events/kube_json_api.ts";
+import { statusMessage } from "../events/kube_json_api.ts";
 import {
   leaseObject,
   type LeaseRecord,

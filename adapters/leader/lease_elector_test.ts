@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "../events/kube_json_client.ts";
+import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "../events/kube_json_api.ts";
 import { type ElectorTimers, type LeaderStatus, LeaseElector } from "./lease_elector.ts";
 
 /** A fake clock whose timers run when `advance()` passes them. */

@@ -7,8 +7,7 @@
 import { assert, assertEquals } from "../../domain/_assert.ts";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { parseExposition } from "../metrics/parse_exposition.ts";
-import { KubeJsonClient } from "../../adapters/events/kube_json_client.ts";
-import { loadKubeConfig } from "../../adapters/kubernetes/kube_client.ts";
+import { KubeClient, loadKubeConfig } from "../../adapters/kubernetes/kube_client.ts";
 import { parseLease } from "../../adapters/leader/lease_record.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -16,7 +15,7 @@ import { type ControllerProcess, meshConfig, startController } from "../e2e/cont
 
 const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
-const kube = new KubeJsonClient(loadKubeConfig({ kubeconfigPath: plane.kubeconfigPath }));
+const kube = new KubeClient(loadKubeConfig({ kubeconfigPath: plane.kubeconfigPath }));
 await objects.createNode("node-1");
 await objects.createNamespace("polaris-system");
 
