@@ -11,6 +11,7 @@ import { startHttpServer } from "./adapters/http/http_server.ts";
 import { createLogger, type Logger } from "./adapters/log/mod.ts";
 import type { PolarisEmulator } from "./emulator/mod.ts";
 import { createSystem, type System } from "./actors/system.ts";
+import { TUNING } from "./actors/tuning.ts";
 import type { Config } from "./adapters/config/config.ts";
 
 /** Exit code for bad configuration (SPEC §5: one clear message, never half-configured). */
@@ -127,7 +128,7 @@ async function main(args: readonly string[]): Promise<number> {
     });
   }
   if (config.once) {
-    const settled = await converge(system, 10 * 60_000);
+    const settled = await converge(system, TUNING.onceTimeoutMs);
     const counts = system.supervisor.countByState();
     const failed = !settled || counts.invalid > 0 || counts.conflict > 0;
     console.log(JSON.stringify({ summary: { settled, services: counts } }));

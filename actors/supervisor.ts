@@ -6,6 +6,7 @@
  * @module
  */
 
+import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import { type Actor, createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
@@ -154,13 +155,13 @@ export class Supervisor {
     this.#leading = options.leading ?? true;
     this.#reader = new RegistryReader({
       api: { listInstances: (filter) => this.#readTracked(filter) },
-      lingerMs: options.readLingerMs ?? 10,
-      namespaceThreshold: 20,
-      concurrency: 4,
+      lingerMs: options.readLingerMs ?? TUNING.readLingerMs,
+      namespaceThreshold: TUNING.namespaceListingThreshold,
+      concurrency: TUNING.readConcurrency,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
-    this.#resyncGroup = Math.max(1, options.resyncGroup ?? 1000);
-    const slots = Math.max(1, options.reconcileSlots ?? 1000);
+    this.#resyncGroup = Math.max(1, options.resyncGroup ?? TUNING.resyncGroup);
+    const slots = Math.max(1, options.reconcileSlots ?? TUNING.reconcileSlots);
     this.#slots = new Limiter({ limit: slots, resumeAt: Math.floor(slots / 2) });
     this.#serviceMachine = this.#providedServiceMachine();
     this.#now = options.now ?? Date.now;

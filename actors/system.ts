@@ -6,6 +6,7 @@
  * @module
  */
 
+import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
@@ -146,6 +147,7 @@ export function createSystem(options: SystemOptions): System {
         new EventRecorder({
           api,
           instance: election?.elector.identity,
+          dedupeWindowMs: TUNING.eventDedupeWindowMs,
           log: (level, message, fields) =>
             log[level](message, { cluster: cluster.clusterName, ...fields }),
           onResult: (reason, result) => metrics.observeEvent(reason, result),
@@ -180,7 +182,7 @@ export function createSystem(options: SystemOptions): System {
     gate: () => leading(),
     batchSize: config.sync.batchSize,
     concurrency: config.sync.concurrency,
-    lingerMs: 10,
+    lingerMs: TUNING.writeLingerMs,
     dryRun: config.dryRun,
     onBatch: (kind, size) => metrics.observeBatch(kind, size),
     log: (level, message, fields) => log[level](message, fields),
@@ -208,7 +210,10 @@ export function createSystem(options: SystemOptions): System {
           log.warn("service state", fields);
         } else log.debug("service state", fields);
         // A write that keeps failing: tell the Service's owner once it is clearly not transient.
-        if (to === "backoff" && error && (supervisor.service(key)?.attempts ?? 0) >= 3) {
+        if (
+          to === "backoff" && error &&
+          (supervisor.service(key)?.attempts ?? 0) >= TUNING.attemptsBeforeEvent
+        ) {
           const { namespace, service } = parseServiceKey(key);
           const clusters = sources
             .filter((s) => s.service(namespace, service) !== undefined)

@@ -1,0 +1,48 @@
+/**
+ * The engine's tuning numbers that are not configuration keys, each named once, with the reason it
+ * has its value. The figures quoted are from `deno task bench` (docs/BENCHMARKS.md); a change here
+ * is checked there, never by a timed unit test.
+ *
+ * @module
+ */
+
+/** Tuning numbers of the running system. */
+export const TUNING = Object.freeze({
+  /**
+   * How long a read of one service's instances waits for others before it is sent. The reads of a
+   * start-up or a resync arrive within a few milliseconds of each other; waiting 10 ms lets them
+   * share namespace-wide listings (decisions §3) without adding noticeable latency to one change.
+   */
+  readLingerMs: 10,
+  /**
+   * How long a partial write batch waits for more items before it is sent: long enough for the
+   * writes of services reconciled together to share a request (the writes stay within ×1.01 of the
+   * lower bound at 1k services), short against the debounce (200 ms).
+   */
+  writeLingerMs: 10,
+  /**
+   * Services of one namespace waiting to be read at once from which one namespace-wide listing
+   * (paged by 100) answers them all instead of a read each (decisions §3): a start-up or a resync
+   * then costs about `instances / 100` reads instead of one per service, while a lone change
+   * still reads its own service only.
+   */
+  namespaceListingThreshold: 20,
+  /** Listings the registry reader runs at once: `serviceSync.concurrency`'s default, for the reads. */
+  readConcurrency: 4,
+  /**
+   * Reconciles in flight at most; waiting ones resume as a group once half have ended. Bounds a
+   * start-up's plans in memory (decisions §11) while keeping each group's reads together.
+   */
+  reconcileSlots: 1_000,
+  /** Actors a resync wakes at a time (decisions §10): parked actors stay parked until their turn. */
+  resyncGroup: 1_000,
+  /**
+   * Failed attempts in a row before a Service gets a Kubernetes Event about them: one or two
+   * failures are usually a blip that the backoff absorbs; three say the owner should look.
+   */
+  attemptsBeforeEvent: 3,
+  /** How long an Event already sent for a Service and reason is not sent again (SPEC §6). */
+  eventDedupeWindowMs: 10 * 60_000,
+  /** How long `--once` waits for the system to settle before it gives up and exits 1. */
+  onceTimeoutMs: 10 * 60_000,
+});
