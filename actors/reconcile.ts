@@ -292,6 +292,12 @@ async function ensureService(deps: ReconcileDeps, namespace: string, name: strin
   });
 }
 
+/** Whether a service's intent asks for the alias `wanted` names. */
+function claims(other: ServiceIntent, wanted: Extract<AliasIntent, { kind: "alias" }>): boolean {
+  return other.wanted && other.alias.kind === "alias" && other.alias.alias === wanted.alias &&
+    other.alias.aliasNamespace === wanted.aliasNamespace;
+}
+
 /** Executes the alias plan; returns a conflict message, if any. */
 async function reconcileAlias(
   deps: ReconcileDeps,
@@ -307,12 +313,18 @@ async function reconcileAlias(
     ? (await deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace }))
       .find((a) => a.alias === intent.alias && a.aliasNamespace === intent.aliasNamespace)
     : undefined;
+  // The first claimant keeps an alias: ours, pointing to a Service that still asks for it.
+  const occupantClaimed = occupant !== undefined && intent.kind === "alias" &&
+    occupant.comment === marker &&
+    !(occupant.namespace === namespace && occupant.service === name) &&
+    claims(serviceIntent(deps, occupant.namespace, occupant.service), intent);
   const plan = planAlias({
     target: { namespace, service: name },
     intent,
     pointing,
     occupant,
     marker,
+    occupantClaimed,
   });
   if (deps.dryRun) {
     // Aliases are written through the client, not the writer: hold them back here.

@@ -28,6 +28,11 @@ export interface AliasPlanInput {
   readonly occupant: AliasRecord | undefined;
   /** The comment that marks aliases this controller created (and so may move or delete). */
   readonly marker: string;
+  /**
+   * Whether the service the occupant points to still asks for this alias itself. Only read when
+   * the occupant is ours and points elsewhere: then the first claimant keeps it.
+   */
+  readonly occupantClaimed?: boolean;
 }
 
 /** The alias writes for one service. */
@@ -46,9 +51,11 @@ export function aliasMarker(source: string): string {
 /**
  * Plans alias writes. Aliases we created (they carry our marker) and that the annotations no longer
  * name are deleted; the named alias is created when missing, repointed when it is ours but points
- * elsewhere, adopted as is when it already points to the target (polaris-controller created it),
- * and reported as a conflict, never overwritten, when someone else holds the name. An invalid
- * intent changes nothing: bad input must not delete a working alias.
+ * to a service that no longer asks for it, adopted as is when it already points to the target
+ * (polaris-controller created it), and reported as a conflict, never overwritten, when someone else
+ * holds the name or another Service that still asks for it holds it first. A conflict deletes
+ * nothing: an alias moving to a blocked name keeps its old one (check first, then move). An
+ * invalid intent changes nothing: bad input must not delete a working alias.
  *
  * @example
  * ```ts
@@ -77,12 +84,21 @@ export function planAlias(input: AliasPlanInput): AliasPlan {
   if (occupant.namespace === target.namespace && occupant.service === target.service) {
     return { deletes };
   }
+  const name = `${wanted.aliasNamespace}/${wanted.alias}`;
+  const holder = `${occupant.namespace}/${occupant.service}`;
   if (occupant.comment === marker) {
-    return { deletes, repoint: { alias: wanted.alias, aliasNamespace: wanted.aliasNamespace } };
+    if (!input.occupantClaimed) {
+      return { deletes, repoint: { alias: wanted.alias, aliasNamespace: wanted.aliasNamespace } };
+    }
+    return {
+      deletes: [],
+      conflict:
+        `alias "${name}" is asked for by "${holder}" too, which holds it first; it stays there`,
+    };
   }
   return {
-    deletes,
+    deletes: [],
     conflict:
-      `alias "${wanted.aliasNamespace}/${wanted.alias}" already points to "${occupant.namespace}/${occupant.service}" and was not created by this controller; left untouched`,
+      `alias "${name}" already points to "${holder}" and was not created by this controller; left untouched`,
   };
 }

@@ -37,6 +37,8 @@ interface Row {
   readonly intent: AliasIntent;
   readonly pointing: readonly AliasRecord[];
   readonly occupant: AliasRecord | undefined;
+  /** The occupant's service still asks for the alias (default false). */
+  readonly occupantClaimed?: boolean;
   readonly expect: AliasPlan;
 }
 
@@ -68,6 +70,41 @@ const table: readonly Row[] = [
     pointing: [],
     occupant: ours_basket_toOrders,
     expect: { deletes: [], repoint: { alias: "basket", aliasNamespace: "shared" } },
+  },
+  {
+    name: "two Services ask for one alias: the one holding it keeps it, the other has a conflict",
+    intent: wantBasket,
+    pointing: [],
+    occupant: ours_basket_toOrders,
+    occupantClaimed: true,
+    expect: {
+      deletes: [],
+      conflict:
+        'alias "shared/basket" is asked for by "shop/orders" too, which holds it first; it stays there',
+    },
+  },
+  {
+    name: "moving to an alias another Service holds and asks for: our old alias stays",
+    intent: wantBasket,
+    pointing: [ours_trolley_toCart],
+    occupant: ours_basket_toOrders,
+    occupantClaimed: true,
+    expect: {
+      deletes: [],
+      conflict:
+        'alias "shared/basket" is asked for by "shop/orders" too, which holds it first; it stays there',
+    },
+  },
+  {
+    name: "moving to our alias whose Service no longer asks for it: old deleted, repointed",
+    intent: wantBasket,
+    pointing: [ours_trolley_toCart],
+    occupant: ours_basket_toOrders,
+    occupantClaimed: false,
+    expect: {
+      deletes: [ours_trolley_toCart],
+      repoint: { alias: "basket", aliasNamespace: "shared" },
+    },
   },
   {
     name: "foreign owner: someone else's alias holds the name → conflict, never overwritten",
@@ -119,14 +156,13 @@ const table: readonly Row[] = [
     expect: { deletes: [ours_trolley_toCart] },
   },
   {
-    // The annotations no longer ask for the old alias, so it goes even though the new name is
-    // blocked; the conflict is reported on the Service.
-    name: "annotation moves to a name someone else holds: old deleted, conflict reported",
+    // Check first, then move: the old alias keeps working until the new name can be taken.
+    name: "annotation moves to a name someone else holds: the old one stays, conflict reported",
     intent: wantTrolley,
     pointing: [ours_basket_toCart],
     occupant: theirs_trolley_toOrders,
     expect: {
-      deletes: [ours_basket_toCart],
+      deletes: [],
       conflict:
         'alias "shared/trolley" already points to "shop/orders" and was not created by this controller; left untouched',
     },
@@ -190,6 +226,7 @@ for (const row of table) {
       pointing: row.pointing,
       occupant: row.occupant,
       marker: OURS,
+      occupantClaimed: row.occupantClaimed ?? false,
     });
     assertEquals(plan, row.expect);
   });

@@ -195,6 +195,56 @@ Deno.test({
 });
 
 Deno.test({
+  name: "e2e: two Services ask for one alias: the first keeps it, the second reports a conflict",
+  ...journey,
+  async fn() {
+    await serviceWithAlias("tug", "first", { service: "one", namespace: "tug-alias" });
+    await waitAliases("tug", "first", ["tug-alias/one"]);
+    polaris.resetRequests();
+    await serviceWithAlias("tug2", "second", { service: "one", namespace: "tug-alias" });
+    const conflict = await waitState(controller, "tug2", "second", "conflict");
+    assert(
+      (conflict.lastError ?? "").includes("tug/first"),
+      `the conflict names the holder: ${conflict.lastError}`,
+    );
+    await pause(500);
+    assertEquals(await aliasesTo("tug", "first"), ["tug-alias/one"], "the first keeps it");
+    assertEquals(await aliasesTo("tug2", "second"), []);
+    assertEquals(writesNaming("tug-alias", "one"), [], "the alias was not moved");
+  },
+});
+
+Deno.test({
+  name: "e2e: an alias moved to a name someone else holds keeps its old alias (check, then move)",
+  ...journey,
+  async fn() {
+    await serviceWithAlias("move", "cart", { service: "three", namespace: "move-alias" });
+    await waitAliases("move", "cart", ["move-alias/three"]);
+    await polaris.seedServices([{ namespace: "move-other", name: "owner" }]);
+    await polaris.seedAliases([{
+      alias: "held",
+      aliasNamespace: "move-alias",
+      service: "owner",
+      namespace: "move-other",
+    }]);
+    polaris.resetRequests();
+    await objects.setServiceAnnotations("move", "cart", {
+      [ALIAS_SERVICE]: "held",
+      [ALIAS_NAMESPACE]: "move-alias",
+    });
+    const conflict = await waitState(controller, "move", "cart", "conflict");
+    assert(
+      (conflict.lastError ?? "").includes("move-alias/held"),
+      `the conflict names the blocked alias: ${conflict.lastError}`,
+    );
+    await pause(500);
+    assertEquals(await aliasesTo("move", "cart"), ["move-alias/three"], "the old alias stays");
+    assertEquals(writesNaming("move-alias", "three"), [], "nothing deleted it");
+    assertEquals((await aliasNamed("move-alias", "held"))?.namespace, "move-other");
+  },
+});
+
+Deno.test({
   name: "e2e: teardown (aliases)",
   ...journey,
   async fn() {
