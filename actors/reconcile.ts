@@ -72,15 +72,13 @@ export interface ReconcileDeps {
   readonly writer: Writer;
   /** Coalesced reads of a service's instances. */
   readonly reader: RegistryReader;
-  /** `--dry-run`: plan and report, write nothing (the writer enforces it for instances). */
+  /**
+   * `--dry-run`, only to say so in reports and to remember no write: the writer enforces it for
+   * every kind.
+   */
   readonly dryRun: boolean;
   /** True once every cluster source has finished its first list (SPEC §3). */
   readonly deletesAllowed: () => boolean;
-  /**
-   * False once this replica stopped or lost the lease. Aliases are written through the client,
-   * not the gated writer, so each alias write checks it first.
-   */
-  readonly writing: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
   readonly known: KnownResources;
   /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
@@ -326,22 +324,10 @@ async function reconcileAlias(
     marker,
     occupantClaimed,
   });
-  if (deps.dryRun) {
-    // Aliases are written through the client, not the writer: hold them back here.
-    const wouldWrite = plan.create ?? plan.repoint;
-    return {
-      alias: wouldWrite ? `(dry run) ${wouldWrite.aliasNamespace}/${wouldWrite.alias}` : null,
-      ...(plan.conflict ? { conflict: plan.conflict } : {}),
-    };
-  }
-  const mayWrite = () => {
-    if (!deps.writing()) {
-      throw new RetryableReconcileError(`Cannot write the alias of "${key}": not the writer now`);
-    }
-  };
+  // The writer applies --dry-run and the leader gate to alias writes too.
   if (plan.deletes.length > 0) {
-    mayWrite();
-    const results = await deps.api.deleteAliases(
+    const results = await deps.writer.write(
+      "deleteAlias",
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
     );
     // Already gone, which is what we wanted.
@@ -355,10 +341,7 @@ async function reconcileAlias(
     await ensureService(deps, namespace, name);
     await ensureNamespace(deps, write.aliasNamespace);
     const item = { ...write, service: name, namespace, comment: marker };
-    mayWrite();
-    const result = plan.create
-      ? await deps.api.createAlias(item)
-      : await deps.api.updateAlias(item);
+    const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
     if (!result.ok && result.code === PolarisCode.ExistedResource) {
       return {
         alias: null,
@@ -376,7 +359,9 @@ async function reconcileAlias(
   if (plan.conflict) return { alias: null, conflict: plan.conflict };
   if (intent.kind === "alias") {
     deps.aliased.add(key);
-    return { alias: `${intent.aliasNamespace}/${intent.alias}` };
+    const name = `${intent.aliasNamespace}/${intent.alias}`;
+    // Shown as planned, not as done, on the debug endpoint: the writer sent nothing.
+    return { alias: deps.dryRun && write ? `(dry run) ${name}` : name };
   }
   deps.aliased.delete(key);
   return { alias: null };

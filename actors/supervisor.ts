@@ -460,7 +460,6 @@ export class Supervisor {
       reader: this.#reader,
       dryRun: this.#options.dryRun ?? false,
       deletesAllowed: () => this.#deletesAllowed,
-      writing: () => this.#leading && !this.#stopped,
       known: this.#known,
       aliased: this.#aliased,
       tombstones: this.#tombstones,

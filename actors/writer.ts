@@ -1,7 +1,9 @@
 /**
- * The Polaris writer (SPEC §4): coalesces the writes of many service actors into shared batches of
- * at most `batchSize` items per request (instances of different services share a request), runs at
- * most `concurrency` requests at once, and answers every caller item by item.
+ * The Polaris writer (SPEC §4): every write the engine makes goes through it. It coalesces the
+ * writes of many service actors into shared batches of at most `batchSize` items per request
+ * (instances of different services share a request), runs at most `concurrency` requests at once,
+ * and answers every caller item by item. Alias writes, one endpoint per alias, are sent as they
+ * come. It alone applies `--dry-run` and the leader gate, to every kind.
  *
  * It executes; it never re-decides: what to write comes from the pure plan.
  *
@@ -10,15 +12,31 @@
 
 import type { LogFn } from "../adapters/log/log_level.ts";
 import { PolarisCode } from "../domain/polaris_codes.ts";
-import type { InstanceRef, InstanceWriteItem, PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type {
+  AliasWriteItem,
+  InstanceRef,
+  InstanceWriteItem,
+  PolarisApi,
+  WriteItemResult,
+} from "./polaris_api.ts";
 
 /** Kinds of batched writes, one Polaris endpoint each. */
-export type WriteKind = "createNamespace" | "createService" | "create" | "update" | "delete";
+export type BatchedKind = "createNamespace" | "createService" | "create" | "update" | "delete";
+
+/** Kinds of alias writes: sent at once, not batched. */
+export type AliasKind = "createAlias" | "updateAlias" | "deleteAlias";
+
+/** Every kind of write. */
+export type WriteKind = BatchedKind | AliasKind;
 
 type ItemOf<K extends WriteKind> = K extends "createNamespace" ? { name: string }
   : K extends "createService" ? { namespace: string; name: string }
   : K extends "delete" ? InstanceRef
+  : K extends "createAlias" | "updateAlias" ? AliasWriteItem
+  : K extends "deleteAlias" ? { alias: string; aliasNamespace: string }
   : InstanceWriteItem;
+
+const ALIAS_KINDS: ReadonlySet<WriteKind> = new Set(["createAlias", "updateAlias", "deleteAlias"]);
 
 interface Pending<K extends WriteKind> {
   item: ItemOf<K>;
@@ -43,7 +61,7 @@ export interface WriterOptions {
 /** Batches and sends writes; see the module documentation. */
 export class Writer {
   readonly #options: WriterOptions;
-  readonly #queues: { [K in WriteKind]: Pending<K>[] } = {
+  readonly #queues: { [K in BatchedKind]: Pending<K>[] } = {
     createNamespace: [],
     createService: [],
     create: [],
@@ -70,7 +88,8 @@ export class Writer {
         message: "Cannot write to Polaris: the controller is shutting down",
       })));
     }
-    const queue = this.#queues[kind] as Pending<K>[];
+    if (ALIAS_KINDS.has(kind)) return this.#direct(kind, items);
+    const queue = this.#queues[kind as BatchedKind] as Pending<K>[];
     const promises = items.map((item) =>
       new Promise<WriteItemResult>((resolve) => queue.push({ item, resolve }))
     );
@@ -96,7 +115,7 @@ export class Writer {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const queue of Object.values(this.#queues) as Pending<WriteKind>[][]) {
+    for (const queue of Object.values(this.#queues) as Pending<BatchedKind>[][]) {
       for (const pending of queue.splice(0)) {
         pending.resolve({
           ok: false,
@@ -122,7 +141,7 @@ export class Writer {
 
   /** Sends full batches at once, and partial ones when `flushPartial` (the linger expired). */
   #pump(flushPartial: boolean): void {
-    const order: WriteKind[] = ["createNamespace", "createService", "delete", "update", "create"];
+    const order: BatchedKind[] = ["createNamespace", "createService", "delete", "update", "create"];
     for (const kind of order) {
       const queue = this.#queues[kind];
       while (
@@ -137,7 +156,7 @@ export class Writer {
     }
   }
 
-  #blockedByEarlierKind(kind: WriteKind): boolean {
+  #blockedByEarlierKind(kind: BatchedKind): boolean {
     if (kind === "createService") return this.#queues.createNamespace.length > 0;
     if (kind === "create") {
       return this.#queues.createNamespace.length > 0 || this.#queues.createService.length > 0;
@@ -145,7 +164,27 @@ export class Writer {
     return false;
   }
 
-  #send(kind: WriteKind, batch: Pending<WriteKind>[]): void {
+  /** Alias writes: one request per created or updated alias, one for the deletes, at once. */
+  async #direct(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
+    this.#inFlight++;
+    try {
+      return await this.#call(kind, items);
+    } catch (error) {
+      return items.map(() => ({
+        ok: false,
+        code: undefined,
+        retryable: true,
+        message: `Cannot send a ${kind} to Polaris: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      }));
+    } finally {
+      this.#inFlight--;
+      if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
+    }
+  }
+
+  #send(kind: BatchedKind, batch: Pending<BatchedKind>[]): void {
     this.#inFlight++;
     this.#options.onBatch?.(kind, batch.length);
     const items = batch.map((p) => p.item);
@@ -200,6 +239,21 @@ export class Writer {
         return api.updateInstances(items as InstanceWriteItem[]);
       case "delete":
         return api.deleteInstances(items as InstanceRef[]);
+      case "createAlias":
+        return sequentially(items as AliasWriteItem[], (a) => api.createAlias(a));
+      case "updateAlias":
+        return sequentially(items as AliasWriteItem[], (a) => api.updateAlias(a));
+      case "deleteAlias":
+        return api.deleteAliases(items as { alias: string; aliasNamespace: string }[]);
     }
   }
+}
+
+async function sequentially<T>(
+  items: readonly T[],
+  send: (item: T) => Promise<WriteItemResult>,
+): Promise<WriteItemResult[]> {
+  const results: WriteItemResult[] = [];
+  for (const item of items) results.push(await send(item));
+  return results;
 }

@@ -112,3 +112,49 @@ Deno.test("Writer.stop() answers queued items as retryable and waits for request
   assert(!result.ok && result.retryable, "shutdown is retryable");
   assertEquals(calls.length, 0);
 });
+
+Deno.test("Writer sends alias writes at once, and applies --dry-run and the leader gate to them", async () => {
+  const sent: string[] = [];
+  const api = {
+    createAlias: (a: { alias: string }) => {
+      sent.push(`create ${a.alias}`);
+      return Promise.resolve({ ok: true, code: 200000 });
+    },
+    updateAlias: (a: { alias: string }) => {
+      sent.push(`update ${a.alias}`);
+      return Promise.resolve({ ok: true, code: 200000 });
+    },
+    deleteAliases: (items: readonly { alias: string }[]) => {
+      sent.push(`delete ${items.map((a) => a.alias).join(",")}`);
+      return Promise.resolve(items.map(() => ({ ok: true, code: 200000 })));
+    },
+  } as unknown as PolarisApi;
+  const item = { alias: "a1", aliasNamespace: "n", service: "s", namespace: "n" };
+  let leading = true;
+  const writer = new Writer({
+    api,
+    batchSize: 100,
+    concurrency: 2,
+    lingerMs: 50,
+    dryRun: false,
+    gate: () => leading,
+  });
+  assertEquals((await writer.write("createAlias", [item, { ...item, alias: "a2" }])).length, 2);
+  await writer.write("updateAlias", [item]);
+  await writer.write("deleteAlias", [{ alias: "a1", aliasNamespace: "n" }, {
+    alias: "a2",
+    aliasNamespace: "n",
+  }]);
+  assertEquals(sent, ["create a1", "create a2", "update a1", "delete a1,a2"]);
+
+  leading = false;
+  const [refused] = await writer.write("createAlias", [item]);
+  assertEquals([refused.ok, !refused.ok && refused.retryable], [false, true]);
+  await writer.stop();
+
+  const dry = new Writer({ api, batchSize: 100, concurrency: 2, lingerMs: 1, dryRun: true });
+  const [planned] = await dry.write("deleteAlias", [{ alias: "a1", aliasNamespace: "n" }]);
+  assertEquals(planned.ok, true);
+  assertEquals(sent.length, 4, "a follower and a dry run send nothing");
+  await dry.stop();
+});
