@@ -11,9 +11,15 @@ import type { ClusterView } from "../domain/cluster.ts";
 import { desiredInstances } from "../domain/desired_instances.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
+import {
+  describeFailures,
+  failedAnswers,
+  judgeAliasDeletes,
+  judgeAliasWrite,
+  judgeInstanceWrites,
+} from "../domain/judge_writes.ts";
 import { phantomsToPurge, splitPhantoms, tombstoneKey } from "../domain/phantoms.ts";
 import { planService, type ServicePlan } from "../domain/plan.ts";
-import { PolarisCode } from "../domain/polaris_codes.ts";
 import { aliasMarker, planAlias } from "../domain/plan_alias.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import type { Problem } from "../domain/problems.ts";
@@ -195,20 +201,6 @@ export function serviceIntent(
   return { desired, clusters, problems, alias: alias ?? { kind: "none" }, wanted };
 }
 
-function failures(results: readonly WriteItemResult[]): WriteItemResult[] {
-  return results.filter((r) => !r.ok);
-}
-
-function describeFailures(what: string, key: string, failed: readonly WriteItemResult[]): string {
-  const first = failed[0];
-  const detail = first && !first.ok
-    ? `${
-      first.code === undefined ? "no answer" : `Polaris answered ${first.code}`
-    }: ${first.message}`
-    : "";
-  return `Cannot ${what} for "${key}": ${failed.length} item(s) failed (${detail})`;
-}
-
 /**
  * Purges phantoms: each is created again (the store has no row, so this writes one, at a new time)
  * and deleted at once, a delete the server's cache does pull. Each is marked purged, whatever the
@@ -271,7 +263,7 @@ export function ensureNamespace(
     const [result] = await deps.writer.write("createNamespace", [{ name: namespace }]);
     if (!result.ok) {
       throw new RetryableReconcileError(
-        describeFailures("create the Polaris namespace", namespace, [result]),
+        describeFailures("create the Polaris namespace", namespace, failedAnswers([result])),
       );
     }
   });
@@ -284,7 +276,7 @@ async function ensureService(deps: ReconcileDeps, namespace: string, name: strin
     const [result] = await deps.writer.write("createService", [{ namespace, name }]);
     if (!result.ok) {
       throw new RetryableReconcileError(
-        describeFailures("create the Polaris service", key, [result]),
+        describeFailures("create the Polaris service", key, failedAnswers([result])),
       );
     }
   });
@@ -330,8 +322,7 @@ async function reconcileAlias(
       "deleteAlias",
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
     );
-    // Already gone, which is what we wanted.
-    const failed = failures(results).filter((r) => r.code !== PolarisCode.NotFoundServiceAlias);
+    const failed = judgeAliasDeletes(results);
     if (failed.length > 0) {
       throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
     }
@@ -342,18 +333,23 @@ async function reconcileAlias(
     await ensureNamespace(deps, write.aliasNamespace);
     const item = { ...write, service: name, namespace, comment: marker };
     const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
-    if (!result.ok && result.code === PolarisCode.ExistedResource) {
-      return {
-        alias: null,
-        conflict:
-          `alias "${write.aliasNamespace}/${write.alias}" is already taken by a Polaris service or alias; left untouched`,
-      };
-    }
-    if (!result.ok) {
-      if (result.retryable) {
-        throw new RetryableReconcileError(describeFailures("write the alias", key, [result]));
-      }
-      return { alias: null, conflict: describeFailures("write the alias", key, [result]) };
+    switch (judgeAliasWrite(result)) {
+      case "taken":
+        return {
+          alias: null,
+          conflict:
+            `alias "${write.aliasNamespace}/${write.alias}" is already taken by a Polaris service or alias; left untouched`,
+        };
+      case "retry":
+        throw new RetryableReconcileError(
+          describeFailures("write the alias", key, failedAnswers([result])),
+        );
+      case "refused":
+        return {
+          alias: null,
+          conflict: describeFailures("write the alias", key, failedAnswers([result])),
+        };
+      case "written":
     }
   }
   if (plan.conflict) return { alias: null, conflict: plan.conflict };
@@ -445,13 +441,7 @@ export async function reconcileService(
     }
     for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
   }
-  const failed = [
-    ...failures(created),
-    ...failures(updated),
-    ...failures(deleted),
-    ...failures(purged),
-  ];
-  const retryable = failed.filter((r) => !r.ok && r.retryable);
+  const { failed, retryable } = judgeInstanceWrites(created, updated, deleted, purged);
 
   let aliasResult: { alias: string | null; conflict?: string } = { alias: null };
   if (retryable.length === 0) {
@@ -466,9 +456,9 @@ export async function reconcileService(
   const summary: ReconcileSummary = {
     desired: intent.desired.length,
     registered: registered.length,
-    created: plan.creates.length - failures(created).length,
-    updated: plan.updates.length - failures(updated).length,
-    deleted: plan.deletes.length - failures(deleted).length,
+    created: plan.creates.length - failedAnswers(created).length,
+    updated: plan.updates.length - failedAnswers(updated).length,
+    deleted: plan.deletes.length - failedAnswers(deleted).length,
     conflicts: conflicts.length,
     skipped: plan.skipped.length,
   };

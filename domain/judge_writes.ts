@@ -1,0 +1,72 @@
+/**
+ * Judging what Polaris answered to a reconcile's writes, item by item (SPEC §3): which failures
+ * are worth a retry with backoff, which are a verdict on the request, and which answers count as
+ * done although they are not a plain success. Pure: the reconcile sends, this decides.
+ *
+ * @module
+ */
+
+import { PolarisCode } from "./polaris_codes.ts";
+
+/** The answer to one written item, as the Polaris client reports it. */
+export type ItemAnswer =
+  | { readonly ok: true; readonly code: number }
+  | {
+    readonly ok: false;
+    /** `undefined` when no answer came (timeout, dropped connection). */
+    readonly code: number | undefined;
+    readonly retryable: boolean;
+    readonly message: string;
+  };
+
+/** A failed item. */
+export type FailedAnswer = Extract<ItemAnswer, { ok: false }>;
+
+/** The failures among some answers. */
+export function failedAnswers(answers: readonly ItemAnswer[]): FailedAnswer[] {
+  return answers.filter((a): a is FailedAnswer => !a.ok);
+}
+
+/** The failures of some writes, split by what the reconcile does next. */
+export interface WritesVerdict {
+  /** Every failure. */
+  readonly failed: readonly FailedAnswer[];
+  /** Those worth a retry with backoff (5xx, rate limits, no answer). */
+  readonly retryable: readonly FailedAnswer[];
+}
+
+/** Judges the answers to a reconcile's instance writes (creates, updates, deletes, purges). */
+export function judgeInstanceWrites(...groups: readonly (readonly ItemAnswer[])[]): WritesVerdict {
+  const failed = groups.flatMap(failedAnswers);
+  return { failed, retryable: failed.filter((f) => f.retryable) };
+}
+
+/** Judges alias deletes: an alias already gone (400304) is what was wanted. */
+export function judgeAliasDeletes(answers: readonly ItemAnswer[]): readonly FailedAnswer[] {
+  return failedAnswers(answers).filter((a) => a.code !== PolarisCode.NotFoundServiceAlias);
+}
+
+/**
+ * What an alias create or repoint came to: `written`; `taken` (400201: a Polaris service or
+ * alias holds the name, a conflict to report, never to overwrite); `retry`; or `refused`.
+ */
+export function judgeAliasWrite(answer: ItemAnswer): "written" | "taken" | "retry" | "refused" {
+  if (answer.ok) return "written";
+  if (answer.code === PolarisCode.ExistedResource) return "taken";
+  return answer.retryable ? "retry" : "refused";
+}
+
+/** One line naming what failed, for logs, the debug endpoint and Events. */
+export function describeFailures(
+  what: string,
+  key: string,
+  failed: readonly FailedAnswer[],
+): string {
+  const first = failed[0];
+  const detail = first
+    ? `${
+      first.code === undefined ? "no answer" : `Polaris answered ${first.code}`
+    }: ${first.message}`
+    : "";
+  return `Cannot ${what} for "${key}": ${failed.length} item(s) failed (${detail})`;
+}

@@ -1,0 +1,51 @@
+import { assertEquals } from "./_assert.ts";
+import {
+  describeFailures,
+  failedAnswers,
+  type ItemAnswer,
+  judgeAliasDeletes,
+  judgeAliasWrite,
+  judgeInstanceWrites,
+} from "./judge_writes.ts";
+
+const ok: ItemAnswer = { ok: true, code: 200000 };
+const busy: ItemAnswer = { ok: false, code: 500000, retryable: true, message: "boom" };
+const lost: ItemAnswer = { ok: false, code: undefined, retryable: true, message: "timeout" };
+const bad: ItemAnswer = { ok: false, code: 400150, retryable: false, message: "metadata" };
+const gone: ItemAnswer = { ok: false, code: 400304, retryable: false, message: "not found" };
+const taken: ItemAnswer = { ok: false, code: 400201, retryable: false, message: "existed" };
+
+Deno.test("judgeInstanceWrites() gathers every failure and picks the retryable ones", () => {
+  const verdict = judgeInstanceWrites([ok, busy], [bad], [], [lost]);
+  assertEquals(verdict.failed, [busy, bad, lost]);
+  assertEquals(verdict.retryable, [busy, lost]);
+  assertEquals(judgeInstanceWrites([ok], [ok]), { failed: [], retryable: [] });
+});
+
+Deno.test("judgeAliasDeletes(): an alias already gone (400304) is done", () => {
+  assertEquals(judgeAliasDeletes([ok, gone, busy]), [busy]);
+});
+
+const ALIAS_ROWS: readonly [string, ItemAnswer, ReturnType<typeof judgeAliasWrite>][] = [
+  ["success", ok, "written"],
+  ["400201, the name is held", taken, "taken"],
+  ["5xx", busy, "retry"],
+  ["no answer", lost, "retry"],
+  ["another 4xx", bad, "refused"],
+];
+for (const [name, answer, verdict] of ALIAS_ROWS) {
+  Deno.test(`judgeAliasWrite(): ${name} → ${verdict}`, () => {
+    assertEquals(judgeAliasWrite(answer), verdict);
+  });
+}
+
+Deno.test("describeFailures() names the count, the first code and its message", () => {
+  assertEquals(
+    describeFailures("write instances", "shop/cart", failedAnswers([bad, busy])),
+    'Cannot write instances for "shop/cart": 2 item(s) failed (Polaris answered 400150: metadata)',
+  );
+  assertEquals(
+    describeFailures("write instances", "shop/cart", failedAnswers([lost])),
+    'Cannot write instances for "shop/cart": 1 item(s) failed (no answer: timeout)',
+  );
+});
