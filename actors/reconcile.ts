@@ -91,7 +91,6 @@ export interface ReconcileDeps {
   readonly aliased: Set<string>;
   /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
   readonly tombstones: Tombstones;
-  readonly report: (report: ReconcileReport) => void;
 }
 
 /** The desired state of one service across every cluster. */
@@ -239,6 +238,19 @@ async function purgePhantoms(
 /** A reconcile failed in a way worth retrying; the machine backs off. */
 export class RetryableReconcileError extends Error {
   override name = "RetryableReconcileError";
+  /** What the reconcile found and did before it failed, when it got that far. */
+  readonly report?: ReconcileReport;
+
+  constructor(message: string, options: ErrorOptions & { report?: ReconcileReport } = {}) {
+    super(message, options);
+    if (options.report) this.report = options.report;
+  }
+}
+
+/** What one reconcile comes to: the outcome for the service machine, and its report. */
+export interface ReconcileResult {
+  readonly outcome: ReconcileOutcome;
+  readonly report: ReconcileReport;
 }
 
 function summarize(plan: ServicePlan): PlanSummary {
@@ -371,7 +383,7 @@ async function reconcileAlias(
 export async function reconcileService(
   deps: ReconcileDeps,
   key: string,
-): Promise<ReconcileOutcome> {
+): Promise<ReconcileResult> {
   const { namespace, service: name } = parseServiceKey(key);
   const intent = serviceIntent(deps, namespace, name);
   const heldClusters = new Set(
@@ -462,7 +474,7 @@ export async function reconcileService(
     conflicts: conflicts.length,
     skipped: plan.skipped.length,
   };
-  deps.report({
+  const report: ReconcileReport = {
     key,
     clusters: intent.clusters,
     problems: intent.problems,
@@ -474,20 +486,31 @@ export async function reconcileService(
     alias: aliasResult.alias,
     conflicts,
     summary,
-  });
+  };
   if (retryable.length > 0) {
-    throw new RetryableReconcileError(describeFailures("write instances", key, retryable));
+    throw new RetryableReconcileError(describeFailures("write instances", key, retryable), {
+      report,
+    });
   }
+  const done = (outcome: ReconcileOutcome): ReconcileResult => ({ outcome, report });
   if (failed.length > 0) {
-    return { kind: "invalid", summary, message: describeFailures("write instances", key, failed) };
+    return done({
+      kind: "invalid",
+      summary,
+      message: describeFailures("write instances", key, failed),
+    });
   }
   const fatal = intent.problems.filter((p) => p.fatal);
   if (fatal.length > 0) {
-    return { kind: "invalid", summary, message: fatal.map((p) => p.message).join("; ") };
+    return done({ kind: "invalid", summary, message: fatal.map((p) => p.message).join("; ") });
   }
-  if (conflicts.length > 0) return { kind: "conflict", summary, message: conflicts.join("; ") };
+  if (conflicts.length > 0) {
+    return done({ kind: "conflict", summary, message: conflicts.join("; ") });
+  }
   // Unwanted: every owned instance was either deleted just now or held back (skipped).
   const ownedLeft = plan.skipped.length > 0;
-  if (!intent.wanted && !ownedLeft && !deps.aliased.has(key)) return { kind: "released", summary };
-  return { kind: "synced", summary };
+  if (!intent.wanted && !ownedLeft && !deps.aliased.has(key)) {
+    return done({ kind: "released", summary });
+  }
+  return done({ kind: "synced", summary });
 }

@@ -29,6 +29,7 @@ import {
   ensureNamespace,
   type ReconcileReport,
   reconcileService,
+  RetryableReconcileError,
   serviceWanted,
 } from "./reconcile.ts";
 import { KnownResources } from "./known_resources.ts";
@@ -463,10 +464,6 @@ export class Supervisor {
       known: this.#known,
       aliased: this.#aliased,
       tombstones: this.#tombstones,
-      report: (report: ReconcileReport) => {
-        const record = this.#services.get(report.key);
-        if (record) record.report = report;
-      },
     };
     return serviceMachine.provide({
       actors: {
@@ -482,14 +479,20 @@ export class Supervisor {
             const since = record?.pendingSince ?? null;
             if (record) record.pendingSince = null;
             try {
-              const outcome = await reconcileService(deps, input.key);
+              const { outcome, report } = await reconcileService(deps, input.key);
               if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
               const current = this.#services.get(input.key);
-              if (current?.report) this.#options.hooks?.onReport?.(current.report, outcome);
+              if (current) {
+                current.report = report;
+                this.#options.hooks?.onReport?.(report, outcome);
+              }
               return outcome;
             } catch (error) {
               const current = this.#services.get(input.key);
               if (current && since !== null) current.pendingSince ??= since;
+              if (current && error instanceof RetryableReconcileError && error.report) {
+                current.report = error.report;
+              }
               throw error;
             } finally {
               if (this.#resyncing.delete(input.key) && this.#resyncing.size === 0) {
