@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ItemAnswer } from "../../domain/judge_writes.ts";
 import { isRetryableCode } from "./codes.ts";
 
 /**
@@ -14,14 +15,7 @@ import { isRetryableCode } from "./codes.ts";
  * already exists as `{ ok: false, code: 400201, retryable: false }`: the caller must check who
  * owns it before anything else.
  */
-export type ItemResult =
-  | { readonly ok: true; readonly code: number }
-  | {
-    readonly ok: false;
-    readonly code: number | undefined;
-    readonly retryable: boolean;
-    readonly message: string;
-  };
+export type ItemResult = ItemAnswer;
 
 /**
  * Returns the result for an item answered with `code`: success when `code` is in

@@ -6,11 +6,11 @@
  * slice leaves the other slice's instances alone.
  */
 import { assert, assertEquals } from "../../domain/_assert.ts";
-import { type PolarisTarget, startRealPolaris } from "../polaris/polaris_target.ts";
+import type { PolarisTarget } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { KubeReader } from "../cluster/kube_reader.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
-import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
+import type { ControllerProcess } from "./controller_process.ts";
 import {
   addPod,
   addService,
@@ -20,30 +20,22 @@ import {
   journey,
   NODE,
   waitHosts,
+  withController as withPlaneController,
 } from "./journey_kit.ts";
 
 const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
 
-async function withController(
+/** `withController` on this file's control plane, once the controller is ready. */
+const withController = (
   clusterName: string,
   fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
-): Promise<void> {
-  const polaris = await startRealPolaris();
-  let controller: ControllerProcess | undefined;
-  try {
-    controller = await startController({
-      config: meshConfig({ polarisUrl: polaris.url, token: polaris.token, clusterName }),
-      kubeconfig: plane.kubeconfigPath,
-    });
+) =>
+  withPlaneController(plane.kubeconfigPath, { clusterName }, async (polaris, controller) => {
     await controller.waitReady();
     await fn(polaris, controller);
-  } finally {
-    await controller?.stop();
-    await polaris.stop();
-  }
-}
+  });
 
 Deno.test({
   name: "e2e: the plane is the current Kubernetes, serving EndpointSlice v1",

@@ -7,9 +7,13 @@
  */
 
 import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
-import type { PolarisTarget, RegisteredInstance } from "../polaris/polaris_target.ts";
+import {
+  type PolarisTarget,
+  type RegisteredInstance,
+  startRealPolaris,
+} from "../polaris/polaris_target.ts";
 import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
-import type { ControllerProcess } from "./controller_process.ts";
+import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
 
 /** `deno test` options of a journey: the control plane lives across the tests of a file. */
 export const journey = { sanitizeOps: false, sanitizeResources: false } as const;
@@ -232,4 +236,44 @@ export async function leaseHolder(
     name,
   });
   return lease.spec?.holderIdentity ?? null;
+}
+
+/** Options of {@linkcode withController}. */
+export interface WithControllerOptions {
+  readonly clusterName: string;
+  readonly resyncPeriod?: string;
+  /** More `mesh` config lines. */
+  readonly extra?: string;
+  /** More controller flags. */
+  readonly args?: readonly string[];
+}
+
+/**
+ * Runs `fn` with a fresh real Polaris server (a fault proxy in front) and a controller process on
+ * it and on `kubeconfigPath`; stops both afterwards, whatever happened.
+ */
+export async function withController(
+  kubeconfigPath: string,
+  options: WithControllerOptions,
+  fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
+): Promise<void> {
+  const polaris = await startRealPolaris();
+  let controller: ControllerProcess | undefined;
+  try {
+    controller = await startController({
+      config: meshConfig({
+        polarisUrl: polaris.url,
+        token: polaris.token,
+        clusterName: options.clusterName,
+        resyncPeriod: options.resyncPeriod,
+        extra: options.extra,
+      }),
+      kubeconfig: kubeconfigPath,
+      extraArgs: options.args,
+    });
+    await fn(polaris, controller);
+  } finally {
+    await controller?.stop();
+    await polaris.stop();
+  }
 }

@@ -31,6 +31,8 @@ import {
   waitEndpoints,
   waitHosts,
   waitState,
+  withController as withPlaneController,
+  type WithControllerOptions,
   writeCount,
 } from "./journey_kit.ts";
 
@@ -38,31 +40,11 @@ const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
 
-/** Runs `fn` with a fresh Polaris and a controller on it; both are stopped afterwards. */
-async function withController(
-  options: { clusterName: string; resyncPeriod?: string; extra?: string; args?: string[] },
+/** `withController` on this file's control plane. */
+const withController = (
+  options: WithControllerOptions,
   fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
-): Promise<void> {
-  const polaris = await startRealPolaris();
-  let controller: ControllerProcess | undefined;
-  try {
-    controller = await startController({
-      config: meshConfig({
-        polarisUrl: polaris.url,
-        token: polaris.token,
-        clusterName: options.clusterName,
-        resyncPeriod: options.resyncPeriod,
-        extra: options.extra,
-      }),
-      kubeconfig: plane.kubeconfigPath,
-      extraArgs: options.args,
-    });
-    await fn(polaris, controller);
-  } finally {
-    await controller?.stop();
-    await polaris.stop();
-  }
-}
+) => withPlaneController(plane.kubeconfigPath, options, fn);
 
 /**
  * Watches that none of `hosts` (of one service) is ever removed: no delete request the controller

@@ -12,25 +12,17 @@
  * @module
  */
 
+import type { RegisteredInstance as DomainInstance } from "../../domain/polaris.ts";
 import { type Fault, type FaultProxy, type SeenWrite, startFaultProxy } from "./fault_proxy.ts";
 import { type PolarisServer, startPolarisServer } from "./polaris_server.ts";
 
 export type { Fault, SeenWrite };
 
-/** An instance as the journey reads it back from the server (wire nulls made plain). */
-export interface RegisteredInstance {
-  readonly id: string;
-  readonly namespace: string;
-  readonly service: string;
-  readonly host: string;
-  readonly port: number;
-  readonly protocol: string;
-  readonly version: string;
-  readonly weight: number;
-  readonly healthy: boolean;
-  readonly isolate: boolean;
-  readonly enableHealthCheck: boolean;
-  readonly metadata: Readonly<Record<string, string>>;
+/**
+ * An instance as the journey reads it back from the server (wire nulls made plain): the fields of
+ * the product's `RegisteredInstance`, read here by plain HTTP, plus the server's times.
+ */
+export interface RegisteredInstance extends Omit<DomainInstance, "revision"> {
   /** `YYYY-MM-DD hh:mm:ss`, second resolution. */
   readonly ctime: string;
   readonly mtime: string;
@@ -341,6 +333,7 @@ function plainInstance(raw: Record<string, unknown>): RegisteredInstance {
     healthy: raw.healthy === true,
     isolate: raw.isolate === true,
     enableHealthCheck: raw.enableHealthCheck === true,
+    vpcId: String(raw.vpc_id ?? ""),
     metadata: (raw.metadata as Record<string, string> | null) ?? {},
     ctime: String(raw.ctime ?? ""),
     mtime: String(raw.mtime ?? ""),
