@@ -18,9 +18,9 @@ import {
   judgeAliasWrite,
   judgeInstanceWrites,
 } from "../domain/judge_writes.ts";
-import { phantomsToPurge, splitPhantoms, tombstoneKey } from "../domain/phantoms.ts";
-import { planService, type ServicePlan } from "../domain/plan.ts";
-import { aliasMarker, planAlias } from "../domain/plan_alias.ts";
+import { tombstoneKey } from "../domain/phantoms.ts";
+import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
+import { planWrites, type WritePlan, type WritePlanInput } from "../domain/write_plan.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import type { Problem } from "../domain/problems.ts";
 import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
@@ -65,6 +65,14 @@ export interface PlanSummary {
   readonly phantoms?: readonly string[];
   /** Phantoms purged by this reconcile (created and deleted again). Absent when none. */
   readonly purged?: readonly string[];
+  /** Alias writes (`namespace/alias`): a create, a move (repoint) and deletes. Absent when none. */
+  readonly aliases?: {
+    readonly create?: string;
+    readonly move?: string;
+    readonly deletes: readonly string[];
+  };
+  /** Polaris namespaces the plan needs to exist (created when this process has not seen them). */
+  readonly ensureNamespaces?: readonly string[];
 }
 
 /** What a reconcile needs from the running system. */
@@ -253,13 +261,28 @@ export interface ReconcileResult {
   readonly report: ReconcileReport;
 }
 
-function summarize(plan: ServicePlan): PlanSummary {
+function summarize(writePlan: WritePlan): PlanSummary {
+  const plan = writePlan.instances;
   const k = (x: { host: string; port: number }) => `${x.host}:${x.port}`;
+  const a = (x: { alias: string; aliasNamespace: string }) => `${x.aliasNamespace}/${x.alias}`;
+  const { aliases, phantoms, purge } = writePlan;
   return {
     creates: plan.creates.map(k),
     updates: plan.updates.map((u) => `${k(u.desired)} (${u.changed.join(",")})`),
     deletes: plan.deletes.map(k),
     skipped: plan.skipped.map((s) => s.key),
+    ...(phantoms.length > 0 ? { phantoms: phantoms.map(k) } : {}),
+    ...(purge.length > 0 ? { purged: purge.map(k) } : {}),
+    ...(aliases.create || aliases.repoint || aliases.deletes.length > 0
+      ? {
+        aliases: {
+          ...(aliases.create ? { create: a(aliases.create) } : {}),
+          ...(aliases.repoint ? { move: a(aliases.repoint) } : {}),
+          deletes: aliases.deletes.map(a),
+        },
+      }
+      : {}),
+    ...(writePlan.namespaces.length > 0 ? { ensureNamespaces: writePlan.namespaces } : {}),
   };
 }
 
@@ -300,35 +323,46 @@ function claims(other: ServiceIntent, wanted: Extract<AliasIntent, { kind: "alia
     other.alias.aliasNamespace === wanted.aliasNamespace;
 }
 
-/** Executes the alias plan; returns a conflict message, if any. */
-async function reconcileAlias(
+/**
+ * Reads what the alias plan needs: the aliases pointing to the service and the one holding the
+ * wanted name, and whether that one's Service still asks for it. Undefined when there is no alias
+ * work: no annotation, and no alias of ours from before.
+ */
+async function readAliasInputs(
   deps: ReconcileDeps,
   namespace: string,
   name: string,
   intent: AliasIntent,
-): Promise<{ alias: string | null; conflict?: string }> {
+): Promise<WritePlanInput["alias"]> {
   const key = `${namespace}/${name}`;
-  if (intent.kind === "none" && !deps.aliased.has(key)) return { alias: null };
+  if (intent.kind === "none" && !deps.aliased.has(key)) return undefined;
   const marker = aliasMarker(deps.ownerSource);
-  const pointing = await deps.api.listAliases({ service: name, namespace });
+  const [pointing, holders] = await Promise.all([
+    deps.api.listAliases({ service: name, namespace }),
+    intent.kind === "alias"
+      ? deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace })
+      : Promise.resolve([]),
+  ]);
   const occupant = intent.kind === "alias"
-    ? (await deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace }))
-      .find((a) => a.alias === intent.alias && a.aliasNamespace === intent.aliasNamespace)
+    ? holders.find((a) => a.alias === intent.alias && a.aliasNamespace === intent.aliasNamespace)
     : undefined;
   // The first claimant keeps an alias: ours, pointing to a Service that still asks for it.
   const occupantClaimed = occupant !== undefined && intent.kind === "alias" &&
     occupant.comment === marker &&
     !(occupant.namespace === namespace && occupant.service === name) &&
     claims(serviceIntent(deps, occupant.namespace, occupant.service), intent);
-  const plan = planAlias({
-    target: { namespace, service: name },
-    intent,
-    pointing,
-    occupant,
-    marker,
-    occupantClaimed,
-  });
-  // The writer applies --dry-run and the leader gate to alias writes too.
+  return { intent, pointing, occupant, marker, occupantClaimed };
+}
+
+/** Sends the alias part of a plan; returns the alias in place and a conflict, if any. */
+async function executeAliases(
+  deps: ReconcileDeps,
+  namespace: string,
+  name: string,
+  plan: AliasPlan,
+  intent: AliasIntent,
+): Promise<{ alias: string | null; conflict?: string }> {
+  const key = `${namespace}/${name}`;
   if (plan.deletes.length > 0) {
     const results = await deps.writer.write(
       "deleteAlias",
@@ -343,7 +377,7 @@ async function reconcileAlias(
   if (write) {
     await ensureService(deps, namespace, name);
     await ensureNamespace(deps, write.aliasNamespace);
-    const item = { ...write, service: name, namespace, comment: marker };
+    const item = { ...write, service: name, namespace, comment: aliasMarker(deps.ownerSource) };
     const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
     switch (judgeAliasWrite(result)) {
       case "taken":
@@ -367,9 +401,9 @@ async function reconcileAlias(
   if (plan.conflict) return { alias: null, conflict: plan.conflict };
   if (intent.kind === "alias") {
     deps.aliased.add(key);
-    const name = `${intent.aliasNamespace}/${intent.alias}`;
+    const shown = `${intent.aliasNamespace}/${intent.alias}`;
     // Shown as planned, not as done, on the debug endpoint: the writer sent nothing.
-    return { alias: deps.dryRun && write ? `(dry run) ${name}` : name };
+    return { alias: deps.dryRun && write ? `(dry run) ${shown}` : shown };
   }
   deps.aliased.delete(key);
   return { alias: null };
@@ -393,12 +427,18 @@ export async function reconcileService(
     clusterNames: deps.views.map((v) => v.clusterName).filter((c) => !heldClusters.has(c)),
     source: deps.ownerSource,
   };
+  const aliasIntentNow: AliasIntent = intent.wanted ? intent.alias : { kind: "none" };
+  // Read first, all of it: nothing is planned, let alone written, until Polaris has answered.
   let read: RegisteredInstance[];
+  let aliasInputs: WritePlanInput["alias"];
   try {
-    read = await deps.reader.read(namespace, name);
+    [read, aliasInputs] = await Promise.all([
+      deps.reader.read(namespace, name),
+      readAliasInputs(deps, namespace, name, aliasIntentNow),
+    ]);
   } catch (error) {
     throw new RetryableReconcileError(
-      `Cannot read the instances of "${key}" from Polaris; nothing is planned until it answers`,
+      `Cannot read the instances and aliases of "${key}" from Polaris; nothing is planned until it answers`,
       { cause: error },
     );
   }
@@ -406,20 +446,19 @@ export async function reconcileService(
     deps.known.add(`ns:${namespace}`);
     deps.known.add(`svc:${key}`);
   }
-  const tombstone = (k: string) => deps.tombstones.get(k);
-  const { live: registered, phantoms } = splitPhantoms(read, tombstone);
-  const purge = phantomsToPurge(
-    phantoms,
-    new Set(intent.desired.map((d) => tombstoneKey(d))),
-    tombstone,
-  );
-  const plan = planService({
+  const writePlan = planWrites({
+    target: { namespace, service: name },
     desired: intent.desired,
-    registered,
+    read,
     owner,
     deletesAllowed: deps.deletesAllowed(),
+    tombstone: (k) => deps.tombstones.get(k),
+    alias: aliasInputs,
   });
+  const { instances: plan, phantoms, purge } = writePlan;
+  const registered = read.filter((r) => !phantoms.includes(r));
 
+  // Send: the instances first, then, unless they need a retry, the aliases.
   if (plan.creates.length > 0) await ensureService(deps, namespace, name);
   const toWrite = (d: DesiredInstance) => ({
     namespace: d.namespace,
@@ -454,12 +493,9 @@ export async function reconcileService(
     for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
   }
   const { failed, retryable } = judgeInstanceWrites(created, updated, deleted, purged);
-
-  let aliasResult: { alias: string | null; conflict?: string } = { alias: null };
-  if (retryable.length === 0) {
-    const aliasWanted: AliasIntent = intent.wanted ? intent.alias : { kind: "none" };
-    aliasResult = await reconcileAlias(deps, namespace, name, aliasWanted);
-  }
+  const aliasResult = retryable.length === 0
+    ? await executeAliases(deps, namespace, name, writePlan.aliases, aliasIntentNow)
+    : { alias: null };
 
   const conflicts = [
     ...plan.conflicts.map((c) => c.message),
@@ -478,11 +514,7 @@ export async function reconcileService(
     key,
     clusters: intent.clusters,
     problems: intent.problems,
-    plan: {
-      ...summarize(plan),
-      ...(phantoms.length > 0 ? { phantoms: phantoms.map((p) => `${p.host}:${p.port}`) } : {}),
-      ...(purge.length > 0 ? { purged: purge.map((p) => `${p.host}:${p.port}`) } : {}),
-    },
+    plan: summarize(writePlan),
     alias: aliasResult.alias,
     conflicts,
     summary,
