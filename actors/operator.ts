@@ -10,7 +10,7 @@ import type { ClusterSource } from "../domain/cluster.ts";
 import { serviceKey } from "../domain/keys.ts";
 import type { EngineMetrics } from "./metrics.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import { serviceIntent } from "./reconcile.ts";
+import { serviceIntent } from "../domain/service_intent.ts";
 import type { ServiceSummary, Supervisor } from "./supervisor.ts";
 
 /** Parts the view reads. */

@@ -30,8 +30,8 @@ import {
   type ReconcileReport,
   reconcileService,
   RetryableReconcileError,
-  serviceWanted,
 } from "./reconcile.ts";
+import { serviceWanted } from "../domain/service_intent.ts";
 import { KnownResources } from "./known_resources.ts";
 import { Limiter } from "../adapters/concurrency/limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";

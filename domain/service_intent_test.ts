@@ -1,0 +1,72 @@
+import { assertEquals } from "./_assert.ts";
+import type { ClusterView } from "./cluster.ts";
+import type { ServiceInfo } from "./kubernetes.ts";
+import { serviceIntent, serviceWanted } from "./service_intent.ts";
+
+/** A cluster with one Service `shop/cart` (annotations given) and one ready endpoint. */
+function cluster(clusterName: string, annotations: Record<string, string> | null): ClusterView {
+  const service: ServiceInfo | undefined = annotations === null
+    ? undefined
+    : { namespace: "shop", name: "cart", type: "ClusterIP", annotations };
+  return {
+    clusterName,
+    namespace: (name) => (name === "shop" ? { name, annotations: {} } : undefined),
+    service: (namespace, name) => (namespace === "shop" && name === "cart" ? service : undefined),
+    services: () => (service ? [service] : []),
+    servicesInNamespace: () => (service ? [service] : []),
+    endpoints: () => [{
+      addresses: [{ address: "10.0.0.1", ready: true, terminating: false }],
+      ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+    }],
+    podLabels: () => undefined,
+  };
+}
+
+const sources = (...views: ClusterView[]) => ({
+  views,
+  policy: { mode: "all" as const, ignoredNamespaces: [] },
+  ownerSource: "polaris-controller",
+  podLabelPolicy: { kind: "all" as const },
+});
+
+Deno.test("serviceIntent(): a synced cluster wants its endpoints; an absent one says so", () => {
+  const intent = serviceIntent(sources(cluster("a", {}), cluster("b", null)), "shop", "cart");
+  assertEquals(intent.wanted, true);
+  assertEquals(intent.desired.map((d) => [d.host, d.port, d.metadata.clusterName]), [[
+    "10.0.0.1",
+    8080,
+    "a",
+  ]]);
+  assertEquals(intent.clusters.map((c) => [c.clusterName, c.status]), [["a", "synced"], [
+    "b",
+    "absent",
+  ]]);
+});
+
+Deno.test("serviceIntent(): opted out is off and unwanted; a bad sync value is held, fatal", () => {
+  const off = serviceIntent(
+    sources(cluster("a", { "polarismesh.cn/sync": "false" })),
+    "shop",
+    "cart",
+  );
+  assertEquals([off.wanted, off.clusters[0].status, off.desired.length], [false, "off", 0]);
+  const held = serviceIntent(
+    sources(cluster("a", { "polarismesh.cn/sync": "maybe" })),
+    "shop",
+    "cart",
+  );
+  assertEquals([held.wanted, held.clusters[0].status], [true, "held"]);
+  assertEquals(held.problems.map((p) => [p.code, p.fatal]), [["invalid-annotation", true]]);
+});
+
+Deno.test("serviceWanted() agrees with serviceIntent() without reading endpoints", () => {
+  const cases: Record<string, string>[] = [
+    {},
+    { "polarismesh.cn/sync": "false" },
+    { "polarismesh.cn/sync": "x" },
+  ];
+  for (const annotations of cases) {
+    const s = sources(cluster("a", annotations));
+    assertEquals(serviceWanted(s, "shop", "cart"), serviceIntent(s, "shop", "cart").wanted);
+  }
+});
