@@ -35,6 +35,7 @@ import { serviceWanted } from "../domain/service_intent.ts";
 import { KnownResources } from "./known_resources.ts";
 import { Limiter } from "../adapters/concurrency/limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
+import { ResyncScheduler } from "./resync_scheduler.ts";
 import { Tombstones } from "./tombstones.ts";
 import type { Writer } from "./writer.ts";
 
@@ -137,18 +138,13 @@ export class Supervisor {
   /** The service machine with its reconcile provided, built once and shared by every actor. */
   readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
   readonly #reader: RegistryReader;
-  readonly #resyncGroup: number;
   readonly #slots: Limiter;
-  /** Keys whose resync is due, and the next one to send it to. */
-  #resyncDue: string[] = [];
-  #resyncNext = 0;
+  readonly #resync: ResyncScheduler;
   /** Keys of Services whose source just listed, touched together one debounce later. */
   readonly #listed = new Set<string>();
   #listedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Listed passes waiting for their namespace step. */
   #preparing = 0;
-  /** Keys of the resync group whose reconcile has not ended yet. */
-  readonly #resyncing = new Set<string>();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -161,7 +157,23 @@ export class Supervisor {
       concurrency: TUNING.readConcurrency,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
-    this.#resyncGroup = Math.max(1, options.resyncGroup ?? TUNING.resyncGroup);
+    this.#resync = new ResyncScheduler({
+      keys: () => this.#services.keys(),
+      resting: (key) => {
+        const record = this.#services.get(key);
+        return record !== undefined && (record.actor === null || RESTING.has(record.state));
+      },
+      send: (key) => {
+        const record = this.#services.get(key);
+        if (record) this.#wake(key, record).send({ type: "resync.due" });
+        return record !== undefined;
+      },
+      running: () => !this.#stopped,
+      overdue: (left) =>
+        this.#options.hooks?.log?.("warn", "resync period elapsed before the last resync ended", {
+          left,
+        }),
+    }, options.resyncGroup ?? TUNING.resyncGroup);
     const slots = Math.max(1, options.reconcileSlots ?? TUNING.reconcileSlots);
     this.#slots = new Limiter({ limit: slots, resumeAt: Math.floor(slots / 2) });
     this.#serviceMachine = this.#providedServiceMachine();
@@ -171,7 +183,7 @@ export class Supervisor {
         actors: { sweep: fromPromise(() => this.#sweep()) },
         actions: {
           allowDeletes: () => this.#allowDeletes(),
-          resyncAll: () => this.#resyncAll(),
+          resyncAll: () => this.#resync.resyncAll(),
           stopAll: () => {},
         },
       }),
@@ -237,8 +249,7 @@ export class Supervisor {
     );
     if (!leading) {
       this.#listed.clear();
-      this.#resyncDue = [];
-      this.#resyncing.clear();
+      this.#resync.clear();
       for (const record of this.#services.values()) record.actor?.stop();
       this.#services.clear();
       return;
@@ -325,7 +336,7 @@ export class Supervisor {
     if (!machine.matches("running")) return false;
     if (!this.#leading) return true;
     if (this.#listed.size > 0 || this.#preparing > 0) return false;
-    if (this.#resyncUnderWay) return false;
+    if (this.#resync.underWay) return false;
     for (const record of this.#services.values()) {
       if (!RESTING.has(record.state)) return false;
     }
@@ -495,9 +506,7 @@ export class Supervisor {
               }
               throw error;
             } finally {
-              if (this.#resyncing.delete(input.key) && this.#resyncing.size === 0) {
-                this.#pumpResync();
-              }
+              this.#resync.ended(input.key);
             }
           }, signal)
         ),
@@ -628,55 +637,6 @@ export class Supervisor {
         service: key,
       });
       this.#touch(key, { force: true });
-    }
-  }
-
-  /**
-   * Starts a resync of every actor, one group at a time (see `resyncGroup`); the other actors stay
-   * parked until their group's turn.
-   */
-  #resyncAll(): void {
-    if (this.#resyncUnderWay) {
-      // Restarting would starve the keys at the end of the list: finish the one under way.
-      this.#options.hooks?.log?.("warn", "resync period elapsed before the last resync ended", {
-        left: this.#resyncDue.length - this.#resyncNext + this.#resyncing.size,
-      });
-      return;
-    }
-    this.#resyncDue = [...this.#services.keys()];
-    this.#resyncNext = 0;
-    this.#resyncing.clear();
-    this.#pumpResync();
-  }
-
-  /** True while some keys of the last resync have not been sent it or not ended their reconcile. */
-  get #resyncUnderWay(): boolean {
-    return this.#resyncNext < this.#resyncDue.length || this.#resyncing.size > 0;
-  }
-
-  /** Sends `resync.due` to the next group once every reconcile of the previous one has ended. */
-  #pumpResync(): void {
-    while (this.#resyncing.size === 0 && this.#resyncNext < this.#resyncDue.length) {
-      if (this.#stopped) return;
-      const end = Math.min(this.#resyncDue.length, this.#resyncNext + this.#resyncGroup);
-      const group = this.#resyncDue.slice(this.#resyncNext, end);
-      this.#resyncNext = end;
-      // Only actors at rest are waited for: a busy one (debouncing, reconciling, backing off)
-      // reconciles anyway, and one in a long backoff must not hold its group back.
-      for (const key of group) {
-        const record = this.#services.get(key);
-        if (record && (record.actor === null || RESTING.has(record.state))) {
-          this.#resyncing.add(key);
-        }
-      }
-      for (const key of group) {
-        const record = this.#services.get(key);
-        if (record) this.#wake(key, record).send({ type: "resync.due" });
-      }
-    }
-    if (this.#resyncNext >= this.#resyncDue.length) {
-      this.#resyncDue = [];
-      this.#resyncNext = 0;
     }
   }
 
