@@ -13,7 +13,6 @@ import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey, serviceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
 import { isOwned } from "../domain/plan.ts";
-import { aliasMarker } from "../domain/plan_alias.ts";
 import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import {
@@ -35,6 +34,7 @@ import { serviceWanted } from "../domain/service_intent.ts";
 import { KnownResources } from "./known_resources.ts";
 import { Limiter } from "../adapters/concurrency/limiter.ts";
 import { RegistryReader } from "./registry_reader.ts";
+import { listSweepKeys } from "./orphan_sweep.ts";
 import { ResyncScheduler } from "./resync_scheduler.ts";
 import { Tombstones } from "./tombstones.ts";
 import type { Writer } from "./writer.ts";
@@ -647,22 +647,15 @@ export class Supervisor {
    */
   async #sweep(): Promise<void> {
     if (!this.#leading) return;
-    const keys = new Set<string>();
+    let keys: ReadonlySet<string>;
     try {
-      for (const source of this.#options.sources) {
-        const owned = await this.#options.api.listOwnedServices({
-          clusterName: source.clusterName,
-          source: this.#options.ownerSource,
-        });
-        for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
-      }
-      const marker = aliasMarker(this.#options.ownerSource);
-      for (const alias of await this.#options.api.listAliases({})) {
-        if (alias.comment !== marker) continue;
-        const key = serviceKey(alias.namespace, alias.service);
-        this.#aliased.add(key);
-        keys.add(key);
-      }
+      const listing = await listSweepKeys(
+        this.#options.api,
+        this.#options.sources.map((s) => s.clusterName),
+        this.#options.ownerSource,
+      );
+      for (const key of listing.aliased) this.#aliased.add(key);
+      keys = listing.keys;
     } catch (error) {
       this.#options.hooks?.onSweep?.(0, error instanceof Error ? error.message : String(error));
       throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
