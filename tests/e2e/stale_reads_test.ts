@@ -134,8 +134,10 @@ Deno.test({
       });
       await controller.waitReady();
       await waitHosts(polaris, "phantom", "web", ["10.51.0.1", "10.51.0.2", "10.51.0.3"]);
-      // Past the server's 5 s look-back: a delete from now on is one its cache misses.
-      await pause(6_500);
+      // Past the server's look-back (each cache pull reads the rows written since 5 s before the
+      // last pull, once a second; 9 s leaves room for pulls that stall on a loaded machine): a
+      // delete from now on is one its cache misses.
+      await pause(9_000);
 
       await objects.deletePod("phantom", "web-2");
       await waitFor(() => deletesOf("10.51.0.2") >= 1, {
@@ -155,7 +157,7 @@ Deno.test({
 
       // web-3's instance is deleted and listed still when its pod comes back at the same IP:
       // the controller must register it, not take the phantom for a registration.
-      await pause(6_500);
+      await pause(9_000);
       await objects.deletePod("phantom", "web-3");
       await waitFor(() => deletesOf("10.51.0.3") >= 1, {
         what: "the delete of web-3's instance sent",

@@ -9,7 +9,8 @@
  *   newly registered service is unknown there (400202) for up to about a second.
  * - The boltdb delete caveat (polaris#1350) depends on the instance's age: deleted within 5 s
  *   (`cache.diffTime`) of its last write, it is gone from both APIs at once; deleted later, the
- *   store drops it but both APIs list it for good (the delete leaves the time its cache pulls by).
+ *   store drops it but both APIs keep listing it (the delete leaves the time its cache pulls by;
+ *   measured: still listed 80 s after the delete, past the cache's once-a-minute count check).
  *   Deleting again changes nothing, an update answers 400303, and a create followed by a delete
  *   clears it: what the controller's phantom purge does (`domain/phantoms.ts`).
  */
@@ -112,7 +113,9 @@ Deno.test({
   async fn() {
     const key = (host: string) => ({ namespace: "old", service: "web", host, port: 8080 });
     await post("/naming/v1/instances", [instance("old", "10.0.0.1"), instance("old", "10.0.0.2")]);
-    await sleep(6_500);
+    // The cache pulls, every second, the rows written since 5 s before its last pull: 9 s after
+    // the write, the row is out of that window unless pulls stall for over 4 s.
+    await sleep(9_000);
     assertEquals((await post("/naming/v1/instances/delete", [key("10.0.0.1")])).code, 200000);
     await sleep(2_500);
     assertEquals(await consoleHosts("old", "web"), ["10.0.0.1", "10.0.0.2"], "still listed");
