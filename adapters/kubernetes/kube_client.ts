@@ -35,6 +35,8 @@ export interface RawObject {
     readonly continue?: string;
     readonly labels?: Readonly<Record<string, string>> | null;
     readonly annotations?: Readonly<Record<string, string>> | null;
+    /** Set once the object is being deleted (it stays until its finalizers and grace end). */
+    readonly deletionTimestamp?: string | null;
   };
   readonly [field: string]: unknown;
 }

@@ -206,12 +206,36 @@ class KubernetesSource implements ClusterSource {
     }
   }
 
+  /**
+   * The Service's endpoint groups. An address whose Pod is being deleted is marked terminating
+   * (SPEC §2), whatever its slice says: EndpointSlice v1beta1 (Kubernetes 1.20) and core/v1
+   * Endpoints have no terminating condition, and under `publishNotReadyAddresses` they keep such
+   * an address as ready until the Pod is gone. Needs the Pod watch (`podLabels` on).
+   */
   endpoints(namespace: string, service: string): readonly EndpointGroup[] {
     const keys = this.#recordsByService.get(`${namespace}/${service}`);
     if (!keys || !this.#endpoints) return [];
     const groups: EndpointGroup[] = [];
-    for (const key of [...keys].sort()) groups.push(...(this.#endpoints.get(key)?.groups ?? []));
+    for (const key of [...keys].sort()) {
+      for (const group of this.#endpoints.get(key)?.groups ?? []) {
+        groups.push(this.#withDeletingPods(namespace, group));
+      }
+    }
     return groups;
+  }
+
+  #withDeletingPods(namespace: string, group: EndpointGroup): EndpointGroup {
+    const pods = this.#pods;
+    if (!pods) return group;
+    const deleting = (podName: string | undefined) =>
+      podName !== undefined && pods.get(`${namespace}/${podName}`)?.deleting === true;
+    if (!group.addresses.some((a) => !a.terminating && deleting(a.podName))) return group;
+    return {
+      ...group,
+      addresses: group.addresses.map((a) =>
+        !a.terminating && deleting(a.podName) ? { ...a, terminating: true } : a
+      ),
+    };
   }
 
   podLabels(namespace: string, pod: string): Readonly<Record<string, string>> | undefined {

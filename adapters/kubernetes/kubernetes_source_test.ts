@@ -113,6 +113,37 @@ Deno.test("createKubernetesSource() routes slices and Pod label changes to their
   await source.stop();
 });
 
+Deno.test("createKubernetesSource() marks the address of a Pod being deleted terminating, with a change", async () => {
+  const { api, source, changes } = setup();
+  api.objects.set(SLICES_V1, [
+    slice("web-1", "web", [["web-a", "10.0.0.1", true], ["web-b", "10.0.0.2", true]]),
+  ]);
+  api.objects.set("/api/v1/pods", [
+    object("shop", "web-a", "1", { labels: {} }),
+    object("shop", "web-b", "1", { labels: {} }),
+  ]);
+  await source.start();
+  await settle();
+  const states = () =>
+    source.endpoints("shop", "web").flatMap((g) =>
+      g.addresses.map((a) => `${a.podName} ${a.terminating ? "terminating" : "serving"}`)
+    );
+  deepStrictEqual(states(), ["web-a serving", "web-b serving"]);
+  changes.length = 0;
+  // The slice still says ready (v1beta1, Endpoints, publishNotReadyAddresses): the Pod says not.
+  const deleting = object("shop", "web-b", "2", { labels: {} });
+  api.send("/api/v1/pods", {
+    type: "MODIFIED",
+    object: {
+      ...deleting,
+      metadata: { ...deleting.metadata, deletionTimestamp: "2026-12-04T00:00:00Z" },
+    },
+  });
+  deepStrictEqual(changes, [{ kind: "service", namespace: "shop", name: "web" }]);
+  deepStrictEqual(states(), ["web-a serving", "web-b terminating"]);
+  await source.stop();
+});
+
 Deno.test("createKubernetesSource() emits the differences of a relist, then relisted", async () => {
   const { api, source, changes } = setup();
   api.objects.set("/api/v1/namespaces", [

@@ -10,6 +10,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClusterChange } from "../../domain/cluster.ts";
 import { type AuditEvent, startControlPlane } from "../../tests/cluster/control_plane.ts";
+import { KubeReader } from "../../tests/cluster/kube_reader.ts";
 import { ClusterObjects, waitFor } from "../../tests/cluster/objects.ts";
 import {
   endpointLines,
@@ -106,6 +107,44 @@ Deno.test("createKubernetesSource() on Kubernetes v1.20 reads EndpointSlice v1be
           const pod = await objects.core.readNamespacedPod({ namespace: "old", name: "web-3" });
           ok(pod.metadata?.deletionTimestamp, "web-3 is still there, terminating");
           await objects.deletePod("old", "web-3", 0);
+        },
+      );
+
+      await t.step(
+        "with publishNotReadyAddresses, a Pod being deleted is left out though 1.20 lists it ready",
+        async () => {
+          await objects.createService("old", "keep", {
+            selector: { app: "keep" },
+            publishNotReadyAddresses: true,
+          });
+          await objects.createPod("old", "keep-1", { labels: { app: "keep" }, nodeName: NODE });
+          await objects.createPod("old", "keep-2", { labels: { app: "keep" }, nodeName: NODE });
+          await objects.setPodReady("old", "keep-1", "10.244.21.1", true);
+          await objects.setPodReady("old", "keep-2", "10.244.21.2", true);
+          await waitForLines(
+            () => instanceLines(source, "old", "keep"),
+            ["10.244.21.1:8080 serving", "10.244.21.2:8080 serving"],
+            "keep's two instances",
+          );
+          await objects.deletePod("old", "keep-2", 300);
+          await waitForLines(
+            () => instanceLines(source, "old", "keep"),
+            ["10.244.21.1:8080 serving"],
+            "keep-2 left out while it terminates",
+          );
+          const raw = await new KubeReader(plane.kubeconfigPath).getJson<{
+            items: { endpoints: { addresses: string[]; conditions?: { ready?: boolean } }[] }[];
+          }>(
+            "/apis/discovery.k8s.io/v1beta1/namespaces/old/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkeep",
+          );
+          const listed = raw.items.flatMap((i) => i.endpoints)
+            .filter((e) => e.addresses.includes("10.244.21.2"));
+          deepStrictEqual(
+            listed.map((e) => e.conditions?.ready),
+            [true],
+            "1.20's slice still lists it, ready",
+          );
+          await objects.deletePod("old", "keep-2", 0);
         },
       );
 

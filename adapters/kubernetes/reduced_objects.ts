@@ -21,6 +21,8 @@ export interface EndpointRecord {
 /** A Pod reduced to its labels. */
 export interface PodRecord {
   readonly labels: Readonly<Record<string, string>>;
+  /** Present (true) once the Pod has a `deletionTimestamp`: it is terminating. */
+  readonly deleting?: true;
 }
 
 /** The label that ties an EndpointSlice to its Service. */
@@ -68,9 +70,10 @@ export function reduceEndpoints(object: RawObject): EndpointRecord {
   };
 }
 
-/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels. */
+/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels and whether it is being deleted. */
 export function reducePod(object: RawObject): PodRecord {
-  return { labels: { ...object.metadata?.labels } };
+  const labels = { ...object.metadata?.labels };
+  return object.metadata?.deletionTimestamp ? { labels, deleting: true } : { labels };
 }
 
 /**
