@@ -17,9 +17,11 @@ import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import {
   type ReconcileOutcome,
+  RESTING_STATES,
   type ServiceContext,
   serviceMachine,
   type ServiceState,
+  serviceStateOf,
   type ServiceTiming,
 } from "../machines/service_machine.ts";
 import { supervisorMachine } from "../machines/supervisor_machine.ts";
@@ -50,7 +52,6 @@ export interface Transition {
 type ParkedSnapshot = ReturnType<Actor<typeof serviceMachine>["getPersistedSnapshot"]>;
 
 /** States in which an actor waits for the next event with no timer or reconcile running. */
-const RESTING: ReadonlySet<ServiceState> = new Set(["synced", "conflict", "invalid"]);
 
 /**
  * What the supervisor keeps per service beside its actor. An actor at rest is parked: its
@@ -161,7 +162,7 @@ export class Supervisor {
       keys: () => this.#services.keys(),
       resting: (key) => {
         const record = this.#services.get(key);
-        return record !== undefined && (record.actor === null || RESTING.has(record.state));
+        return record !== undefined && (record.actor === null || RESTING_STATES.has(record.state));
       },
       send: (key) => {
         const record = this.#services.get(key);
@@ -338,7 +339,7 @@ export class Supervisor {
     if (this.#listed.size > 0 || this.#preparing > 0) return false;
     if (this.#resync.underWay) return false;
     for (const record of this.#services.values()) {
-      if (!RESTING.has(record.state)) return false;
+      if (!RESTING_STATES.has(record.state)) return false;
     }
     return this.#options.writer.queued === 0 && this.#options.writer.inFlight === 0;
   }
@@ -553,7 +554,7 @@ export class Supervisor {
     actor.subscribe({
       next: (snapshot) => {
         record.context = snapshot.context;
-        const to = String(snapshot.value) as ServiceState;
+        const to = serviceStateOf(snapshot.value);
         if (to === record.state) return;
         const from = record.state;
         record.state = to;
@@ -564,7 +565,7 @@ export class Supervisor {
           if (this.#services.get(key) === record) this.#services.delete(key);
           this.#retire(record, actor);
         }
-        if (RESTING.has(to)) queueMicrotask(() => this.#park(record, actor));
+        if (RESTING_STATES.has(to)) queueMicrotask(() => this.#park(record, actor));
       },
       error: (error) => {
         this.#options.hooks?.log?.("error", "service actor crashed", {
@@ -582,7 +583,7 @@ export class Supervisor {
   #park(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
     if (record.actor !== actor || this.#stopped) return;
     const snapshot = actor.getSnapshot();
-    if (snapshot.status !== "active" || !RESTING.has(String(snapshot.value) as ServiceState)) {
+    if (snapshot.status !== "active" || !RESTING_STATES.has(serviceStateOf(snapshot.value))) {
       return;
     }
     record.parked = actor.getPersistedSnapshot();
@@ -611,7 +612,7 @@ export class Supervisor {
     // wherever a reconcile is under way: it may have planned before deletes were allowed.
     for (const [key, record] of this.#services) {
       const held = (record.report?.plan.skipped.length ?? 0) > 0;
-      const busy = record.actor !== null && !RESTING.has(record.state);
+      const busy = record.actor !== null && !RESTING_STATES.has(record.state);
       if (held || busy) this.#touch(key, { force: true });
     }
   }

@@ -22,7 +22,7 @@
  * @module
  */
 
-import { assign, fromPromise, setup } from "xstate";
+import { assign, fromPromise, setup, type StateValue } from "xstate";
 import { backoffDelayMs } from "../domain/backoff.ts";
 
 /** What a reconcile found and did. `released`: nothing wanted and nothing of ours left. */
@@ -191,16 +191,16 @@ export const serviceMachine = setup({
           },
           {
             guard: { type: "outcomeConflict", params: ({ event }) => ({ outcome: event.output }) },
-            target: "conflict",
+            target: "resting.conflict",
             actions: { type: "recordOutcome", params: ({ event }) => ({ outcome: event.output }) },
           },
           {
             guard: { type: "outcomeInvalid", params: ({ event }) => ({ outcome: event.output }) },
-            target: "invalid",
+            target: "resting.invalid",
             actions: { type: "recordOutcome", params: ({ event }) => ({ outcome: event.output }) },
           },
           {
-            target: "synced",
+            target: "resting.synced",
             actions: { type: "recordOutcome", params: ({ event }) => ({ outcome: event.output }) },
           },
         ],
@@ -218,26 +218,16 @@ export const serviceMachine = setup({
       },
       after: { retryBackoff: "reconciling" },
     },
-    synced: {
+    // At rest until something changes: synced, or held with a reason (conflict, invalid). The
+    // supervisor parks actors in any of them, and a resync wakes them.
+    resting: {
       on: {
         "inputs.changed": "debouncing",
         "inputs.listed": "reconciling",
         "resync.due": "reconciling",
       },
-    },
-    conflict: {
-      on: {
-        "inputs.changed": "debouncing",
-        "inputs.listed": "reconciling",
-        "resync.due": "reconciling",
-      },
-    },
-    invalid: {
-      on: {
-        "inputs.changed": "debouncing",
-        "inputs.listed": "reconciling",
-        "resync.due": "reconciling",
-      },
+      initial: "synced",
+      states: { synced: {}, conflict: {}, invalid: {} },
     },
     released: { type: "final" },
   },
@@ -257,3 +247,14 @@ export const SERVICE_STATES = [
 
 /** One of {@linkcode SERVICE_STATES}. */
 export type ServiceState = typeof SERVICE_STATES[number];
+
+/** The states under `resting`, read from the machine itself: where the supervisor may park. */
+export const RESTING_STATES: ReadonlySet<ServiceState> = new Set(
+  Object.keys(serviceMachine.states.resting.states) as ServiceState[],
+);
+
+/** The state a snapshot is in, by its leaf name (`resting.synced` is `synced`). */
+export function serviceStateOf(value: StateValue): ServiceState {
+  if (typeof value === "string") return value as ServiceState;
+  return serviceStateOf(Object.values(value)[0] as StateValue);
+}

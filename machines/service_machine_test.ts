@@ -1,7 +1,13 @@
-import { createActor, fromPromise, getNextSnapshot, SimulatedClock } from "xstate";
+import { createActor, fromPromise, getNextSnapshot, SimulatedClock, type StateValue } from "xstate";
 import { getShortestPaths } from "xstate/graph";
 import { assert, assertEquals } from "../domain/_assert.ts";
-import { type ReconcileOutcome, SERVICE_STATES, serviceMachine } from "./service_machine.ts";
+import {
+  type ReconcileOutcome,
+  RESTING_STATES,
+  SERVICE_STATES,
+  serviceMachine,
+  serviceStateOf,
+} from "./service_machine.ts";
 
 const timing = { debounceMs: 100, backoffBaseMs: 1000, backoffMaxMs: 8000 };
 const summary = {
@@ -55,22 +61,22 @@ Deno.test("serviceMachine: inputs.changed in idle asks for a debounce, not a rec
     }),
     { type: "inputs.changed" },
   );
-  assertEquals(snapshot.value, "debouncing");
+  assertEquals(serviceStateOf(snapshot.value), "debouncing");
 });
 
 Deno.test("serviceMachine coalesces a burst of changes into one reconcile after the debounce", async () => {
   const reconcile = scriptedReconcile();
   const { actor, clock } = start(reconcile);
   for (let i = 0; i < 50; i++) actor.send({ type: "inputs.changed" });
-  assertEquals(actor.getSnapshot().value, "debouncing");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "debouncing");
   clock.increment(99);
   assertEquals(reconcile.calls.length, 0);
   clock.increment(1);
-  assertEquals(actor.getSnapshot().value, "reconciling");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling");
   assertEquals(reconcile.calls.length, 1);
   reconcile.calls[0].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(actor.getSnapshot().value, "synced");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
   actor.stop();
 });
 
@@ -83,12 +89,12 @@ Deno.test("serviceMachine runs one more pass when changes arrive while reconcili
   actor.send({ type: "inputs.changed" });
   reconcile.calls[0].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(actor.getSnapshot().value, "debouncing");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "debouncing");
   clock.increment(100);
   assertEquals(reconcile.calls.length, 2);
   reconcile.calls[1].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(actor.getSnapshot().value, "synced");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
   actor.stop();
 });
 
@@ -99,7 +105,7 @@ Deno.test("serviceMachine backs off exponentially on failure and retries", async
   clock.increment(100);
   reconcile.calls[0].reject(new Error("Polaris answered 500000"));
   await flush();
-  assertEquals(actor.getSnapshot().value, "backoff");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "backoff");
   assertEquals(actor.getSnapshot().context.attempts, 1);
   assertEquals(actor.getSnapshot().context.lastError, "Polaris answered 500000");
   // first retry waits within [500, 1000] ms
@@ -116,7 +122,7 @@ Deno.test("serviceMachine backs off exponentially on failure and retries", async
   assertEquals(reconcile.calls.length, 3);
   reconcile.calls[2].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(actor.getSnapshot().value, "synced");
+  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
   assertEquals(actor.getSnapshot().context.attempts, 0);
   assertEquals(actor.getSnapshot().context.lastError, null);
   actor.stop();
@@ -140,10 +146,10 @@ Deno.test("serviceMachine shows conflict and invalid outcomes as states with the
     clock.increment(100);
     reconcile.calls[0].resolve({ kind, summary, message: `why ${kind}` });
     await flush();
-    assertEquals(actor.getSnapshot().value, kind);
+    assertEquals(serviceStateOf(actor.getSnapshot().value), kind);
     assertEquals(actor.getSnapshot().context.lastError, `why ${kind}`);
     actor.send({ type: "resync.due" });
-    assertEquals(actor.getSnapshot().value, "reconciling");
+    assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling");
     actor.stop();
   }
 });
@@ -167,7 +173,7 @@ Deno.test("serviceMachine: every state is reachable", () => {
     ] as never,
   });
   const reached = new Set(
-    paths.map((p: { state: { value: unknown } }) => String(p.state.value)),
+    paths.map((p: { state: { value: unknown } }) => serviceStateOf(p.state.value as StateValue)),
   );
   for (const state of SERVICE_STATES) assert(reached.has(state), `state ${state} not reached`);
 });
@@ -185,13 +191,19 @@ Deno.test("serviceMachine: inputs.listed reconciles at once from idle, debouncin
       reconcile.calls[0].resolve({ kind: "synced", summary });
       await flush();
     }
-    assertEquals(actor.getSnapshot().value, from);
+    assertEquals(serviceStateOf(actor.getSnapshot().value), from);
     actor.send({ type: "inputs.listed" });
     await flush();
-    assertEquals(actor.getSnapshot().value, "reconciling", `from ${from}`);
+    assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling", `from ${from}`);
     // A listed event while reconciling asks for one more pass, like any change.
     actor.send({ type: "inputs.listed" });
     assertEquals(actor.getSnapshot().context.dirty, true);
     actor.stop();
   }
+});
+
+Deno.test("serviceMachine: synced, conflict and invalid are the states under resting", () => {
+  assertEquals([...RESTING_STATES].sort(), ["conflict", "invalid", "synced"]);
+  assertEquals(serviceStateOf({ resting: "conflict" }), "conflict");
+  assertEquals(serviceStateOf("backoff"), "backoff");
 });
