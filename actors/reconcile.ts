@@ -25,8 +25,6 @@ import type { Problem } from "../domain/problems.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
 import { type ClusterIntent, type ServiceIntent, serviceIntent } from "../domain/service_intent.ts";
-
-export type { ClusterIntent, ServiceIntent };
 import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
 import type { KnownResources } from "./known_resources.ts";
 import type { RegistryReader } from "./registry_reader.ts";
@@ -94,6 +92,31 @@ export interface ReconcileDeps {
 }
 
 /**
+ * An instance as written: a desired one (its health check off, SPEC §2), or a listed one as it
+ * was (a phantom's purge, `enableHealthCheck` given).
+ */
+function writeItemOf(i: DesiredInstance | RegisteredInstance, enableHealthCheck = false) {
+  return {
+    namespace: i.namespace,
+    service: i.service,
+    host: i.host,
+    port: i.port,
+    protocol: i.protocol,
+    version: i.version,
+    weight: i.weight,
+    healthy: i.healthy,
+    isolate: i.isolate,
+    enableHealthCheck,
+    metadata: { ...i.metadata },
+  };
+}
+
+/** An instance named for deletion. */
+function refOf(i: RegisteredInstance) {
+  return { namespace: i.namespace, service: i.service, host: i.host, port: i.port };
+}
+
+/**
  * Purges phantoms: each is created again (the store has no row, so this writes one, at a new time)
  * and deleted at once, a delete the server's cache does pull. Each is marked purged, whatever the
  * outcome, so a purge is never repeated for it.
@@ -105,25 +128,10 @@ async function purgePhantoms(
   if (phantoms.length === 0) return [];
   const recreated = await deps.writer.write(
     "create",
-    phantoms.map((p) => ({
-      namespace: p.namespace,
-      service: p.service,
-      host: p.host,
-      port: p.port,
-      protocol: p.protocol,
-      version: p.version,
-      weight: p.weight,
-      healthy: p.healthy,
-      isolate: p.isolate,
-      enableHealthCheck: p.enableHealthCheck,
-      metadata: { ...p.metadata },
-    })),
+    phantoms.map((p) => writeItemOf(p, p.enableHealthCheck)),
   );
   const again = phantoms.filter((_, i) => recreated[i].ok);
-  const deleted = await deps.writer.write(
-    "delete",
-    again.map((p) => ({ namespace: p.namespace, service: p.service, host: p.host, port: p.port })),
-  );
+  const deleted = await deps.writer.write("delete", again.map(refOf));
   if (!deps.dryRun) { for (const p of phantoms) deps.tombstones.deleted(p, true); }
   return [...recreated.filter((r) => !r.ok), ...deleted];
 }
@@ -341,33 +349,13 @@ export async function reconcileService(
     alias: aliasInputs,
   });
   const { instances: plan, phantoms, purge } = writePlan;
-  const registered = read.filter((r) => !phantoms.includes(r));
 
   // Send: the instances first, then, unless they need a retry, the aliases.
   if (plan.creates.length > 0) await ensureService(deps, namespace, name);
-  const toWrite = (d: DesiredInstance) => ({
-    namespace: d.namespace,
-    service: d.service,
-    host: d.host,
-    port: d.port,
-    protocol: d.protocol,
-    version: d.version,
-    weight: d.weight,
-    healthy: d.healthy,
-    isolate: d.isolate,
-    enableHealthCheck: false,
-    metadata: { ...d.metadata },
-  });
-  const ref = (r: RegisteredInstance) => ({
-    namespace: r.namespace,
-    service: r.service,
-    host: r.host,
-    port: r.port,
-  });
   const [created, updated, deleted, purged] = await Promise.all([
-    deps.writer.write("create", plan.creates.map(toWrite)),
-    deps.writer.write("update", plan.updates.map((u) => toWrite(u.desired))),
-    deps.writer.write("delete", plan.deletes.map(ref)),
+    deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
+    deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
+    deps.writer.write("delete", plan.deletes.map(refOf)),
     purgePhantoms(deps, purge),
   ]);
   // A dry run wrote nothing: nothing to remember.
@@ -388,7 +376,7 @@ export async function reconcileService(
   ];
   const summary: ReconcileSummary = {
     desired: intent.desired.length,
-    registered: registered.length,
+    registered: read.length - phantoms.length,
     created: plan.creates.length - failedAnswers(created).length,
     updated: plan.updates.length - failedAnswers(updated).length,
     deleted: plan.deletes.length - failedAnswers(deleted).length,
