@@ -80,15 +80,9 @@ export class Writer {
   /** Queues items of one kind; resolves with one result per item, in order. Never rejects. */
   write<K extends WriteKind>(kind: K, items: readonly ItemOf<K>[]): Promise<WriteItemResult[]> {
     if (items.length === 0) return Promise.resolve([]);
-    if (this.#stopped) {
-      return Promise.resolve(items.map(() => ({
-        ok: false,
-        code: undefined,
-        retryable: true,
-        message: "Cannot write to Polaris: the controller is shutting down",
-      })));
-    }
-    if (ALIAS_KINDS.has(kind)) return this.#direct(kind, items);
+    if (this.#stopped) return Promise.resolve(items.map(() => retryable(SHUTTING_DOWN)));
+    // One endpoint per alias: nothing to batch, so they are sent at once.
+    if (ALIAS_KINDS.has(kind)) return this.#calling(kind, items);
     const queue = this.#queues[kind as BatchedKind] as Pending<K>[];
     const promises = items.map((item) =>
       new Promise<WriteItemResult>((resolve) => queue.push({ item, resolve }))
@@ -116,14 +110,7 @@ export class Writer {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const queue of Object.values(this.#queues) as Pending<BatchedKind>[][]) {
-      for (const pending of queue.splice(0)) {
-        pending.resolve({
-          ok: false,
-          code: undefined,
-          retryable: true,
-          message: "Cannot write to Polaris: the controller is shutting down",
-        });
-      }
+      for (const pending of queue.splice(0)) pending.resolve(retryable(SHUTTING_DOWN));
     }
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
@@ -164,20 +151,17 @@ export class Writer {
     return false;
   }
 
-  /** Alias writes: one request per created or updated alias, one for the deletes, at once. */
-  async #direct(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
+  /**
+   * Sends one request's items, counted in flight until it settles; a rejection answers every item
+   * with a retryable failure.
+   */
+  async #calling(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
     this.#inFlight++;
     try {
       return await this.#call(kind, items);
     } catch (error) {
-      return items.map(() => ({
-        ok: false,
-        code: undefined,
-        retryable: true,
-        message: `Cannot send a ${kind} to Polaris: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      }));
+      const why = error instanceof Error ? error.message : String(error);
+      return items.map(() => retryable(`Cannot send a ${kind} batch to Polaris: ${why}`));
     } finally {
       this.#inFlight--;
       if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
@@ -185,31 +169,14 @@ export class Writer {
   }
 
   #send(kind: BatchedKind, batch: Pending<BatchedKind>[]): void {
-    this.#inFlight++;
     this.#options.onBatch?.(kind, batch.length);
-    const items = batch.map((p) => p.item);
-    this.#call(kind, items)
-      .catch((error: unknown): WriteItemResult[] =>
-        items.map(() => ({
-          ok: false,
-          code: undefined,
-          retryable: true,
-          message: `Cannot send a ${kind} batch to Polaris: ${
-            error instanceof Error ? error.message : String(error)
-          }`,
-        }))
-      )
+    this.#calling(kind, batch.map((p) => p.item))
       .then((results) => {
         batch.forEach((pending, i) =>
-          pending.resolve(
-            results[i] ??
-              { ok: false, code: undefined, retryable: true, message: "no result for item" },
-          )
+          pending.resolve(results[i] ?? retryable("no result for item"))
         );
       })
       .finally(() => {
-        this.#inFlight--;
-        if (this.#inFlight === 0) { for (const wake of this.#idleWaiters.splice(0)) wake(); }
         if (!this.#stopped) this.#schedule();
       });
   }
@@ -217,12 +184,9 @@ export class Writer {
   #call(kind: WriteKind, items: readonly unknown[]): Promise<WriteItemResult[]> {
     const { api, dryRun, log, gate } = this.#options;
     if (gate && !gate()) {
-      return Promise.resolve(items.map(() => ({
-        ok: false,
-        code: undefined,
-        retryable: true,
-        message: "Cannot write to Polaris: this replica is not the leader",
-      })));
+      return Promise.resolve(
+        items.map(() => retryable("Cannot write to Polaris: this replica is not the leader")),
+      );
     }
     if (dryRun) {
       log?.("info", "dry run: would write to Polaris", { kind, items });
@@ -247,6 +211,13 @@ export class Writer {
         return api.deleteAliases(items as { alias: string; aliasNamespace: string }[]);
     }
   }
+}
+
+const SHUTTING_DOWN = "Cannot write to Polaris: the controller is shutting down";
+
+/** A failure worth a retry, with no Polaris code (nothing was answered). */
+function retryable(message: string): WriteItemResult {
+  return { ok: false, code: undefined, retryable: true, message };
 }
 
 async function sequentially<T>(
