@@ -1,23 +1,10 @@
 import { assertEquals } from "./_assert.ts";
 import { phantomsToPurge, splitPhantoms, type Tombstone, tombstoneKey } from "./phantoms.ts";
 import type { RegisteredInstance } from "./polaris.ts";
+import { listedInstance } from "./_fixtures.ts";
 
-const listed = (host: string, revision: string | undefined): RegisteredInstance => ({
-  id: host,
-  namespace: "shop",
-  service: "cart",
-  host,
-  port: 8080,
-  protocol: "http/TCP",
-  version: "",
-  weight: 100,
-  healthy: true,
-  isolate: false,
-  enableHealthCheck: false,
-  vpcId: "",
-  metadata: { clusterName: "a", source: "polaris-controller" },
-  ...(revision === undefined ? {} : { revision }),
-});
+const listed = (host: string, revision: string | undefined) =>
+  listedInstance(host, revision ?? null);
 
 const stones = (entries: Record<string, Tombstone>) => (key: string) => entries[key];
 const hosts = (list: readonly RegisteredInstance[]) => list.map((i) => i.host);

@@ -1,30 +1,14 @@
 import { assertEquals } from "./_assert.ts";
 import { aliasMarker } from "./plan_alias.ts";
 import type { Tombstone } from "./phantoms.ts";
-import type { DesiredInstance, RegisteredInstance } from "./polaris.ts";
+import { desiredInstance, listedInstance } from "./_fixtures.ts";
 import { planWrites, type WritePlanInput } from "./write_plan.ts";
 
 const owner = { clusterNames: ["a"], source: "polaris-controller" };
 const MARK = aliasMarker("polaris-controller");
 
-function desired(host: string): DesiredInstance {
-  return {
-    namespace: "shop",
-    service: "cart",
-    host,
-    port: 8080,
-    protocol: "http/TCP",
-    version: "",
-    weight: 100,
-    healthy: true,
-    isolate: false,
-    metadata: { clusterName: "a", source: "polaris-controller" },
-  };
-}
-
-function listed(host: string, revision = "r1"): RegisteredInstance {
-  return { ...desired(host), id: host, enableHealthCheck: false, vpcId: "", revision };
-}
+const desired = (host: string) => desiredInstance(host);
+const listed = listedInstance;
 
 function input(fields: Partial<WritePlanInput>): WritePlanInput {
   return {
