@@ -14,8 +14,8 @@ export interface ResyncHost {
   keys(): Iterable<string>;
   /** Whether the key's actor is at rest (parked or in a resting state): only those are waited for. */
   resting(key: string): boolean;
-  /** Sends `resync.due` to the key's actor (waking it when parked); false when it has none. */
-  send(key: string): boolean;
+  /** Sends `resync.due` to the key's actor (waking it when parked), if it still has one. */
+  send(key: string): void;
   /** False once the supervisor stopped. */
   running(): boolean;
   /** Told when a resync is due while the last one is still under way. */

@@ -10,7 +10,6 @@ function host(keys: string[], busy: ReadonlySet<string> = new Set()) {
     resting: (key) => !busy.has(key),
     send: (key) => {
       sent.push(key);
-      return true;
     },
     running: () => running,
     overdue: (left) => overdue.push(left),

@@ -167,7 +167,6 @@ export class Supervisor {
       send: (key) => {
         const record = this.#services.get(key);
         if (record) this.#wake(key, record).send({ type: "resync.due" });
-        return record !== undefined;
       },
       running: () => !this.#stopped,
       overdue: (left) =>
