@@ -1,9 +1,10 @@
 /**
  * The project's one HTTP stack to a Kubernetes API server: the cluster source's authenticated GETs
  * and watch streams, and the JSON requests of any method that the Event recorder and the Lease
- * elector send (`request`, the `KubeJsonApi` of `adapters/events/kube_json_api.ts`). @kubernetes/client-node's `KubeConfig` reads the kubeconfig (contexts, in-cluster config,
- * client certificates, tokens, exec plugins); the requests themselves go through Deno's own
- * `fetch` with a `Deno.HttpClient` that carries the cluster's CA and client certificate.
+ * elector send (`request`, the `KubeJsonApi` of `adapters/events/kube_json_api.ts`).
+ * @kubernetes/client-node's `KubeConfig` reads the kubeconfig (contexts, in-cluster config, client
+ * certificates, tokens, exec plugins); the requests themselves go through Deno's own `fetch` with
+ * a `Deno.HttpClient` that carries the cluster's CA and client certificate.
  *
  * Why not client-node's own HTTP path (its `Watch` class, its undici-based fetch): measured on
  * Deno 2.9 against a real kube-apiserver, a watch stream read through undici never ends when the
