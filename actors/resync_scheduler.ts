@@ -12,7 +12,7 @@
 export interface ResyncHost {
   /** Every service key with an actor, parked or running. */
   keys(): Iterable<string>;
-  /** Whether the key's actor is at rest (parked or in a resting state): only those are waited for. */
+  /** Whether the key's actor is at rest (parked or resting): only those are waited for. */
   resting(key: string): boolean;
   /** Sends `resync.due` to the key's actor (waking it when parked), if it still has one. */
   send(key: string): void;

@@ -12,9 +12,12 @@ export interface BackoffOptions {
   readonly baseMs: number;
   /** Cap on the step, jitter included. */
   readonly maxMs: number;
-  /** Jitter from a seed: equal seeds give equal delays (service keys, so a simulated clock sees the same delay every run). */
+  /**
+   * Jitter from a seed: equal seeds give equal delays (service keys, so a simulated clock sees the
+   * same delay every run).
+   */
   readonly seed?: string;
-  /** Jitter from a uniform draw in [0, 1), injected so tests are deterministic; clamped into [0, 1]. */
+  /** Jitter from a uniform draw in [0, 1), injected for deterministic tests; clamped into [0, 1]. */
   readonly random?: () => number;
 }
 

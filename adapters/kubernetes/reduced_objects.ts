@@ -70,7 +70,7 @@ export function reduceEndpoints(object: RawObject): EndpointRecord {
   };
 }
 
-/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels and whether it is being deleted. */
+/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels and whether it is deleting. */
 export function reducePod(object: RawObject): PodRecord {
   const labels = { ...object.metadata?.labels };
   return object.metadata?.deletionTimestamp ? { labels, deleting: true } : { labels };
