@@ -1,14 +1,16 @@
 /**
- * The orphan sweep's listing (SPEC §3): every Polaris service that holds an instance this
- * controller owns (one owner per cluster source), and every service an alias of ours points to.
- * The supervisor gives each key with no Service behind it an actor, which plans the deletes
- * through the same rules as any other change.
+ * The orphan sweep (SPEC §3): every Polaris service that holds an instance this controller owns
+ * (one owner per cluster source), and every service an alias of ours points to. The supervisor
+ * gives each such key with no Service behind it an actor, which plans the deletes through the same
+ * rules as any other change.
  *
  * @module
  */
 
-import { serviceKey } from "../domain/keys.ts";
+import { parseServiceKey, serviceKey } from "../domain/keys.ts";
+import { isOwned } from "../domain/plan.ts";
 import { aliasMarker } from "../domain/plan_alias.ts";
+import type { Owner, RegisteredInstance } from "../domain/polaris.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 
 /** What the sweep found: keys to look at, and those of them an alias of ours points to. */
@@ -37,4 +39,44 @@ export async function listSweepKeys(
     keys.add(key);
   }
   return { keys, aliased };
+}
+
+/** What decides whether a key is an orphan: it has no actor, and no cluster wants it synced. */
+export interface OrphanTest {
+  readonly hasActor: (key: string) => boolean;
+  readonly wanted: (namespace: string, service: string) => boolean;
+}
+
+/**
+ * The sweep's orphans: keys holding an instance or alias of ours with no actor and no Service
+ * that wants them. A wanted Service gets its actor from the listed pass; only the others need one
+ * from the sweep.
+ */
+export function orphanKeys(keys: Iterable<string>, test: OrphanTest): string[] {
+  const orphans: string[] = [];
+  for (const key of keys) {
+    if (test.hasActor(key)) continue;
+    const { namespace, service } = parseServiceKey(key);
+    if (!test.wanted(namespace, service)) orphans.push(key);
+  }
+  return orphans;
+}
+
+/**
+ * The sweep's cheap half, run on every namespace-wide listing the actors' reads bring (start-up,
+ * resync): keys of that namespace holding an owned instance and no actor. Namespaces where no
+ * actor reads are left to the full sweep.
+ */
+export function ownedWithoutActor(
+  namespace: string,
+  byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
+  owner: Owner,
+  hasActor: (key: string) => boolean,
+): string[] {
+  const keys: string[] = [];
+  for (const [service, instances] of byService) {
+    const key = serviceKey(namespace, service);
+    if (!hasActor(key) && instances.some((i) => isOwned(i, owner))) keys.push(key);
+  }
+  return keys;
 }

@@ -13,6 +13,7 @@
 import type { RegisteredInstance } from "../domain/polaris.ts";
 import { Limiter } from "../adapters/concurrency/limiter.ts";
 import type { PolarisApi } from "./polaris_api.ts";
+import { type Clock, wallClock } from "./clock.ts";
 
 interface PendingRead {
   readonly service: string;
@@ -25,6 +26,8 @@ export interface RegistryReaderOptions {
   readonly api: Pick<PolarisApi, "listInstances">;
   /** How long reads wait for company before they are sent. */
   readonly lingerMs: number;
+  /** The clock the linger is timed on (the wall clock by default). */
+  readonly clock?: Clock;
   /** Pending services of one namespace from which a namespace-wide listing is used. */
   readonly namespaceThreshold: number;
   /** Listings in flight at once. */
@@ -44,11 +47,13 @@ export interface RegistryReaderOptions {
 export class RegistryReader {
   readonly #options: RegistryReaderOptions;
   readonly #pending = new Map<string, PendingRead[]>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   readonly #limiter: Limiter;
+  readonly #clock: Clock;
 
   constructor(options: RegistryReaderOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? wallClock;
     this.#limiter = new Limiter({ limit: options.concurrency });
   }
 
@@ -59,13 +64,13 @@ export class RegistryReader {
       const entry = { service, resolve, reject };
       if (list) list.push(entry);
       else this.#pending.set(namespace, [entry]);
-      this.#timer ??= setTimeout(() => this.#flush(), this.#options.lingerMs);
+      this.#timer ??= this.#clock.setTimeout(() => this.#flush(), this.#options.lingerMs);
     });
   }
 
   /** Rejects every read not yet sent (shutdown). */
   stop(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const reads of this.#pending.values()) {
       for (const read of reads) read.reject(new Error("Cannot read from Polaris: shutting down"));

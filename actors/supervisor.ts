@@ -1,77 +1,50 @@
 /**
- * The running system (SPEC §4): one service actor per Polaris service key, created on the first
- * change that names the key and forgotten when it is released; changes from every cluster source
- * routed by key; the supervisor machine's effects (allow deletes, sweep, resync) provided here.
+ * The running system (SPEC §4). One change, from a cluster source to Polaris:
+ *
+ * 1. a source reports a change (`#onChange`) and the key is routed to its service actor
+ *    (`#touch`, through {@linkcode ServiceActors}); a full list goes through a
+ *    {@linkcode ListedPasses} pass first;
+ * 2. the actor debounces and runs its reconcile, provided here (`#reconcile`): it waits for a
+ *    slot, then `reconcileService` reads, plans in `domain/`, writes through the writer and
+ *    judges the results in `domain/`;
+ * 3. the outcome moves the actor to `synced`, `conflict`, `invalid`, `backoff` or `released`.
+ *
+ * Leadership and listing are states of the supervisor machine (`machines/supervisor_machine.ts`);
+ * this class provides its effects: allow deletes, take over, stand down, sweep, resync.
  *
  * @module
  */
 
-import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
-import { type Actor, createActor, fromPromise } from "xstate";
+import { createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey, serviceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
-import { isOwned } from "../domain/plan.ts";
 import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
+import { serviceWanted } from "../domain/service_intent.ts";
 import {
   type ReconcileOutcome,
-  RESTING_STATES,
-  type ServiceContext,
   serviceMachine,
   type ServiceState,
-  serviceStateOf,
   type ServiceTiming,
 } from "../machines/service_machine.ts";
-import { supervisorMachine } from "../machines/supervisor_machine.ts";
-import type { PolarisApi } from "./polaris_api.ts";
-import {
-  ensureNamespace,
-  type ReconcileReport,
-  reconcileService,
-  RetryableReconcileError,
-} from "./reconcile.ts";
-import { serviceWanted } from "../domain/service_intent.ts";
-import { KnownResources } from "./known_resources.ts";
+import { everySourceListed, stateName, supervisorMachine } from "../machines/supervisor_machine.ts";
 import { Limiter } from "../adapters/concurrency/limiter.ts";
+import { type Clock, wallClock } from "./clock.ts";
+import { KnownResources } from "./known_resources.ts";
+import { ListedPasses } from "./listed_pass.ts";
+import { listSweepKeys, orphanKeys, ownedWithoutActor } from "./orphan_sweep.ts";
+import type { PolarisApi } from "./polaris_api.ts";
+import { type ReconcileReport, reconcileService, RetryableReconcileError } from "./reconcile.ts";
 import { RegistryReader } from "./registry_reader.ts";
-import { listSweepKeys } from "./orphan_sweep.ts";
 import { ResyncScheduler } from "./resync_scheduler.ts";
+import { ServiceActors, type ServiceRecord, type Transition } from "./service_actors.ts";
 import { Tombstones } from "./tombstones.ts";
+import { TUNING } from "./tuning.ts";
 import type { Writer } from "./writer.ts";
 
-/** A state change of a service actor, kept for the debug endpoint. */
-export interface Transition {
-  readonly at: number;
-  readonly from: string;
-  readonly to: string;
-}
-
-/** A service actor's snapshot as persisted while it is parked. */
-type ParkedSnapshot = ReturnType<Actor<typeof serviceMachine>["getPersistedSnapshot"]>;
-
-/** States in which an actor waits for the next event with no timer or reconcile running. */
-
-/**
- * What the supervisor keeps per service beside its actor. An actor at rest is parked: its
- * persisted snapshot is kept and the running actor stopped, then restored by the next event. A
- * running xstate actor costs about 4.5 KB of heap and a parked one about 0.5 KB (measured with
- * 10,000 actors), which is most of the engine's memory per Service at 50k Services.
- */
-interface ServiceRecord {
-  /** The running actor, or null while parked. */
-  actor: Actor<typeof serviceMachine> | null;
-  /** The persisted snapshot while parked, else null. */
-  parked: ParkedSnapshot | null;
-  /** The actor's context as of its last snapshot (running or parked). */
-  context: ServiceContext;
-  state: ServiceState;
-  transitions: Transition[];
-  report: ReconcileReport | null;
-  /** When the oldest change not yet applied arrived (for the sync-latency histogram). */
-  pendingSince: number | null;
-}
+export type { Transition } from "./service_actors.ts";
 
 /** Hooks for logs, metrics and Events; all optional. */
 export interface SupervisorHooks {
@@ -93,7 +66,7 @@ export interface SupervisorOptions {
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
   readonly resyncPeriodMs: number;
-  /** `--dry-run`: nothing is written (instances are held back by the writer, aliases here). */
+  /** `--dry-run`: nothing is written (the writer holds every write back). */
   readonly dryRun?: boolean;
   /**
    * Reconciles in flight at once (default 1,000). When they are all taken, the waiting ones start
@@ -116,83 +89,88 @@ export interface SupervisorOptions {
    */
   readonly leading?: boolean;
   readonly hooks?: SupervisorHooks;
-  readonly now?: () => number;
+  /** Every timer of the running system, and its "now" (the wall clock by default). */
+  readonly clock?: Clock;
 }
-
-const TRANSITIONS_KEPT = 20;
 
 /** The running system; see the module documentation. */
 export class Supervisor {
   readonly #options: SupervisorOptions;
-  readonly #services = new Map<string, ServiceRecord>();
+  readonly #clock: Clock;
   readonly #known = new KnownResources();
   readonly #aliased = new Set<string>();
   readonly #tombstones = new Tombstones();
   readonly #unsubscribe: Array<() => void> = [];
-  readonly #machine: Actor<typeof supervisorMachine>;
-  #deletesAllowed = false;
-  #polarisAnswered = false;
-  #leading: boolean;
-  #stopped = false;
-  readonly #now: () => number;
-  readonly #wantedDeps: Parameters<typeof serviceWanted>[0];
-  /** The service machine with its reconcile provided, built once and shared by every actor. */
-  readonly #serviceMachine: ReturnType<typeof serviceMachine.provide>;
+  readonly #machine;
+  readonly #actors: ServiceActors;
+  readonly #passes: ListedPasses;
   readonly #reader: RegistryReader;
   readonly #slots: Limiter;
   readonly #resync: ResyncScheduler;
-  /** Keys of Services whose source just listed, touched together one debounce later. */
-  readonly #listed = new Set<string>();
-  #listedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Listed passes waiting for their namespace step. */
-  #preparing = 0;
+  readonly #wanted: (namespace: string, service: string) => boolean;
+  #polarisAnswered = false;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
-    this.#wantedDeps = { views: options.sources, policy: options.policy };
-    this.#leading = options.leading ?? true;
+    this.#clock = options.clock ?? wallClock;
+    const log = options.hooks?.log;
+    const wantedDeps = { views: options.sources, policy: options.policy };
+    this.#wanted = (namespace, service) => serviceWanted(wantedDeps, namespace, service);
     this.#reader = new RegistryReader({
       api: { listInstances: (filter) => this.#readTracked(filter) },
       lingerMs: options.readLingerMs ?? TUNING.readLingerMs,
+      clock: this.#clock,
       namespaceThreshold: TUNING.namespaceListingThreshold,
       concurrency: TUNING.readConcurrency,
       onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
     });
-    this.#resync = new ResyncScheduler({
-      keys: () => this.#services.keys(),
-      resting: (key) => {
-        const record = this.#services.get(key);
-        return record !== undefined && (record.actor === null || RESTING_STATES.has(record.state));
-      },
-      send: (key) => {
-        const record = this.#services.get(key);
-        if (record) this.#wake(key, record).send({ type: "resync.due" });
-      },
-      running: () => !this.#stopped,
-      overdue: (left) =>
-        this.#options.hooks?.log?.("warn", "resync period elapsed before the last resync ended", {
-          left,
-        }),
-    }, options.resyncGroup ?? TUNING.resyncGroup);
     const slots = Math.max(1, options.reconcileSlots ?? TUNING.reconcileSlots);
     this.#slots = new Limiter({ limit: slots, resumeAt: Math.floor(slots / 2) });
-    this.#serviceMachine = this.#providedServiceMachine();
-    this.#now = options.now ?? Date.now;
+    this.#actors = new ServiceActors({
+      machine: this.#providedServiceMachine(),
+      timing: options.timing,
+      clock: this.#clock,
+      ...(options.hooks?.onTransition ? { onTransition: options.hooks.onTransition } : {}),
+      ...(log ? { log } : {}),
+    });
+    this.#resync = new ResyncScheduler({
+      keys: () => this.#actors.keys(),
+      resting: (key) => this.#actors.resting(key),
+      send: (key) => this.#actors.sendIfPresent(key, { type: "resync.due" }),
+      running: () => this.leading,
+      overdue: (left) =>
+        log?.("warn", "resync period elapsed before the last resync ended", { left }),
+    }, options.resyncGroup ?? TUNING.resyncGroup);
+    this.#passes = new ListedPasses({
+      windowMs: options.timing.debounceMs,
+      clock: this.#clock,
+      api: options.api,
+      writer: options.writer,
+      known: this.#known,
+      wanted: this.#wanted,
+      start: (keys) => {
+        for (const key of keys) this.#touch(key, { listed: true });
+      },
+      ...(log ? { log } : {}),
+    });
     this.#machine = createActor(
       supervisorMachine.provide({
         actors: { sweep: fromPromise(() => this.#sweep()) },
         actions: {
           allowDeletes: () => this.#allowDeletes(),
+          takeOver: () => this.#takeOver(),
+          standDown: () => this.#standDown(),
           resyncAll: () => this.#resync.resyncAll(),
-          stopAll: () => {},
         },
       }),
       {
+        clock: this.#clock,
         input: {
           clusterNames: options.sources.map((s) => s.clusterName),
           resyncPeriodMs: options.resyncPeriodMs,
           backoffBaseMs: options.timing.backoffBaseMs,
           backoffMaxMs: options.timing.backoffMaxMs,
+          leading: options.leading ?? true,
         },
       },
     );
@@ -216,22 +194,24 @@ export class Supervisor {
    */
   async stop(): Promise<void> {
     if (this.#stopped) return;
-    this.#stopped = true;
-    if (this.#listedTimer !== undefined) clearTimeout(this.#listedTimer);
-    this.#listed.clear();
+    this.#passes.stop();
     this.#machine.send({ type: "stop" });
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
-    for (const record of this.#services.values()) record.actor?.stop();
+    this.#actors.stopAll();
     this.#reader.stop();
     await this.#options.writer.stop();
     this.#options.hooks?.log?.("debug", "writer stopped", {});
     await Promise.all(this.#options.sources.map((s) => s.stop()));
   }
 
+  get #stopped(): boolean {
+    return this.#machine.getSnapshot().status !== "active";
+  }
+
   /** True while this replica may write (leader, or no leader election). */
   get leading(): boolean {
-    return this.#leading;
+    return this.#machine.getSnapshot().matches("leading");
   }
 
   /**
@@ -240,31 +220,18 @@ export class Supervisor {
    * reconciles every wanted Service and sweeps, as after a start.
    */
   setLeading(leading: boolean): void {
-    if (leading === this.#leading || this.#stopped) return;
-    this.#leading = leading;
+    if (leading === this.leading || this.#stopped) return;
     this.#options.hooks?.log?.(
       "info",
       leading ? "leading: writes enabled" : "following: writes stopped",
       {},
     );
-    if (!leading) {
-      this.#listed.clear();
-      this.#resync.clear();
-      for (const record of this.#services.values()) record.actor?.stop();
-      this.#services.clear();
-      return;
-    }
-    // Every source that has listed: one that listed while this replica followed was not acted on.
-    for (const source of this.#options.sources) {
-      if (!source.synced) continue;
-      for (const svc of source.services()) this.#touchListed(svc);
-    }
-    this.#machine.send({ type: "sweep.now" });
+    this.#machine.send({ type: leading ? "lease.gained" : "lease.lost" });
   }
 
   /** True once deletes are allowed: every source listed. */
   get deletesAllowed(): boolean {
-    return this.#deletesAllowed;
+    return everySourceListed(this.#machine.getSnapshot().context);
   }
 
   /** True once Polaris answered a read. */
@@ -278,15 +245,13 @@ export class Supervisor {
     sweeps: number;
     resyncs: number;
     lastSweepError: string | null;
-    /** Service actors parked at rest (see `ServiceRecord`). */
+    /** Service actors parked at rest (see `actors/service_actors.ts`). */
     parked: number;
   } {
     const snapshot = this.#machine.getSnapshot();
-    let parked = 0;
-    for (const record of this.#services.values()) if (record.actor === null) parked++;
     return {
-      parked,
-      state: String(snapshot.value),
+      parked: this.#actors.parked,
+      state: stateName(snapshot.value),
       sweeps: snapshot.context.sweeps,
       resyncs: snapshot.context.resyncs,
       lastSweepError: snapshot.context.lastSweepError,
@@ -295,65 +260,37 @@ export class Supervisor {
 
   /** Number of live service actors. */
   get size(): number {
-    return this.#services.size;
+    return this.#actors.size;
   }
 
   /** Iterates over the live service actors' summaries, in key order of creation. */
   *services(): IterableIterator<ServiceSummary> {
-    for (const [key, record] of this.#services) yield this.#summary(key, record);
+    for (const [key, record] of this.#actors.entries()) yield summaryOf(key, record);
   }
 
   /** One service in full, or undefined when no actor has that key. */
   service(key: string): ServiceDetail | undefined {
-    const record = this.#services.get(key);
+    const record = this.#actors.get(key);
     if (!record) return undefined;
-    return { ...this.#summary(key, record), transitions: [...record.transitions] };
+    return { ...summaryOf(key, record), transitions: [...record.transitions] };
   }
 
   /** Counts of actors per state. */
   countByState(): Record<ServiceState, number> {
-    const counts: Record<string, number> = {
-      idle: 0,
-      debouncing: 0,
-      reconciling: 0,
-      backoff: 0,
-      synced: 0,
-      conflict: 0,
-      invalid: 0,
-      released: 0,
-    };
-    for (const record of this.#services.values()) counts[record.state]++;
-    return counts as Record<ServiceState, number>;
+    return this.#actors.countByState();
   }
 
   /**
-   * True when the system is at rest: every source listed, the first sweep done, and every actor in
-   * a settled state (synced, conflict, invalid) with no write queued.
+   * True when the system is at rest: every source listed, and either following, or leading with
+   * the sweep done, no pass or resync under way, every actor resting and no write queued.
    */
   get settled(): boolean {
     const machine = this.#machine.getSnapshot();
-    if (!this.#deletesAllowed || machine.context.sweeps === 0) return false;
-    if (!machine.matches("running")) return false;
-    if (!this.#leading) return true;
-    if (this.#listed.size > 0 || this.#preparing > 0) return false;
-    if (this.#resync.underWay) return false;
-    for (const record of this.#services.values()) {
-      if (!RESTING_STATES.has(record.state)) return false;
-    }
+    if (!everySourceListed(machine.context)) return false;
+    if (machine.matches("following")) return true;
+    if (!machine.matches({ leading: "running" })) return false;
+    if (this.#passes.busy || this.#resync.underWay || !this.#actors.allResting()) return false;
     return this.#options.writer.queued === 0 && this.#options.writer.inFlight === 0;
-  }
-
-  #summary(key: string, record: ServiceRecord): ServiceSummary {
-    const context = record.context;
-    return {
-      key,
-      state: record.state,
-      attempts: context.attempts,
-      lastError: context.lastError,
-      lastSyncAt: context.lastSyncAt,
-      reconciles: context.reconciles,
-      report: record.report,
-    };
   }
 
   #onChange(source: ClusterSource, change: ClusterChange): void {
@@ -363,12 +300,11 @@ export class Supervisor {
         this.#options.hooks?.log?.("info", "cluster source listed", {
           cluster: source.clusterName,
         });
-        for (const svc of source.services()) this.#touchListed(svc);
+        this.#listedPass(source);
         this.#machine.send({ type: "source.synced", clusterName: source.clusterName });
         return;
       case "relisted":
-        if (!source.synced) return;
-        for (const svc of source.services()) this.#touchListed(svc);
+        if (source.synced) this.#listedPass(source);
         return;
       case "namespace":
         if (!source.synced) return;
@@ -377,10 +313,15 @@ export class Supervisor {
         }
         return;
       case "service":
-        if (!source.synced) return;
-        this.#touch(serviceKey(change.namespace, change.name));
+        if (source.synced) this.#touch(serviceKey(change.namespace, change.name));
         return;
     }
+  }
+
+  /** Adds every Service of a source that listed in full to the pass being gathered. */
+  #listedPass(source: ClusterSource): void {
+    if (!this.leading) return;
+    for (const svc of source.services()) this.#passes.add(serviceKey(svc.namespace, svc.name));
   }
 
   /**
@@ -391,70 +332,34 @@ export class Supervisor {
    * the service machine's `inputs.listed`).
    */
   #touch(key: string, how: { force?: boolean; listed?: boolean } = {}): void {
-    if (!this.#leading || this.#stopped) return;
-    let record = this.#services.get(key);
-    if (!record) {
+    if (!this.leading) return;
+    if (!how.force && !this.#actors.get(key)) {
       const { namespace, service } = parseServiceKey(key);
-      if (!how.force && !serviceWanted(this.#wantedDeps, namespace, service)) return;
-      record = this.#spawn(key);
+      if (!this.#wanted(namespace, service)) return;
     }
-    record.pendingSince ??= this.#now();
-    this.#wake(key, record).send({ type: how.listed ? "inputs.listed" : "inputs.changed" });
+    const record = this.#actors.send(key, {
+      type: how.listed ? "inputs.listed" : "inputs.changed",
+    });
+    record.pendingSince ??= this.#clock.now();
   }
 
   /**
-   * Queues a Service of a source that just listed in full. The queue is flushed one debounce
-   * later, in one synchronous pass (`inputs.listed`): sources that list within a debounce of each
-   * other cost one reconcile per Service, and every reconcile of the pass starts together, so
-   * their reads and writes share listings and batches.
+   * Entering `leading`: every source that listed while this replica followed is acted on. (An
+   * entry action runs before the machine's snapshot shows the new state, so `#listedPass`, which
+   * asks `leading`, is not used here.)
    */
-  #touchListed(svc: { namespace: string; name: string }): void {
-    this.#listed.add(serviceKey(svc.namespace, svc.name));
-    this.#listedTimer ??= setTimeout(() => {
-      this.#listedTimer = undefined;
-      const keys = [...this.#listed];
-      this.#listed.clear();
-      if (this.#stopped) return;
-      this.#preparing++;
-      void this.#prepareNamespaces(keys).finally(() => {
-        this.#preparing--;
-        if (this.#stopped) return;
-        for (const key of keys) this.#touch(key, { listed: true });
-      });
-    }, this.#options.timing.debounceMs);
+  #takeOver(): void {
+    for (const source of this.#options.sources) {
+      if (!source.synced) continue;
+      for (const svc of source.services()) this.#passes.add(serviceKey(svc.namespace, svc.name));
+    }
   }
 
-  /**
-   * Before a listed pass: reads the Polaris namespaces once and creates every missing namespace
-   * the pass wants, together (one request per 100), instead of one small batch per wave of
-   * reconciles. A namespace that exists is marked known, so a restart writes nothing here. If the
-   * read fails, each reconcile creates its namespace itself, as without this step.
-   */
-  async #prepareNamespaces(keys: readonly string[]): Promise<void> {
-    if (!this.#leading) return;
-    const wanted = new Set<string>();
-    for (const key of keys) {
-      const { namespace, service } = parseServiceKey(key);
-      if (!wanted.has(namespace) && serviceWanted(this.#wantedDeps, namespace, service)) {
-        wanted.add(namespace);
-      }
-    }
-    if (wanted.size === 0) return;
-    let existing: Set<string>;
-    try {
-      existing = new Set((await this.#options.api.listNamespaces()).map((n) => n.name));
-    } catch (error) {
-      this.#options.hooks?.log?.("debug", "namespace list failed; reconciles create their own", {
-        error,
-      });
-      return;
-    }
-    const deps = { known: this.#known, writer: this.#options.writer };
-    for (const namespace of wanted) {
-      if (existing.has(namespace)) this.#known.add(`ns:${namespace}`);
-      // A failure is left to the reconciles of that namespace, which try again and report it.
-      else ensureNamespace(deps, namespace).catch(() => {});
-    }
+  /** Leaving `leading` (lease lost or stop): every actor stops and queued work is forgotten. */
+  #standDown(): void {
+    this.#passes.clear();
+    this.#resync.clear();
+    this.#actors.clear();
   }
 
   /**
@@ -471,7 +376,7 @@ export class Supervisor {
       writer: this.#options.writer,
       reader: this.#reader,
       dryRun: this.#options.dryRun ?? false,
-      deletesAllowed: () => this.#deletesAllowed,
+      deletesAllowed: () => this.deletesAllowed,
       known: this.#known,
       aliased: this.#aliased,
       tombstones: this.#tombstones,
@@ -481,118 +386,44 @@ export class Supervisor {
         // The slot is taken before anything is read: changes that arrive while waiting for it
         // are in this reconcile, and their latency includes the wait.
         reconcile: fromPromise(({ input, signal }) =>
-          this.#slots.run(async () => {
-            // Stopped, or the lease was lost, while this reconcile waited for its slot.
-            if (signal.aborted || !this.#leading || this.#stopped) {
-              throw new Error(`Cannot reconcile "${input.key}": this replica is no longer writing`);
-            }
-            const record = this.#services.get(input.key);
-            const since = record?.pendingSince ?? null;
-            if (record) record.pendingSince = null;
-            try {
-              const { outcome, report } = await reconcileService(deps, input.key);
-              if (since !== null) this.#options.hooks?.onApplied?.(input.key, this.#now() - since);
-              const current = this.#services.get(input.key);
-              if (current) {
-                current.report = report;
-                this.#options.hooks?.onReport?.(report, outcome);
-              }
-              return outcome;
-            } catch (error) {
-              const current = this.#services.get(input.key);
-              if (current && since !== null) current.pendingSince ??= since;
-              if (current && error instanceof RetryableReconcileError && error.report) {
-                current.report = error.report;
-              }
-              throw error;
-            } finally {
-              this.#resync.ended(input.key);
-            }
-          }, signal)
+          this.#slots.run(() => this.#reconcile(deps, input.key, signal), signal)
         ),
       },
     });
   }
 
-  #spawn(key: string): ServiceRecord {
-    const actor = this.#newActor(key, null);
-    const record: ServiceRecord = {
-      actor,
-      parked: null,
-      context: actor.getSnapshot().context,
-      state: "idle",
-      transitions: [],
-      report: null,
-      pendingSince: null,
-    };
-    this.#services.set(key, record);
-    this.#run(key, record, actor);
-    return record;
-  }
-
-  /** Returns the key's running actor, restoring it first if it is parked. */
-  #wake(key: string, record: ServiceRecord): Actor<typeof serviceMachine> {
-    if (record.actor) return record.actor;
-    const actor = this.#newActor(key, record.parked);
-    record.actor = actor;
-    record.parked = null;
-    this.#run(key, record, actor);
-    return actor;
-  }
-
-  #newActor(key: string, parked: ParkedSnapshot | null): Actor<typeof serviceMachine> {
-    return createActor(this.#serviceMachine, {
-      id: key,
-      input: { key, timing: this.#options.timing },
-      ...(parked ? { snapshot: parked } : {}),
-    });
-  }
-
-  /** Follows the actor's snapshots into the record, then starts it. */
-  #run(key: string, record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
-    actor.subscribe({
-      next: (snapshot) => {
-        record.context = snapshot.context;
-        const to = serviceStateOf(snapshot.value);
-        if (to === record.state) return;
-        const from = record.state;
-        record.state = to;
-        record.transitions.push({ at: this.#now(), from, to });
-        if (record.transitions.length > TRANSITIONS_KEPT) record.transitions.shift();
-        this.#options.hooks?.onTransition?.(key, from, to, snapshot.context.lastError);
-        if (snapshot.status === "done") {
-          if (this.#services.get(key) === record) this.#services.delete(key);
-          this.#retire(record, actor);
-        }
-        if (RESTING_STATES.has(to)) queueMicrotask(() => this.#park(record, actor));
-      },
-      error: (error) => {
-        this.#options.hooks?.log?.("error", "service actor crashed", {
-          service: key,
-          error,
-        });
-        if (this.#services.get(key) === record) this.#services.delete(key);
-        this.#retire(record, actor);
-      },
-    });
-    actor.start();
-  }
-
-  /** Parks `actor` if it is still the record's actor and still at rest. */
-  #park(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
-    if (record.actor !== actor || this.#stopped) return;
-    const snapshot = actor.getSnapshot();
-    if (snapshot.status !== "active" || !RESTING_STATES.has(serviceStateOf(snapshot.value))) {
-      return;
+  /** One reconcile of `key`, in its slot; keeps its report and latency on the actor's record. */
+  async #reconcile(
+    deps: Parameters<typeof reconcileService>[0],
+    key: string,
+    signal: AbortSignal,
+  ): Promise<ReconcileOutcome> {
+    // Stopped, or the lease was lost, while this reconcile waited for its slot.
+    if (signal.aborted || !this.leading) {
+      throw new Error(`Cannot reconcile "${key}": this replica is no longer writing`);
     }
-    record.parked = actor.getPersistedSnapshot();
-    actor.stop();
-    this.#retire(record, actor);
-  }
-
-  /** Forgets the record's running actor (parked, released or crashed). */
-  #retire(record: ServiceRecord, actor: Actor<typeof serviceMachine>): void {
-    if (record.actor === actor) record.actor = null;
+    const record = this.#actors.get(key);
+    const since = record?.pendingSince ?? null;
+    if (record) record.pendingSince = null;
+    try {
+      const { outcome, report } = await reconcileService(deps, key);
+      if (since !== null) this.#options.hooks?.onApplied?.(key, this.#clock.now() - since);
+      const current = this.#actors.get(key);
+      if (current) {
+        current.report = report;
+        this.#options.hooks?.onReport?.(report, outcome);
+      }
+      return outcome;
+    } catch (error) {
+      const current = this.#actors.get(key);
+      if (current && since !== null) current.pendingSince ??= since;
+      if (current && error instanceof RetryableReconcileError && error.report) {
+        current.report = error.report;
+      }
+      throw error;
+    } finally {
+      this.#resync.ended(key);
+    }
   }
 
   /** Lists instances and marks Polaris as answering (for /readyz) on success. */
@@ -605,34 +436,26 @@ export class Supervisor {
   }
 
   #allowDeletes(): void {
-    this.#deletesAllowed = true;
     this.#options.hooks?.log?.("info", "every cluster source listed; deletes are allowed", {});
     // Reconcile again wherever a delete was held back while sources were still listing, and
     // wherever a reconcile is under way: it may have planned before deletes were allowed.
-    for (const [key, record] of this.#services) {
+    for (const [key, record] of this.#actors.entries()) {
       const held = (record.report?.plan.skipped.length ?? 0) > 0;
-      const busy = record.actor !== null && !RESTING_STATES.has(record.state);
-      if (held || busy) this.#touch(key, { force: true });
+      if (held || !this.#actors.resting(key)) this.#touch(key, { force: true });
     }
   }
 
-  /**
-   * The sweep's cheap half, run on every namespace-wide listing the actors' reads bring (start-up,
-   * resync): an owned instance under a key with no actor gets one, which deletes it if its Service
-   * is gone. Namespaces where no actor reads are left to the full sweep.
-   */
+  /** Gives an actor to every key of a namespace-wide listing that holds ours and has none. */
   #adoptOrphans(
     namespace: string,
     byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
   ): void {
-    if (!this.#deletesAllowed || !this.#leading || this.#stopped) return;
+    if (!this.deletesAllowed || !this.leading) return;
     const owner = {
       clusterNames: this.#options.sources.map((s) => s.clusterName),
       source: this.#options.ownerSource,
     };
-    for (const [service, instances] of byService) {
-      const key = serviceKey(namespace, service);
-      if (this.#services.has(key) || !instances.some((i) => isOwned(i, owner))) continue;
+    for (const key of ownedWithoutActor(namespace, byService, owner, (k) => this.#hasActor(k))) {
       this.#options.hooks?.log?.("info", "owned instances found with no Service; reconciling", {
         service: key,
       });
@@ -641,38 +464,49 @@ export class Supervisor {
   }
 
   /**
-   * The orphan sweep (SPEC §3): lists every instance this controller owns and every alias it
-   * marked, and makes sure each of their services has an actor. An actor whose Service is gone
-   * plans the deletes itself, through the same rules as any other change.
+   * The full orphan sweep (SPEC §3): every key holding an instance or alias of ours that has no
+   * actor and no wanted Service gets an actor, which plans the deletes itself, through the same
+   * rules as any other change.
    */
   async #sweep(): Promise<void> {
-    if (!this.#leading) return;
-    let keys: ReadonlySet<string>;
+    let listing;
     try {
-      const listing = await listSweepKeys(
+      listing = await listSweepKeys(
         this.#options.api,
         this.#options.sources.map((s) => s.clusterName),
         this.#options.ownerSource,
       );
-      for (const key of listing.aliased) this.#aliased.add(key);
-      keys = listing.keys;
     } catch (error) {
       this.#options.hooks?.onSweep?.(0, error instanceof Error ? error.message : String(error));
       throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
     }
     this.#polarisAnswered = true;
-    if (this.#stopped || !this.#leading) return;
-    let orphans = 0;
-    for (const key of keys) {
-      if (this.#services.has(key)) continue;
-      // A wanted Service gets its actor from the listed pass; only the others are orphans.
-      const { namespace, service } = parseServiceKey(key);
-      if (serviceWanted(this.#wantedDeps, namespace, service)) continue;
-      orphans++;
-      this.#touch(key, { force: true });
-    }
-    this.#options.hooks?.onSweep?.(orphans, null);
+    for (const key of listing.aliased) this.#aliased.add(key);
+    if (!this.leading) return;
+    const orphans = orphanKeys(listing.keys, {
+      hasActor: (key) => this.#hasActor(key),
+      wanted: this.#wanted,
+    });
+    for (const key of orphans) this.#touch(key, { force: true });
+    this.#options.hooks?.onSweep?.(orphans.length, null);
   }
+
+  #hasActor(key: string): boolean {
+    return this.#actors.get(key) !== undefined;
+  }
+}
+
+function summaryOf(key: string, record: ServiceRecord): ServiceSummary {
+  const context = record.context;
+  return {
+    key,
+    state: record.state,
+    attempts: context.attempts,
+    lastError: context.lastError,
+    lastSyncAt: context.lastSyncAt,
+    reconciles: context.reconciles,
+    report: record.report,
+  };
 }
 
 /** A service actor's summary for `/debug/services`. */

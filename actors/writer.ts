@@ -19,6 +19,7 @@ import type {
   PolarisApi,
   WriteItemResult,
 } from "./polaris_api.ts";
+import { type Clock, wallClock } from "./clock.ts";
 
 /** Kinds of batched writes, one Polaris endpoint each. */
 export type BatchedKind = "createNamespace" | "createService" | "create" | "update" | "delete";
@@ -50,6 +51,8 @@ export interface WriterOptions {
   readonly concurrency: number;
   /** How long a partial batch waits for more items before it is sent. */
   readonly lingerMs: number;
+  /** The clock the linger is timed on (the wall clock by default). */
+  readonly clock?: Clock;
   /** Log the writes and send nothing (`--dry-run`). */
   readonly dryRun: boolean;
   /** Checked before every request: false (a follower) answers items "not the leader". */
@@ -68,13 +71,15 @@ export class Writer {
     update: [],
     delete: [],
   };
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #inFlight = 0;
   #stopped = false;
   #idleWaiters: Array<() => void> = [];
+  readonly #clock: Clock;
 
   constructor(options: WriterOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? wallClock;
   }
 
   /** Queues items of one kind; resolves with one result per item, in order. Never rejects. */
@@ -107,7 +112,7 @@ export class Writer {
    */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const queue of Object.values(this.#queues) as Pending<BatchedKind>[][]) {
       for (const pending of queue.splice(0)) pending.resolve(retryable(SHUTTING_DOWN));
@@ -118,7 +123,7 @@ export class Writer {
   #schedule(): void {
     this.#pump(false);
     if (this.queued > 0 && this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
+      this.#timer = this.#clock.setTimeout(() => {
         this.#timer = undefined;
         this.#pump(true);
         if (this.queued > 0) this.#schedule();

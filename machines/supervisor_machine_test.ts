@@ -1,12 +1,13 @@
+import assert from "node:assert/strict";
 import { createActor, fromPromise, SimulatedClock } from "xstate";
-import { assertEquals } from "../domain/_assert.ts";
-import { supervisorMachine } from "./supervisor_machine.ts";
+import { stateName, supervisorMachine } from "./supervisor_machine.ts";
 
 const input = {
   clusterNames: ["cluster-a", "cluster-b"],
   resyncPeriodMs: 60_000,
   backoffBaseMs: 1_000,
   backoffMaxMs: 8_000,
+  leading: true,
 };
 
 async function flush(): Promise<void> {
@@ -14,15 +15,15 @@ async function flush(): Promise<void> {
 }
 
 /** A supervisor whose effects count their calls; `failSweeps` makes the first n sweeps reject. */
-function start(failSweeps = 0) {
-  const calls = { sweeps: 0, resyncAll: 0, allowDeletes: 0 };
+function start(options: { failSweeps?: number; leading?: boolean } = {}) {
+  const calls = { sweeps: 0, resyncAll: 0, allowDeletes: 0, takeOver: 0, standDown: 0 };
   const clock = new SimulatedClock();
   const actor = createActor(
     supervisorMachine.provide({
       actors: {
         sweep: fromPromise(() => {
           calls.sweeps++;
-          return calls.sweeps <= failSweeps
+          return calls.sweeps <= (options.failSweeps ?? 0)
             ? Promise.reject(new Error("Polaris answered 500"))
             : Promise.resolve();
         }),
@@ -30,79 +31,125 @@ function start(failSweeps = 0) {
       actions: {
         allowDeletes: () => void calls.allowDeletes++,
         resyncAll: () => void calls.resyncAll++,
+        takeOver: () => void calls.takeOver++,
+        standDown: () => void calls.standDown++,
       },
     }),
-    { clock, input },
+    { clock, input: { ...input, leading: options.leading ?? true } },
   );
   actor.start();
-  return { actor, clock, calls };
+  const state = () => stateName(actor.getSnapshot().value);
+  const listAll = () => {
+    actor.send({ type: "source.synced", clusterName: "cluster-a" });
+    actor.send({ type: "source.synced", clusterName: "cluster-b" });
+  };
+  return { actor, clock, calls, state, listAll };
 }
 
-Deno.test("supervisorMachine: holds in listing until every cluster has listed", async () => {
-  const { actor, calls } = start();
+Deno.test("supervisorMachine: a leader holds in listing until every cluster has listed", async () => {
+  const { actor, calls, state } = start();
+  assert.equal(state(), "leading.listing");
+  actor.send({ type: "source.synced", clusterName: "cluster-a" });
   actor.send({ type: "source.synced", clusterName: "cluster-a" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "listing");
-  assertEquals(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 0 });
+  assert.equal(state(), "leading.listing");
+  assert.deepEqual(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 0, takeOver: 1, standDown: 0 });
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(calls, { sweeps: 1, resyncAll: 0, allowDeletes: 1 });
+  assert.equal(state(), "leading.running");
+  assert.deepEqual(calls, { sweeps: 1, resyncAll: 0, allowDeletes: 1, takeOver: 1, standDown: 0 });
   actor.stop();
 });
 
 Deno.test("supervisorMachine: a periodic resync re-reads every actor but does not sweep", async () => {
-  const { actor, clock, calls } = start();
-  actor.send({ type: "source.synced", clusterName: "cluster-a" });
-  actor.send({ type: "source.synced", clusterName: "cluster-b" });
+  const { actor, clock, calls, state, listAll } = start();
+  listAll();
   await flush();
   clock.increment(59_999);
-  assertEquals(calls.resyncAll, 0);
+  assert.equal(calls.resyncAll, 0);
   clock.increment(1);
   await flush();
   clock.increment(60_000);
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.resyncs, 2);
-  assertEquals(calls, { sweeps: 1, resyncAll: 2, allowDeletes: 1 });
+  assert.equal(state(), "leading.running");
+  assert.equal(actor.getSnapshot().context.resyncs, 2);
+  assert.equal(calls.sweeps, 1);
+  assert.equal(calls.resyncAll, 2);
   actor.stop();
 });
 
-Deno.test("supervisorMachine: sweep.now (leadership gained) sweeps again", async () => {
-  const { actor, calls } = start();
+Deno.test("supervisorMachine: a follower allows deletes once listed but never sweeps or resyncs", async () => {
+  const { actor, clock, calls, state, listAll } = start({ leading: false });
+  assert.equal(state(), "following");
+  listAll();
+  await flush();
+  clock.increment(180_000);
+  await flush();
+  assert.equal(state(), "following");
+  assert.deepEqual(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 1, takeOver: 0, standDown: 0 });
+  actor.stop();
+});
+
+Deno.test("supervisorMachine: gaining the lease takes over and sweeps; losing it stands down", async () => {
+  const { actor, calls, state, listAll } = start({ leading: false });
+  listAll();
+  actor.send({ type: "lease.gained" });
+  await flush();
+  assert.equal(state(), "leading.running");
+  assert.equal(calls.takeOver, 1);
+  assert.equal(calls.sweeps, 1);
+  actor.send({ type: "lease.lost" });
+  assert.equal(state(), "following");
+  assert.equal(calls.standDown, 1);
+  actor.send({ type: "lease.gained" });
+  await flush();
+  assert.equal(state(), "leading.running");
+  assert.equal(actor.getSnapshot().context.sweeps, 2, "every new lease sweeps again");
+  assert.equal(calls.allowDeletes, 1, "deletes are allowed once, by the listing");
+  actor.stop();
+});
+
+Deno.test("supervisorMachine: a lease lost while listing still allows deletes but never sweeps", async () => {
+  const { actor, calls, state } = start();
   actor.send({ type: "source.synced", clusterName: "cluster-a" });
+  actor.send({ type: "lease.lost" });
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
-  actor.send({ type: "sweep.now" });
-  await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.sweeps, 2);
-  assertEquals(calls.sweeps, 2);
+  assert.equal(state(), "following");
+  assert.equal(calls.sweeps, 0);
+  assert.equal(calls.allowDeletes, 1);
   actor.stop();
 });
 
 Deno.test("supervisorMachine: a failed sweep backs off and retries; resync waits for it", async () => {
-  const { actor, clock, calls } = start(2);
-  actor.send({ type: "source.synced", clusterName: "cluster-a" });
-  actor.send({ type: "source.synced", clusterName: "cluster-b" });
+  const { actor, clock, calls, state, listAll } = start({ failSweeps: 2 });
+  listAll();
   await flush();
-  assertEquals(actor.getSnapshot().value, "sweepBackoff");
-  assertEquals(actor.getSnapshot().context.lastSweepError, "Polaris answered 500");
+  assert.equal(state(), "leading.sweepBackoff");
+  assert.equal(actor.getSnapshot().context.lastSweepError, "Polaris answered 500");
   clock.increment(60_000);
   await flush();
   clock.increment(60_000);
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.sweepFailures, 0);
-  assertEquals(actor.getSnapshot().context.lastSweepError, null);
-  assertEquals(calls.sweeps, 3);
-  assertEquals(calls.resyncAll, 0);
+  assert.equal(state(), "leading.running");
+  assert.equal(actor.getSnapshot().context.sweepFailures, 0);
+  assert.equal(actor.getSnapshot().context.lastSweepError, null);
+  assert.equal(calls.sweeps, 3);
+  assert.equal(calls.resyncAll, 0);
   actor.stop();
 });
 
-Deno.test("supervisorMachine: stop is final from any state", async () => {
-  const { actor } = start();
-  actor.send({ type: "stop" });
-  await flush();
-  assertEquals(actor.getSnapshot().status, "done");
+Deno.test("supervisorMachine: stop is final from any state and stands down a leader", async () => {
+  for (const leading of [true, false]) {
+    const { actor, calls } = start({ leading });
+    actor.send({ type: "stop" });
+    await flush();
+    assert.equal(actor.getSnapshot().status, "done");
+    assert.equal(calls.standDown, leading ? 1 : 0);
+  }
+});
+
+Deno.test("stateName: joins nested state values with dots", () => {
+  assert.equal(stateName("following"), "following");
+  assert.equal(stateName({ leading: "running" }), "leading.running");
 });
