@@ -11,7 +11,8 @@ import { serviceKey } from "../domain/keys.ts";
 import type { EngineMetrics } from "./metrics.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
-import type { ServiceSummary, Supervisor } from "./supervisor.ts";
+import type { ServiceSummary } from "./service_actors.ts";
+import type { Supervisor } from "./supervisor.ts";
 
 /** Parts the view reads. */
 export interface OperatorParts {

@@ -11,6 +11,7 @@ import { parseServiceKey, serviceKey } from "../domain/keys.ts";
 import { isOwned } from "../domain/plan.ts";
 import { aliasMarker } from "../domain/plan_alias.ts";
 import type { Owner, RegisteredInstance } from "../domain/polaris.ts";
+import type { LogFn } from "../adapters/log/log_level.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 
 /** What the sweep found: keys to look at, and those of them an alias of ours points to. */
@@ -79,4 +80,66 @@ export function ownedWithoutActor(
     if (!hasActor(key) && instances.some((i) => isOwned(i, owner))) keys.push(key);
   }
   return keys;
+}
+
+/** Options of {@linkcode OrphanSweep}. */
+export interface OrphanSweepOptions {
+  readonly api: Pick<PolarisApi, "listOwnedServices" | "listAliases">;
+  readonly clusterNames: readonly string[];
+  readonly ownerSource: string;
+  /** Services an alias of ours points to: the sweep adds what it finds, reconciles read it. */
+  readonly aliased: Set<string>;
+  readonly test: OrphanTest;
+  /** False while deletes are held or another replica writes: nothing is adopted then. */
+  readonly adopting: () => boolean;
+  /** Gives the key an actor, which plans its deletes. */
+  readonly adopt: (key: string) => void;
+  readonly onSweep?: (found: number, error: string | null) => void;
+  readonly log?: LogFn;
+}
+
+/** Both halves of the orphan sweep: the full listing, and the namespace listings' cheap half. */
+export class OrphanSweep {
+  readonly #options: OrphanSweepOptions;
+  readonly #owner: Owner;
+
+  constructor(options: OrphanSweepOptions) {
+    this.#options = options;
+    this.#owner = { clusterNames: options.clusterNames, source: options.ownerSource };
+  }
+
+  /**
+   * The full sweep: lists every instance and alias of ours (page by page) and adopts the orphans.
+   * Rejects when a listing fails: nothing is taken as "none".
+   */
+  async sweep(): Promise<void> {
+    const { api, clusterNames, ownerSource, onSweep } = this.#options;
+    let listing: SweepListing;
+    try {
+      listing = await listSweepKeys(api, clusterNames, ownerSource);
+    } catch (error) {
+      onSweep?.(0, error instanceof Error ? error.message : String(error));
+      throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
+    }
+    for (const key of listing.aliased) this.#options.aliased.add(key);
+    if (!this.#options.adopting()) return;
+    const orphans = orphanKeys(listing.keys, this.#options.test);
+    for (const key of orphans) this.#options.adopt(key);
+    onSweep?.(orphans.length, null);
+  }
+
+  /** The cheap half: adopts the owned keys of one namespace-wide listing that have no actor. */
+  adoptFromListing(
+    namespace: string,
+    byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
+  ): void {
+    if (!this.#options.adopting()) return;
+    const keys = ownedWithoutActor(namespace, byService, this.#owner, this.#options.test.hasActor);
+    for (const key of keys) {
+      this.#options.log?.("info", "owned instances found with no Service; reconciling", {
+        service: key,
+      });
+      this.#options.adopt(key);
+    }
+  }
 }

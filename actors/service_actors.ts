@@ -54,6 +54,22 @@ export interface ServiceRecord {
   pendingSince: number | null;
 }
 
+/** A service actor's summary for `/debug/services`. */
+export interface ServiceSummary {
+  readonly key: string;
+  readonly state: ServiceState;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly lastSyncAt: number | null;
+  readonly reconciles: number;
+  readonly report: ReconcileReport | null;
+}
+
+/** One service in full for `/debug/services/{namespace}/{service}`. */
+export interface ServiceDetail extends ServiceSummary {
+  readonly transitions: readonly Transition[];
+}
+
 /** Options of {@linkcode ServiceActors}. */
 export interface ServiceActorsOptions {
   /** Shared by every actor: a machine provided per actor costs about 20 KB of heap each. */
@@ -117,6 +133,23 @@ export class ServiceActors {
     return true;
   }
 
+  /** The key's summary for `/debug/services`, or undefined when it has no actor. */
+  summary(key: string): ServiceSummary | undefined {
+    const record = this.#records.get(key);
+    return record && summaryOf(key, record);
+  }
+
+  /** Every actor's summary, in order of creation. */
+  *summaries(): IterableIterator<ServiceSummary> {
+    for (const [key, record] of this.#records) yield summaryOf(key, record);
+  }
+
+  /** The key in full for `/debug/services/{namespace}/{service}`, or undefined. */
+  detail(key: string): ServiceDetail | undefined {
+    const record = this.#records.get(key);
+    return record && { ...summaryOf(key, record), transitions: [...record.transitions] };
+  }
+
   /** Counts of actors per state. */
   countByState(): Record<ServiceState, number> {
     const counts: Record<ServiceState, number> = {
@@ -133,18 +166,15 @@ export class ServiceActors {
     return counts;
   }
 
-  /** Sends `event` to the key's actor, spawning it when it has none and waking it when parked. */
-  send(key: string, event: ServiceEvent): ServiceRecord {
-    const record = this.#records.get(key) ?? this.#spawn(key);
-    this.#wake(key, record).send(event);
-    return record;
+  /** The key's record, spawning its actor (idle) when it has none. */
+  getOrSpawn(key: string): ServiceRecord {
+    return this.#records.get(key) ?? this.#spawn(key);
   }
 
-  /** Sends `event` to the key's actor if it has one; returns whether it had. */
-  sendIfPresent(key: string, event: ServiceEvent): boolean {
+  /** Sends `event` to the key's actor if it has one, waking it when parked. */
+  send(key: string, event: ServiceEvent): void {
     const record = this.#records.get(key);
     if (record) this.#wake(key, record).send(event);
-    return record !== undefined;
   }
 
   /** Stops every running actor and forgets every record (the lease was lost). */
@@ -232,6 +262,19 @@ export class ServiceActors {
     if (this.#records.get(key) === record) this.#records.delete(key);
     if (record.actor === actor) record.actor = null;
   }
+}
+
+function summaryOf(key: string, record: ServiceRecord): ServiceSummary {
+  const context = record.context;
+  return {
+    key,
+    state: record.state,
+    attempts: context.attempts,
+    lastError: context.lastError,
+    lastSyncAt: context.lastSyncAt,
+    reconciles: context.reconciles,
+    report: record.report,
+  };
 }
 
 /** `synced`, `conflict` or `invalid`: the states under the machine's `resting` parent. */

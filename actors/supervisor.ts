@@ -4,7 +4,7 @@
  * 1. a source reports a change (`#onChange`) and the key is routed to its service actor
  *    (`#touch`, through {@linkcode ServiceActors}); a full list goes through a
  *    {@linkcode ListedPasses} pass first;
- * 2. the actor debounces and runs its reconcile, provided here (`#reconcile`): it waits for a
+ * 2. the actor debounces and runs its reconcile (`actors/reconcile_actor.ts`): it waits for a
  *    slot, then `reconcileService` reads, plans in `domain/`, writes through the writer and
  *    judges the results in `domain/`;
  * 3. the outcome moves the actor to `synced`, `conflict`, `invalid`, `backoff` or `released`.
@@ -20,12 +20,10 @@ import { createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey, serviceKey } from "../domain/keys.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
-import type { RegisteredInstance } from "../domain/polaris.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import { serviceWanted } from "../domain/service_intent.ts";
 import {
   type ReconcileOutcome,
-  serviceMachine,
   type ServiceState,
   type ServiceTiming,
 } from "../machines/service_machine.ts";
@@ -34,17 +32,16 @@ import { Limiter } from "../adapters/concurrency/limiter.ts";
 import { type Clock, wallClock } from "./clock.ts";
 import { KnownResources } from "./known_resources.ts";
 import { ListedPasses } from "./listed_pass.ts";
-import { listSweepKeys, orphanKeys, ownedWithoutActor } from "./orphan_sweep.ts";
+import { OrphanSweep } from "./orphan_sweep.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import { type ReconcileReport, reconcileService, RetryableReconcileError } from "./reconcile.ts";
+import type { ReconcileReport } from "./reconcile.ts";
+import { provideReconcile } from "./reconcile_actor.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import { ResyncScheduler } from "./resync_scheduler.ts";
-import { ServiceActors, type ServiceRecord, type Transition } from "./service_actors.ts";
+import { ServiceActors, type ServiceDetail, type ServiceSummary } from "./service_actors.ts";
 import { Tombstones } from "./tombstones.ts";
 import { TUNING } from "./tuning.ts";
 import type { Writer } from "./writer.ts";
-
-export type { Transition } from "./service_actors.ts";
 
 /** Hooks for logs, metrics and Events; all optional. */
 export interface SupervisorHooks {
@@ -107,6 +104,7 @@ export class Supervisor {
   readonly #reader: RegistryReader;
   readonly #slots: Limiter;
   readonly #resync: ResyncScheduler;
+  readonly #orphans: OrphanSweep;
   readonly #wanted: (namespace: string, service: string) => boolean;
   #polarisAnswered = false;
 
@@ -122,12 +120,35 @@ export class Supervisor {
       clock: this.#clock,
       namespaceThreshold: TUNING.namespaceListingThreshold,
       concurrency: TUNING.readConcurrency,
-      onNamespaceListing: (namespace, byService) => this.#adoptOrphans(namespace, byService),
+      onNamespaceListing: (namespace, byService) =>
+        this.#orphans.adoptFromListing(namespace, byService),
     });
     const slots = Math.max(1, options.reconcileSlots ?? TUNING.reconcileSlots);
     this.#slots = new Limiter({ limit: slots, resumeAt: Math.floor(slots / 2) });
     this.#actors = new ServiceActors({
-      machine: this.#providedServiceMachine(),
+      machine: provideReconcile({
+        deps: {
+          views: options.sources,
+          policy: options.policy,
+          ownerSource: options.ownerSource,
+          podLabelPolicy: options.podLabelPolicy,
+          api: options.api,
+          writer: options.writer,
+          reader: this.#reader,
+          dryRun: options.dryRun ?? false,
+          deletesAllowed: () => this.deletesAllowed,
+          known: this.#known,
+          aliased: this.#aliased,
+          tombstones: this.#tombstones,
+        },
+        slots: this.#slots,
+        writing: () => this.leading,
+        record: (key) => this.#actors.get(key),
+        ended: (key) => this.#resync.ended(key),
+        clock: this.#clock,
+        ...(options.hooks?.onApplied ? { onApplied: options.hooks.onApplied } : {}),
+        ...(options.hooks?.onReport ? { onReport: options.hooks.onReport } : {}),
+      }),
       timing: options.timing,
       clock: this.#clock,
       ...(options.hooks?.onTransition ? { onTransition: options.hooks.onTransition } : {}),
@@ -136,11 +157,22 @@ export class Supervisor {
     this.#resync = new ResyncScheduler({
       keys: () => this.#actors.keys(),
       resting: (key) => this.#actors.resting(key),
-      send: (key) => this.#actors.sendIfPresent(key, { type: "resync.due" }),
+      send: (key) => this.#actors.send(key, { type: "resync.due" }),
       running: () => this.leading,
       overdue: (left) =>
         log?.("warn", "resync period elapsed before the last resync ended", { left }),
     }, options.resyncGroup ?? TUNING.resyncGroup);
+    this.#orphans = new OrphanSweep({
+      api: options.api,
+      clusterNames: options.sources.map((s) => s.clusterName),
+      ownerSource: options.ownerSource,
+      aliased: this.#aliased,
+      test: { hasActor: (key) => this.#actors.get(key) !== undefined, wanted: this.#wanted },
+      adopting: () => this.deletesAllowed && this.leading,
+      adopt: (key) => this.#touch(key, { force: true }),
+      ...(options.hooks?.onSweep ? { onSweep: options.hooks.onSweep } : {}),
+      ...(log ? { log } : {}),
+    });
     this.#passes = new ListedPasses({
       windowMs: options.timing.debounceMs,
       clock: this.#clock,
@@ -155,7 +187,12 @@ export class Supervisor {
     });
     this.#machine = createActor(
       supervisorMachine.provide({
-        actors: { sweep: fromPromise(() => this.#sweep()) },
+        actors: {
+          sweep: fromPromise(async () => {
+            await this.#orphans.sweep();
+            this.#polarisAnswered = true;
+          }),
+        },
         actions: {
           allowDeletes: () => this.#allowDeletes(),
           takeOver: () => this.#takeOver(),
@@ -264,15 +301,13 @@ export class Supervisor {
   }
 
   /** Iterates over the live service actors' summaries, in key order of creation. */
-  *services(): IterableIterator<ServiceSummary> {
-    for (const [key, record] of this.#actors.entries()) yield summaryOf(key, record);
+  services(): IterableIterator<ServiceSummary> {
+    return this.#actors.summaries();
   }
 
   /** One service in full, or undefined when no actor has that key. */
   service(key: string): ServiceDetail | undefined {
-    const record = this.#actors.get(key);
-    if (!record) return undefined;
-    return { ...summaryOf(key, record), transitions: [...record.transitions] };
+    return this.#actors.detail(key);
   }
 
   /** Counts of actors per state. */
@@ -337,10 +372,9 @@ export class Supervisor {
       const { namespace, service } = parseServiceKey(key);
       if (!this.#wanted(namespace, service)) return;
     }
-    const record = this.#actors.send(key, {
-      type: how.listed ? "inputs.listed" : "inputs.changed",
-    });
-    record.pendingSince ??= this.#clock.now();
+    // Stamped before the event: a listed actor starts its reconcile within `send`.
+    this.#actors.getOrSpawn(key).pendingSince ??= this.#clock.now();
+    this.#actors.send(key, { type: how.listed ? "inputs.listed" : "inputs.changed" });
   }
 
   /**
@@ -362,70 +396,6 @@ export class Supervisor {
     this.#actors.clear();
   }
 
-  /**
-   * Provides the reconcile to the service machine. Done once: a machine provided per actor costs
-   * about 20 KB of heap each (measured by the benchmark at 5,000 actors), a shared one nothing.
-   */
-  #providedServiceMachine(): ReturnType<typeof serviceMachine.provide> {
-    const deps = {
-      views: this.#options.sources,
-      policy: this.#options.policy,
-      ownerSource: this.#options.ownerSource,
-      podLabelPolicy: this.#options.podLabelPolicy,
-      api: this.#options.api,
-      writer: this.#options.writer,
-      reader: this.#reader,
-      dryRun: this.#options.dryRun ?? false,
-      deletesAllowed: () => this.deletesAllowed,
-      known: this.#known,
-      aliased: this.#aliased,
-      tombstones: this.#tombstones,
-    };
-    return serviceMachine.provide({
-      actors: {
-        // The slot is taken before anything is read: changes that arrive while waiting for it
-        // are in this reconcile, and their latency includes the wait.
-        reconcile: fromPromise(({ input, signal }) =>
-          this.#slots.run(() => this.#reconcile(deps, input.key, signal), signal)
-        ),
-      },
-    });
-  }
-
-  /** One reconcile of `key`, in its slot; keeps its report and latency on the actor's record. */
-  async #reconcile(
-    deps: Parameters<typeof reconcileService>[0],
-    key: string,
-    signal: AbortSignal,
-  ): Promise<ReconcileOutcome> {
-    // Stopped, or the lease was lost, while this reconcile waited for its slot.
-    if (signal.aborted || !this.leading) {
-      throw new Error(`Cannot reconcile "${key}": this replica is no longer writing`);
-    }
-    const record = this.#actors.get(key);
-    const since = record?.pendingSince ?? null;
-    if (record) record.pendingSince = null;
-    try {
-      const { outcome, report } = await reconcileService(deps, key);
-      if (since !== null) this.#options.hooks?.onApplied?.(key, this.#clock.now() - since);
-      const current = this.#actors.get(key);
-      if (current) {
-        current.report = report;
-        this.#options.hooks?.onReport?.(report, outcome);
-      }
-      return outcome;
-    } catch (error) {
-      const current = this.#actors.get(key);
-      if (current && since !== null) current.pendingSince ??= since;
-      if (current && error instanceof RetryableReconcileError && error.report) {
-        current.report = error.report;
-      }
-      throw error;
-    } finally {
-      this.#resync.ended(key);
-    }
-  }
-
   /** Lists instances and marks Polaris as answering (for /readyz) on success. */
   async #readTracked(
     filter: Parameters<PolarisApi["listInstances"]>[0],
@@ -444,83 +414,4 @@ export class Supervisor {
       if (held || !this.#actors.resting(key)) this.#touch(key, { force: true });
     }
   }
-
-  /** Gives an actor to every key of a namespace-wide listing that holds ours and has none. */
-  #adoptOrphans(
-    namespace: string,
-    byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
-  ): void {
-    if (!this.deletesAllowed || !this.leading) return;
-    const owner = {
-      clusterNames: this.#options.sources.map((s) => s.clusterName),
-      source: this.#options.ownerSource,
-    };
-    for (const key of ownedWithoutActor(namespace, byService, owner, (k) => this.#hasActor(k))) {
-      this.#options.hooks?.log?.("info", "owned instances found with no Service; reconciling", {
-        service: key,
-      });
-      this.#touch(key, { force: true });
-    }
-  }
-
-  /**
-   * The full orphan sweep (SPEC §3): every key holding an instance or alias of ours that has no
-   * actor and no wanted Service gets an actor, which plans the deletes itself, through the same
-   * rules as any other change.
-   */
-  async #sweep(): Promise<void> {
-    let listing;
-    try {
-      listing = await listSweepKeys(
-        this.#options.api,
-        this.#options.sources.map((s) => s.clusterName),
-        this.#options.ownerSource,
-      );
-    } catch (error) {
-      this.#options.hooks?.onSweep?.(0, error instanceof Error ? error.message : String(error));
-      throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
-    }
-    this.#polarisAnswered = true;
-    for (const key of listing.aliased) this.#aliased.add(key);
-    if (!this.leading) return;
-    const orphans = orphanKeys(listing.keys, {
-      hasActor: (key) => this.#hasActor(key),
-      wanted: this.#wanted,
-    });
-    for (const key of orphans) this.#touch(key, { force: true });
-    this.#options.hooks?.onSweep?.(orphans.length, null);
-  }
-
-  #hasActor(key: string): boolean {
-    return this.#actors.get(key) !== undefined;
-  }
-}
-
-function summaryOf(key: string, record: ServiceRecord): ServiceSummary {
-  const context = record.context;
-  return {
-    key,
-    state: record.state,
-    attempts: context.attempts,
-    lastError: context.lastError,
-    lastSyncAt: context.lastSyncAt,
-    reconciles: context.reconciles,
-    report: record.report,
-  };
-}
-
-/** A service actor's summary for `/debug/services`. */
-export interface ServiceSummary {
-  readonly key: string;
-  readonly state: ServiceState;
-  readonly attempts: number;
-  readonly lastError: string | null;
-  readonly lastSyncAt: number | null;
-  readonly reconciles: number;
-  readonly report: ReconcileReport | null;
-}
-
-/** One service in full for `/debug/services/{namespace}/{service}`. */
-export interface ServiceDetail extends ServiceSummary {
-  readonly transitions: readonly Transition[];
 }
