@@ -1,5 +1,5 @@
 import { createActor, fromPromise, SimulatedClock } from "xstate";
-import { assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { supervisorMachine } from "./supervisor_machine.ts";
 
 const input = {
@@ -42,12 +42,12 @@ Deno.test("supervisorMachine: holds in listing until every cluster has listed", 
   const { actor, calls } = start();
   actor.send({ type: "source.synced", clusterName: "cluster-a" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "listing");
-  assertEquals(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 0 });
+  assert.deepStrictEqual(actor.getSnapshot().value, "listing");
+  assert.deepStrictEqual(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 0 });
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(calls, { sweeps: 1, resyncAll: 0, allowDeletes: 1 });
+  assert.deepStrictEqual(actor.getSnapshot().value, "running");
+  assert.deepStrictEqual(calls, { sweeps: 1, resyncAll: 0, allowDeletes: 1 });
   actor.stop();
 });
 
@@ -57,14 +57,14 @@ Deno.test("supervisorMachine: a periodic resync re-reads every actor but does no
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
   clock.increment(59_999);
-  assertEquals(calls.resyncAll, 0);
+  assert.deepStrictEqual(calls.resyncAll, 0);
   clock.increment(1);
   await flush();
   clock.increment(60_000);
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.resyncs, 2);
-  assertEquals(calls, { sweeps: 1, resyncAll: 2, allowDeletes: 1 });
+  assert.deepStrictEqual(actor.getSnapshot().value, "running");
+  assert.deepStrictEqual(actor.getSnapshot().context.resyncs, 2);
+  assert.deepStrictEqual(calls, { sweeps: 1, resyncAll: 2, allowDeletes: 1 });
   actor.stop();
 });
 
@@ -75,9 +75,9 @@ Deno.test("supervisorMachine: sweep.now (leadership gained) sweeps again", async
   await flush();
   actor.send({ type: "sweep.now" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.sweeps, 2);
-  assertEquals(calls.sweeps, 2);
+  assert.deepStrictEqual(actor.getSnapshot().value, "running");
+  assert.deepStrictEqual(actor.getSnapshot().context.sweeps, 2);
+  assert.deepStrictEqual(calls.sweeps, 2);
   actor.stop();
 });
 
@@ -86,17 +86,17 @@ Deno.test("supervisorMachine: a failed sweep backs off and retries; resync waits
   actor.send({ type: "source.synced", clusterName: "cluster-a" });
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
-  assertEquals(actor.getSnapshot().value, "sweepBackoff");
-  assertEquals(actor.getSnapshot().context.lastSweepError, "Polaris answered 500");
+  assert.deepStrictEqual(actor.getSnapshot().value, "sweepBackoff");
+  assert.deepStrictEqual(actor.getSnapshot().context.lastSweepError, "Polaris answered 500");
   clock.increment(60_000);
   await flush();
   clock.increment(60_000);
   await flush();
-  assertEquals(actor.getSnapshot().value, "running");
-  assertEquals(actor.getSnapshot().context.sweepFailures, 0);
-  assertEquals(actor.getSnapshot().context.lastSweepError, null);
-  assertEquals(calls.sweeps, 3);
-  assertEquals(calls.resyncAll, 0);
+  assert.deepStrictEqual(actor.getSnapshot().value, "running");
+  assert.deepStrictEqual(actor.getSnapshot().context.sweepFailures, 0);
+  assert.deepStrictEqual(actor.getSnapshot().context.lastSweepError, null);
+  assert.deepStrictEqual(calls.sweeps, 3);
+  assert.deepStrictEqual(calls.resyncAll, 0);
   actor.stop();
 });
 
@@ -104,5 +104,5 @@ Deno.test("supervisorMachine: stop is final from any state", async () => {
   const { actor } = start();
   actor.send({ type: "stop" });
   await flush();
-  assertEquals(actor.getSnapshot().status, "done");
+  assert.deepStrictEqual(actor.getSnapshot().status, "done");
 });
