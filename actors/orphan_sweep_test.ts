@@ -1,4 +1,4 @@
-import { assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { aliasMarker } from "../domain/plan_alias.ts";
 import { listSweepKeys } from "./orphan_sweep.ts";
 import type { PolarisApi } from "./polaris_api.ts";
@@ -33,9 +33,9 @@ Deno.test("listSweepKeys() gathers owned services per cluster and the targets of
       ]),
   } as unknown as Pick<PolarisApi, "listOwnedServices" | "listAliases">;
   const listing = await listSweepKeys(api, ["a", "b"], "pc");
-  assertEquals(asked, ["a", "b"]);
-  assertEquals([...listing.keys].sort(), ["shop/aliased", "shop/cart", "shop/old"]);
-  assertEquals([...listing.aliased], ["shop/aliased"]);
+  assert.deepStrictEqual(asked, ["a", "b"]);
+  assert.deepStrictEqual([...listing.keys].sort(), ["shop/aliased", "shop/cart", "shop/old"]);
+  assert.deepStrictEqual([...listing.aliased], ["shop/aliased"]);
 });
 
 Deno.test("listSweepKeys() rejects when a listing fails: nothing is taken as none", async () => {
@@ -49,5 +49,5 @@ Deno.test("listSweepKeys() rejects when a listing fails: nothing is taken as non
   } catch {
     failed = true;
   }
-  assertEquals(failed, true);
+  assert.deepStrictEqual(failed, true);
 });

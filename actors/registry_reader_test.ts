@@ -1,4 +1,4 @@
-import { assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import type { RegisteredInstance } from "../domain/polaris.ts";
 import { startPolarisEmulator } from "../emulator/mod.ts";
 import { PolarisClient } from "../adapters/polaris/mod.ts";
@@ -44,9 +44,12 @@ Deno.test("RegistryReader answers many services of one namespace with one namesp
     const results = await Promise.all(
       Array.from({ length: 31 }, (_, s) => reader.read("shop", `svc-${s}`)),
     );
-    assertEquals(results.map((r: RegisteredInstance[]) => r.length), [...Array(30).fill(3), 0]);
-    assertEquals(results[4].every((i) => i.service === "svc-4"), true);
-    assertEquals(requests(), 1); // 90 instances: one page
+    assert.deepStrictEqual(results.map((r: RegisteredInstance[]) => r.length), [
+      ...Array(30).fill(3),
+      0,
+    ]);
+    assert.deepStrictEqual(results[4].every((i) => i.service === "svc-4"), true);
+    assert.deepStrictEqual(requests(), 1); // 90 instances: one page
   });
 });
 
@@ -55,8 +58,8 @@ Deno.test("RegistryReader reads a lone service on its own", async () => {
     seed("shop", "a", 2);
     seed("shop", "b", 5);
     const [a, b] = await Promise.all([reader.read("shop", "a"), reader.read("shop", "b")]);
-    assertEquals([a.length, b.length], [2, 5]);
-    assertEquals(requests(), 2);
+    assert.deepStrictEqual([a.length, b.length], [2, 5]);
+    assert.deepStrictEqual(requests(), 2);
   });
 });
 
@@ -64,6 +67,6 @@ Deno.test("RegistryReader rejects every waiting read when Polaris fails, never a
   await withEmulator(async (reader) => {
     const reads = Array.from({ length: 25 }, (_, s) => reader.read("shop", `svc-${s}`));
     const outcomes = await Promise.allSettled(reads);
-    assertEquals(outcomes.every((o) => o.status === "rejected"), true);
+    assert.deepStrictEqual(outcomes.every((o) => o.status === "rejected"), true);
   }, { fault: true });
 });

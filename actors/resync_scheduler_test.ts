@@ -1,4 +1,4 @@
-import { assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { type ResyncHost, ResyncScheduler } from "./resync_scheduler.ts";
 
 function host(keys: string[], busy: ReadonlySet<string> = new Set()) {
@@ -21,29 +21,29 @@ Deno.test("ResyncScheduler sends one group, and the next once every resting one 
   const { h, sent } = host(["a", "b", "c", "d", "e"]);
   const resync = new ResyncScheduler(h, 2);
   resync.resyncAll();
-  assertEquals(sent, ["a", "b"]);
+  assert.deepStrictEqual(sent, ["a", "b"]);
   resync.ended("a");
-  assertEquals(sent, ["a", "b"], "b has not ended");
+  assert.deepStrictEqual(sent, ["a", "b"], "b has not ended");
   resync.ended("b");
-  assertEquals(sent, ["a", "b", "c", "d"]);
+  assert.deepStrictEqual(sent, ["a", "b", "c", "d"]);
   resync.ended("c");
   resync.ended("d");
-  assertEquals(sent, ["a", "b", "c", "d", "e"]);
-  assertEquals(resync.underWay, true);
+  assert.deepStrictEqual(sent, ["a", "b", "c", "d", "e"]);
+  assert.deepStrictEqual(resync.underWay, true);
   resync.ended("e");
-  assertEquals(resync.underWay, false);
+  assert.deepStrictEqual(resync.underWay, false);
 });
 
 Deno.test("ResyncScheduler does not wait for busy actors, and finishes a resync before the next", () => {
   const { h, sent, overdue } = host(["a", "b", "c"], new Set(["a", "b"]));
   const resync = new ResyncScheduler(h, 2);
   resync.resyncAll();
-  assertEquals(sent, ["a", "b", "c"], "a busy group does not hold the next back");
+  assert.deepStrictEqual(sent, ["a", "b", "c"], "a busy group does not hold the next back");
   resync.resyncAll();
-  assertEquals(overdue, [1], "c is still reconciling");
+  assert.deepStrictEqual(overdue, [1], "c is still reconciling");
   resync.ended("c");
   resync.resyncAll();
-  assertEquals(sent.length, 6);
+  assert.deepStrictEqual(sent.length, 6);
 });
 
 Deno.test("ResyncScheduler.clear() forgets the resync under way; a stopped host is sent nothing", () => {
@@ -51,10 +51,10 @@ Deno.test("ResyncScheduler.clear() forgets the resync under way; a stopped host 
   const resync = new ResyncScheduler(h, 1);
   resync.resyncAll();
   resync.clear();
-  assertEquals(resync.underWay, false);
+  assert.deepStrictEqual(resync.underWay, false);
   resync.ended("a");
-  assertEquals(sent, ["a"]);
+  assert.deepStrictEqual(sent, ["a"]);
   stop();
   resync.resyncAll();
-  assertEquals(sent, ["a"]);
+  assert.deepStrictEqual(sent, ["a"]);
 });

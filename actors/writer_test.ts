@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import type { InstanceWriteItem, PolarisApi, WriteItemResult } from "./polaris_api.ts";
 import { Writer } from "./writer.ts";
 
@@ -41,10 +41,10 @@ Deno.test("Writer coalesces the creates of many services into batches of at most
       writer.write("create", Array.from({ length: 10 }, (_, i) => instance(svc, s * 10 + i)))
     ),
   );
-  assertEquals(results.flat().every((r) => r.ok), true);
-  assertEquals(calls.map((c) => c.items.length), [100, 100, 100]);
+  assert.deepStrictEqual(results.flat().every((r) => r.ok), true);
+  assert.deepStrictEqual(calls.map((c) => c.items.length), [100, 100, 100]);
   const servicesInFirst = new Set(calls[0].items.map((i) => i.service));
-  assert(servicesInFirst.size === 10, "one request carries instances of several services");
+  assert.ok(servicesInFirst.size === 10, "one request carries instances of several services");
   await writer.stop();
 });
 
@@ -57,8 +57,8 @@ Deno.test("Writer answers every caller item by item, in its own order", async ()
   const writer = new Writer({ api, batchSize: 4, concurrency: 1, lingerMs: 1, dryRun: false });
   const a = writer.write("update", [instance("a", 1), instance("a", 3)]);
   const b = writer.write("update", [instance("b", 2), instance("b", 3), instance("b", 4)]);
-  assertEquals((await a).map((r) => r.ok), [true, false]);
-  assertEquals((await b).map((r) => r.ok), [true, false, true]);
+  assert.deepStrictEqual((await a).map((r) => r.ok), [true, false]);
+  assert.deepStrictEqual((await b).map((r) => r.ok), [true, false, true]);
   await writer.stop();
 });
 
@@ -66,8 +66,8 @@ Deno.test("Writer never runs more requests at once than its concurrency", async 
   const { api, calls, maxInFlight } = recordingApi();
   const writer = new Writer({ api, batchSize: 10, concurrency: 3, lingerMs: 1, dryRun: false });
   await writer.write("delete", Array.from({ length: 200 }, (_, i) => instance("x", i)));
-  assertEquals(calls.length, 20);
-  assert(maxInFlight() <= 3, `at most 3 in flight, saw ${maxInFlight()}`);
+  assert.deepStrictEqual(calls.length, 20);
+  assert.ok(maxInFlight() <= 3, `at most 3 in flight, saw ${maxInFlight()}`);
   await writer.stop();
 });
 
@@ -79,14 +79,14 @@ Deno.test("Writer sends namespaces before services before instances", async () =
     writer.write("createService", [{ namespace: "ns", name: "a" }]),
     writer.write("createNamespace", [{ name: "ns" }]),
   ]);
-  assertEquals(calls.map((c) => c.kind), ["createNamespace", "createService", "create"]);
+  assert.deepStrictEqual(calls.map((c) => c.kind), ["createNamespace", "createService", "create"]);
   await writer.stop();
 });
 
 Deno.test("Writer sends nothing in dry-run mode and nothing through a closed gate", async () => {
   const { api, calls } = recordingApi();
   const dry = new Writer({ api, batchSize: 100, concurrency: 1, lingerMs: 1, dryRun: true });
-  assertEquals((await dry.write("create", [instance("a", 1)]))[0].ok, true);
+  assert.deepStrictEqual((await dry.write("create", [instance("a", 1)]))[0].ok, true);
   await dry.stop();
   const follower = new Writer({
     api,
@@ -97,8 +97,8 @@ Deno.test("Writer sends nothing in dry-run mode and nothing through a closed gat
     gate: () => false,
   });
   const [result] = await follower.write("create", [instance("a", 1)]);
-  assertEquals(result.ok, false);
-  assertEquals(calls.length, 0);
+  assert.deepStrictEqual(result.ok, false);
+  assert.deepStrictEqual(calls.length, 0);
   await follower.stop();
 });
 
@@ -108,9 +108,9 @@ Deno.test("Writer.stop() answers queued items as retryable and waits for request
   const pending = writer.write("create", [instance("a", 1)]);
   await writer.stop();
   const [result] = await pending;
-  assertEquals(result.ok, false);
-  assert(!result.ok && result.retryable, "shutdown is retryable");
-  assertEquals(calls.length, 0);
+  assert.deepStrictEqual(result.ok, false);
+  assert.ok(!result.ok && result.retryable, "shutdown is retryable");
+  assert.deepStrictEqual(calls.length, 0);
 });
 
 Deno.test("Writer sends alias writes at once, and applies --dry-run and the leader gate to them", async () => {
@@ -139,22 +139,25 @@ Deno.test("Writer sends alias writes at once, and applies --dry-run and the lead
     dryRun: false,
     gate: () => leading,
   });
-  assertEquals((await writer.write("createAlias", [item, { ...item, alias: "a2" }])).length, 2);
+  assert.deepStrictEqual(
+    (await writer.write("createAlias", [item, { ...item, alias: "a2" }])).length,
+    2,
+  );
   await writer.write("updateAlias", [item]);
   await writer.write("deleteAlias", [{ alias: "a1", aliasNamespace: "n" }, {
     alias: "a2",
     aliasNamespace: "n",
   }]);
-  assertEquals(sent, ["create a1", "create a2", "update a1", "delete a1,a2"]);
+  assert.deepStrictEqual(sent, ["create a1", "create a2", "update a1", "delete a1,a2"]);
 
   leading = false;
   const [refused] = await writer.write("createAlias", [item]);
-  assertEquals([refused.ok, !refused.ok && refused.retryable], [false, true]);
+  assert.deepStrictEqual([refused.ok, !refused.ok && refused.retryable], [false, true]);
   await writer.stop();
 
   const dry = new Writer({ api, batchSize: 100, concurrency: 2, lingerMs: 1, dryRun: true });
   const [planned] = await dry.write("deleteAlias", [{ alias: "a1", aliasNamespace: "n" }]);
-  assertEquals(planned.ok, true);
-  assertEquals(sent.length, 4, "a follower and a dry run send nothing");
+  assert.deepStrictEqual(planned.ok, true);
+  assert.deepStrictEqual(sent.length, 4, "a follower and a dry run send nothing");
   await dry.stop();
 });

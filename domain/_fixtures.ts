@@ -1,7 +1,7 @@
 /**
  * Instances for tests: one address of `shop/cart` on port 8080, owned by cluster `a` with the
  * default source, as wanted and as Polaris lists it. Test-only (the underscore keeps it out of
- * the module's surface, like `_assert.ts`).
+ * the module's surface).
  *
  * @module
  */

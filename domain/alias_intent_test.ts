@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { aliasIntent } from "./alias_intent.ts";
 
 const SERVICE = "polarismesh.cn/aliasService";
@@ -92,12 +92,12 @@ for (const row of table) {
   Deno.test(`aliasIntent() table: ${row.name}`, () => {
     const intent = aliasIntent(row.annotations);
     if (row.expect.kind !== "invalid") {
-      assertEquals(intent, row.expect);
+      assert.deepStrictEqual(intent, row.expect);
       return;
     }
-    assertEquals(intent.kind, "invalid");
+    assert.deepStrictEqual(intent.kind, "invalid");
     if (intent.kind !== "invalid") return;
-    assert(
+    assert.ok(
       intent.message.includes(row.expect.mentions),
       `${JSON.stringify(intent.message)} should mention ${row.expect.mentions}`,
     );

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { DEFAULT_WEIGHT, desiredInstances, parseWeight } from "./desired_instances.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointAddress, EndpointGroup, EndpointPort } from "./kubernetes.ts";
@@ -325,11 +325,11 @@ for (const row of table) {
       podLabels: (pod) => POD_LABELS[pod],
       podLabelPolicy: row.policy ?? { kind: "all" },
     });
-    assertEquals(result.instances, row.expect);
-    assertEquals(result.problems.map((p) => p.code), row.problems ?? []);
+    assert.deepStrictEqual(result.instances, row.expect);
+    assert.deepStrictEqual(result.problems.map((p) => p.code), row.problems ?? []);
     // Keys of the output are unique and sorted.
     const keys = result.instances.map((i) => instanceKey(i.host, i.port));
-    assertEquals(keys, [...new Set(keys)].sort());
+    assert.deepStrictEqual(keys, [...new Set(keys)].sort());
   });
 }
 
@@ -342,8 +342,8 @@ Deno.test("desiredInstances() marks an invalid Polaris namespace name fatal", ()
     podLabels: () => undefined,
     podLabelPolicy: { kind: "all" },
   });
-  assertEquals(result.instances, []);
-  assertEquals(result.problems.map((p) => [p.code, p.fatal]), [["invalid-name", true]]);
+  assert.deepStrictEqual(result.instances, []);
+  assert.deepStrictEqual(result.problems.map((p) => [p.code, p.fatal]), [["invalid-name", true]]);
 });
 
 Deno.test("desiredInstances() reports one problem once, not once per instance", () => {
@@ -363,12 +363,12 @@ Deno.test("desiredInstances() reports one problem once, not once per instance", 
     podLabels: (pod) => pod === "cart-long-version" ? POD_LABELS[pod] : { [`l`.repeat(129)]: "x" },
     podLabelPolicy: { kind: "all" },
   });
-  assertEquals(result.instances.length, 6);
-  assertEquals(
+  assert.deepStrictEqual(result.instances.length, 6);
+  assert.deepStrictEqual(
     result.problems.map((p) => p.code).sort(),
     ["field-too-long", "invalid-weight", "metadata-limit"],
   );
-  assert(result.problems.every((p) => !p.fatal), "none of these stops the sync");
+  assert.ok(result.problems.every((p) => !p.fatal), "none of these stops the sync");
 });
 
 Deno.test("desiredInstances() never mutates its input", () => {
@@ -386,7 +386,7 @@ Deno.test("desiredInstances() never mutates its input", () => {
     podLabels: (pod) => POD_LABELS[pod],
     podLabelPolicy: { kind: "all" },
   });
-  assertEquals(result.instances, [want("10.0.0.1", http8080, "cart-a")]);
+  assert.deepStrictEqual(result.instances, [want("10.0.0.1", http8080, "cart-a")]);
 });
 
 interface WeightRow {
@@ -413,12 +413,12 @@ const weightTable: readonly WeightRow[] = [
 for (const row of weightTable) {
   Deno.test(`parseWeight() table: ${JSON.stringify(row.raw)} → ${row.weight}`, () => {
     const parsed = parseWeight(row.raw);
-    assertEquals(parsed.weight, row.weight);
-    assertEquals(parsed.problem !== undefined, row.problem);
+    assert.deepStrictEqual(parsed.weight, row.weight);
+    assert.deepStrictEqual(parsed.problem !== undefined, row.problem);
     if (parsed.problem) {
-      assertEquals(parsed.problem.code, "invalid-weight");
-      assertEquals(parsed.problem.fatal, false);
-      assert(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+      assert.deepStrictEqual(parsed.problem.code, "invalid-weight");
+      assert.deepStrictEqual(parsed.problem.fatal, false);
+      assert.ok(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
     }
   });
 }

@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import {
   describeFailures,
   failedAnswers,
@@ -17,13 +17,13 @@ const taken: ItemAnswer = { ok: false, code: 400201, retryable: false, message: 
 
 Deno.test("judgeInstanceWrites() gathers every failure and picks the retryable ones", () => {
   const verdict = judgeInstanceWrites([ok, busy], [bad], [], [lost]);
-  assertEquals(verdict.failed, [busy, bad, lost]);
-  assertEquals(verdict.retryable, [busy, lost]);
-  assertEquals(judgeInstanceWrites([ok], [ok]), { failed: [], retryable: [] });
+  assert.deepStrictEqual(verdict.failed, [busy, bad, lost]);
+  assert.deepStrictEqual(verdict.retryable, [busy, lost]);
+  assert.deepStrictEqual(judgeInstanceWrites([ok], [ok]), { failed: [], retryable: [] });
 });
 
 Deno.test("judgeAliasDeletes(): an alias already gone (400304) is done", () => {
-  assertEquals(judgeAliasDeletes([ok, gone, busy]), [busy]);
+  assert.deepStrictEqual(judgeAliasDeletes([ok, gone, busy]), [busy]);
 });
 
 const ALIAS_ROWS: readonly [string, ItemAnswer, ReturnType<typeof judgeAliasWrite>][] = [
@@ -35,16 +35,16 @@ const ALIAS_ROWS: readonly [string, ItemAnswer, ReturnType<typeof judgeAliasWrit
 ];
 for (const [name, answer, verdict] of ALIAS_ROWS) {
   Deno.test(`judgeAliasWrite(): ${name} → ${verdict}`, () => {
-    assertEquals(judgeAliasWrite(answer), verdict);
+    assert.deepStrictEqual(judgeAliasWrite(answer), verdict);
   });
 }
 
 Deno.test("describeFailures() names the count, the first code and its message", () => {
-  assertEquals(
+  assert.deepStrictEqual(
     describeFailures("write instances", "shop/cart", failedAnswers([bad, busy])),
     'Cannot write instances for "shop/cart": 2 item(s) failed (Polaris answered 400150: metadata)',
   );
-  assertEquals(
+  assert.deepStrictEqual(
     describeFailures("write instances", "shop/cart", failedAnswers([lost])),
     'Cannot write instances for "shop/cart": 1 item(s) failed (no answer: timeout)',
   );

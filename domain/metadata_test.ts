@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import {
   composeMetadata,
   type MetadataLayers,
@@ -50,18 +50,18 @@ const parseTable: readonly ParseRow[] = [
 for (const row of parseTable) {
   Deno.test(`parseMetadataAnnotation() table: ${row.name}`, () => {
     const parsed = parseMetadataAnnotation(row.raw);
-    assertEquals(parsed.entries, row.expect);
-    assertEquals(parsed.problems.map((p) => p.code), row.problems);
-    assert(parsed.problems.every((p) => !p.fatal), "metadata problems never stop the sync");
+    assert.deepStrictEqual(parsed.entries, row.expect);
+    assert.deepStrictEqual(parsed.problems.map((p) => p.code), row.problems);
+    assert.ok(parsed.problems.every((p) => !p.fatal), "metadata problems never stop the sync");
   });
 }
 
 Deno.test("parseMetadataAnnotation() names the annotation and the bad key in its problems", () => {
   const invalid = parseMetadataAnnotation("{oops");
-  assert(invalid.problems[0].message.includes("polarismesh.cn/metadata"), "annotation named");
-  assert(invalid.problems[0].message.includes("{oops"), "raw value quoted");
+  assert.ok(invalid.problems[0].message.includes("polarismesh.cn/metadata"), "annotation named");
+  assert.ok(invalid.problems[0].message.includes("{oops"), "raw value quoted");
   const nonString = parseMetadataAnnotation('{"replicas":3}');
-  assert(nonString.problems[0].message.includes('"replicas"'), "bad key named");
+  assert.ok(nonString.problems[0].message.includes('"replicas"'), "bad key named");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -104,8 +104,8 @@ const selectTable: readonly SelectRow[] = [
 for (const row of selectTable) {
   Deno.test(`selectPodLabels() table: ${row.name}`, () => {
     const selected = selectPodLabels(row.labels, row.policy);
-    assertEquals(selected, row.expect);
-    assertEquals(Object.keys(selected).sort(), Object.keys(row.expect).sort());
+    assert.deepStrictEqual(selected, row.expect);
+    assert.deepStrictEqual(Object.keys(selected).sort(), Object.keys(row.expect).sort());
   });
 }
 
@@ -113,7 +113,7 @@ Deno.test("selectPodLabels() returns a copy, never the Pod's own label map", () 
   const labels = { app: "cart" };
   const selected = selectPodLabels(labels, { kind: "all" });
   selected.app = "changed";
-  assertEquals(labels, { app: "cart" });
+  assert.deepStrictEqual(labels, { app: "cart" });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -309,12 +309,15 @@ const composeTable: readonly ComposeRow[] = [
 for (const row of composeTable) {
   Deno.test(`composeMetadata() table: ${row.name}`, () => {
     const { metadata, problems } = composeMetadata(row.layers);
-    assertEquals(metadata, row.expect);
-    assertEquals(problems.map((p) => p.code), row.problems.map(([code]) => code));
+    assert.deepStrictEqual(metadata, row.expect);
+    assert.deepStrictEqual(problems.map((p) => p.code), row.problems.map(([code]) => code));
     problems.forEach((p, i) => {
       const needle = row.problems[i][1];
-      assert(p.message.includes(needle), `problem ${i} ${JSON.stringify(p.message)} ∌ ${needle}`);
-      assert(!p.fatal, "metadata limits never stop the sync");
+      assert.ok(
+        p.message.includes(needle),
+        `problem ${i} ${JSON.stringify(p.message)} ∌ ${needle}`,
+      );
+      assert.ok(!p.fatal, "metadata limits never stop the sync");
     });
   });
 }
@@ -327,16 +330,16 @@ Deno.test("composeMetadata() never returns more than 64 entries or oversized one
     }),
   );
   const keys = Object.keys(metadata);
-  assertEquals(keys.length, 64);
-  assert(keys.every((k) => k.length > 0 && k.length <= 128), "key limit");
-  assert(Object.values(metadata).every((v) => v.length <= 4096), "value limit");
-  assertEquals(metadata.clusterName, "cluster-a");
-  assertEquals(metadata.source, "polaris-controller");
-  assertEquals(metadata.k8s_pod, "cart-1");
+  assert.deepStrictEqual(keys.length, 64);
+  assert.ok(keys.every((k) => k.length > 0 && k.length <= 128), "key limit");
+  assert.ok(Object.values(metadata).every((v) => v.length <= 4096), "value limit");
+  assert.deepStrictEqual(metadata.clusterName, "cluster-a");
+  assert.deepStrictEqual(metadata.source, "polaris-controller");
+  assert.deepStrictEqual(metadata.k8s_pod, "cart-1");
 });
 
 Deno.test("composeMetadata() returns its keys sorted", () => {
   const { metadata } = composeMetadata(layers({ podLabels: { zz: "1", aa: "2" } }));
   const keys = Object.keys(metadata);
-  assertEquals(keys, [...keys].sort());
+  assert.deepStrictEqual(keys, [...keys].sort());
 });

@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { phantomsToPurge, splitPhantoms, type Tombstone, tombstoneKey } from "./phantoms.ts";
 import type { RegisteredInstance } from "./polaris.ts";
 import { listedInstance } from "./_fixtures.ts";
@@ -10,7 +10,7 @@ const stones = (entries: Record<string, Tombstone>) => (key: string) => entries[
 const hosts = (list: readonly RegisteredInstance[]) => list.map((i) => i.host);
 
 Deno.test("tombstoneKey() names namespace, service and address", () => {
-  assertEquals(tombstoneKey(listed("fd00::1", "r")), "shop/cart/fd00::1:8080");
+  assert.deepStrictEqual(tombstoneKey(listed("fd00::1", "r")), "shop/cart/fd00::1:8080");
 });
 
 const SPLIT_ROWS: readonly {
@@ -54,8 +54,11 @@ for (const row of SPLIT_ROWS) {
       [instance, other],
       stones(row.tombstone ? { [tombstoneKey(instance)]: row.tombstone } : {}),
     );
-    assertEquals(hosts(split.phantoms), row.phantom ? ["10.0.0.1"] : []);
-    assertEquals(hosts(split.live), row.phantom ? ["10.0.0.2"] : ["10.0.0.1", "10.0.0.2"]);
+    assert.deepStrictEqual(hosts(split.phantoms), row.phantom ? ["10.0.0.1"] : []);
+    assert.deepStrictEqual(
+      hosts(split.live),
+      row.phantom ? ["10.0.0.2"] : ["10.0.0.1", "10.0.0.2"],
+    );
   });
 }
 
@@ -70,5 +73,5 @@ Deno.test("phantomsToPurge() leaves out those wanted again and those purged once
       [tombstoneKey(fresh)]: { revision: "r1", purged: false },
     }),
   );
-  assertEquals(hosts(purge), ["10.0.0.3"]);
+  assert.deepStrictEqual(hosts(purge), ["10.0.0.3"]);
 });

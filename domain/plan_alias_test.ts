@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import type { AliasIntent } from "./alias_intent.ts";
 import { aliasMarker, type AliasPlan, type AliasRecord, planAlias } from "./plan_alias.ts";
 
@@ -228,11 +228,11 @@ for (const row of table) {
       marker: OURS,
       occupantClaimed: row.occupantClaimed ?? false,
     });
-    assertEquals(plan, row.expect);
+    assert.deepStrictEqual(plan, row.expect);
   });
 }
 
 Deno.test("aliasMarker() differs per source, so one controller never deletes another's alias", () => {
-  assertEquals(aliasMarker("a") === aliasMarker("b"), false);
-  assertEquals(aliasMarker("a"), aliasMarker("a"));
+  assert.deepStrictEqual(aliasMarker("a") === aliasMarker("b"), false);
+  assert.deepStrictEqual(aliasMarker("a"), aliasMarker("a"));
 });

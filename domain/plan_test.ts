@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { assert, assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { instanceKey } from "./keys.ts";
 import { changedFields, isEmptyPlan, isOwned, planService, type ServicePlan } from "./plan.ts";
 import {
@@ -409,7 +409,7 @@ for (const row of table) {
       owner: row.owner,
       deletesAllowed: row.deletesAllowed ?? true,
     });
-    assertEquals(summary(plan), {
+    assert.deepStrictEqual(summary(plan), {
       creates: [],
       updates: [],
       deletes: [],
@@ -419,7 +419,7 @@ for (const row of table) {
     });
     const writes = (row.expect.creates?.length ?? 0) + (row.expect.updates?.length ?? 0) +
       (row.expect.deletes?.length ?? 0);
-    assertEquals(isEmptyPlan(plan), writes === 0);
+    assert.deepStrictEqual(isEmptyPlan(plan), writes === 0);
   });
 }
 
@@ -430,7 +430,7 @@ Deno.test("planService() creates the desired instance as is", () => {
     owner: ownerA,
     deletesAllowed: true,
   });
-  assertEquals(plan.creates, [podA_hiddenKeys_clusterA]);
+  assert.deepStrictEqual(plan.creates, [podA_hiddenKeys_clusterA]);
 });
 
 Deno.test("planService() updates carry the registered instance (its id) and the desired one", () => {
@@ -440,7 +440,7 @@ Deno.test("planService() updates carry the registered instance (its id) and the 
     owner: ownerAB,
     deletesAllowed: true,
   });
-  assertEquals(plan.updates, [{
+  assert.deepStrictEqual(plan.updates, [{
     desired: podA_clusterB,
     registered: reg_podA_clusterA,
     changed: ["metadata"],
@@ -454,7 +454,7 @@ Deno.test("planService() deletes the registered instance itself, id included", (
     owner: ownerA,
     deletesAllowed: true,
   });
-  assertEquals(plan.deletes, [reg_podB_clusterA]);
+  assert.deepStrictEqual(plan.deletes, [reg_podB_clusterA]);
 });
 
 Deno.test("planService() names who holds a conflicting host:port", () => {
@@ -464,15 +464,15 @@ Deno.test("planService() names who holds a conflicting host:port", () => {
     owner: ownerA,
     deletesAllowed: true,
   }).conflicts[0].message;
-  assert(foreign.includes("10.0.0.1:8080"), foreign);
-  assert(foreign.includes('vpc_id="vpc-1"'), foreign);
+  assert.ok(foreign.includes("10.0.0.1:8080"), foreign);
+  assert.ok(foreign.includes('vpc_id="vpc-1"'), foreign);
   const cross = planService({
     desired: [podA_clusterB, podA_clusterA],
     registered: [],
     owner: ownerAB,
     deletesAllowed: true,
   }).conflicts[0].message;
-  assert(cross.includes('"cluster-a" and "cluster-b"'), cross);
+  assert.ok(cross.includes('"cluster-a" and "cluster-b"'), cross);
 });
 
 Deno.test("planService() names the same holder whatever order Polaris listed them in", () => {
@@ -481,8 +481,8 @@ Deno.test("planService() names the same holder whatever order Polaris listed the
     planService({ desired: [podA_clusterA], registered: list, owner: ownerA, deletesAllowed: true })
       .conflicts.map((c) => c.message)
   );
-  assertEquals(messages[0], messages[1]);
-  assert(messages[0][0].includes('clusterName="cluster-c"'), messages[0][0]);
+  assert.deepStrictEqual(messages[0], messages[1]);
+  assert.ok(messages[0][0].includes('clusterName="cluster-c"'), messages[0][0]);
 });
 
 Deno.test("planService() says why a delete is held", () => {
@@ -492,10 +492,10 @@ Deno.test("planService() says why a delete is held", () => {
     owner: ownerA,
     deletesAllowed: false,
   });
-  assertEquals(plan.deletes, []);
-  assertEquals(plan.skipped.length, 1);
-  assert(plan.skipped[0].reason.includes("listed"), plan.skipped[0].reason);
-  assert(isEmptyPlan(plan), "a held delete is not a write");
+  assert.deepStrictEqual(plan.deletes, []);
+  assert.deepStrictEqual(plan.skipped.length, 1);
+  assert.ok(plan.skipped[0].reason.includes("listed"), plan.skipped[0].reason);
+  assert.ok(isEmptyPlan(plan), "a held delete is not a write");
 });
 
 interface OwnedRow {
@@ -527,17 +527,17 @@ const ownedTable: readonly OwnedRow[] = [
 
 for (const row of ownedTable) {
   Deno.test(`isOwned() table: ${row.name}`, () => {
-    assertEquals(isOwned(row.instance, row.owner), row.expect);
+    assert.deepStrictEqual(isOwned(row.instance, row.owner), row.expect);
   });
 }
 
 Deno.test("changedFields() ignores only the hidden console keys", () => {
   for (const key of HIDDEN_METADATA_KEYS) {
     const d = desired("10.0.0.1", 8080, A, { metadata: { [key]: "x" } });
-    assertEquals(changedFields(d, reg_podA_clusterA), [], key);
+    assert.deepStrictEqual(changedFields(d, reg_podA_clusterA), [], key);
   }
   const d = desired("10.0.0.1", 8080, A, { metadata: { k8s_pod: "cart-1" } });
-  assertEquals(changedFields(d, reg_podA_clusterA), ["metadata"]);
+  assert.deepStrictEqual(changedFields(d, reg_podA_clusterA), ["metadata"]);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -664,11 +664,11 @@ function apply(
 ): RegisteredInstance[] {
   const byId = new Map(registered.map((r) => [r.id, r]));
   for (const r of plan.deletes) {
-    assert(byId.get(r.id) === r, `delete of ${r.id}, which is not registered`);
+    assert.ok(byId.get(r.id) === r, `delete of ${r.id}, which is not registered`);
     byId.delete(r.id);
   }
   for (const u of plan.updates) {
-    assert(
+    assert.ok(
       byId.get(u.registered.id) === u.registered,
       `update of ${u.registered.id}, not registered`,
     );
@@ -676,7 +676,7 @@ function apply(
   }
   for (const d of plan.creates) {
     // Instance create is an upsert: a create over an existing id would overwrite it.
-    assert(!byId.has(idOf(d)), `create of ${idOf(d)} would overwrite a registered instance`);
+    assert.ok(!byId.has(idOf(d)), `create of ${idOf(d)} would overwrite a registered instance`);
     byId.set(idOf(d), listed(d));
   }
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -700,13 +700,17 @@ Deno.test("planService() property: applied, the owned part is exactly the desire
       deepFreeze(registered);
       const plan = planService({ desired: want, registered, owner, deletesAllowed: true });
       const conflictKeys = conflictKeysBySpec(want, registered, owner);
-      assertEquals(new Set(plan.conflicts.map((c) => c.key)), conflictKeys, "conflict keys");
+      assert.deepStrictEqual(
+        new Set(plan.conflicts.map((c) => c.key)),
+        conflictKeys,
+        "conflict keys",
+      );
 
       const applied = apply(registered, plan);
       const ownedAfter = applied.filter((r) => ownedBySpec(r, owner));
       const wanted = want.filter((d) => !conflictKeys.has(keyOf(d)));
       // Outside conflicts: one owned instance per desired key, equal in every managed field.
-      assertEquals(
+      assert.deepStrictEqual(
         ownedAfter.filter((r) => !conflictKeys.has(keyOf(r))).map(keyOf).sort(),
         wanted.map(keyOf).sort(),
         "owned keys outside conflicts",
@@ -721,13 +725,17 @@ Deno.test("planService() property: applied, the owned part is exactly the desire
           version: i.version,
           metadata: visible(i.metadata),
         });
-        assertEquals(managed(r), managed(d), keyOf(d));
-        assertEquals(r.enableHealthCheck, false, keyOf(d));
+        assert.deepStrictEqual(managed(r), managed(d), keyOf(d));
+        assert.deepStrictEqual(r.enableHealthCheck, false, keyOf(d));
       }
       // At conflicting keys: what we owned before stays exactly as it was.
       const atConflicts = (list: readonly RegisteredInstance[]) =>
         byId(list.filter((r) => ownedBySpec(r, owner) && conflictKeys.has(keyOf(r))));
-      assertEquals(atConflicts(applied), atConflicts(registered), "owned at conflicting keys");
+      assert.deepStrictEqual(
+        atConflicts(applied),
+        atConflicts(registered),
+        "owned at conflicting keys",
+      );
     }),
     { numRuns: 500 },
   );
@@ -737,11 +745,11 @@ Deno.test("planService() property: foreign instances are never updated or delete
   fc.assert(
     fc.property(arbScenario, fc.boolean(), ({ owner, desired: want, registered }, allowed) => {
       const plan = planService({ desired: want, registered, owner, deletesAllowed: allowed });
-      for (const u of plan.updates) assert(ownedBySpec(u.registered, owner), "foreign update");
-      for (const r of plan.deletes) assert(ownedBySpec(r, owner), "foreign delete");
+      for (const u of plan.updates) assert.ok(ownedBySpec(u.registered, owner), "foreign update");
+      for (const r of plan.deletes) assert.ok(ownedBySpec(r, owner), "foreign delete");
       const foreign = (list: readonly RegisteredInstance[]) =>
         byId(list.filter((r) => !ownedBySpec(r, owner)));
-      assertEquals(foreign(apply(registered, plan)), foreign(registered));
+      assert.deepStrictEqual(foreign(apply(registered, plan)), foreign(registered));
     }),
     { numRuns: 500 },
   );
@@ -758,9 +766,13 @@ Deno.test("planService() property: a second plan against the applied result is e
         owner,
         deletesAllowed: true,
       });
-      assert(isEmptyPlan(second), `not converged: ${JSON.stringify(summary(second))}`);
-      assertEquals(second.skipped, []);
-      assertEquals(summary(second).conflicts, summary(first).conflicts, "conflicts persist");
+      assert.ok(isEmptyPlan(second), `not converged: ${JSON.stringify(summary(second))}`);
+      assert.deepStrictEqual(second.skipped, []);
+      assert.deepStrictEqual(
+        summary(second).conflicts,
+        summary(first).conflicts,
+        "conflicts persist",
+      );
     }),
     { numRuns: 500 },
   );
@@ -775,7 +787,7 @@ Deno.test("planService() property: with deletes held, every delete becomes a ski
       const held = summary(
         planService({ desired: want, registered, owner, deletesAllowed: false }),
       );
-      assertEquals(held, { ...allowed, deletes: [], skipped: allowed.deletes });
+      assert.deepStrictEqual(held, { ...allowed, deletes: [], skipped: allowed.deletes });
     }),
     { numRuns: 300 },
   );
@@ -791,8 +803,8 @@ Deno.test("planService() property: output is sorted and does not depend on input
         owner,
         deletesAllowed: true,
       }));
-      assertEquals(reversed, plan);
-      assertEquals(
+      assert.deepStrictEqual(reversed, plan);
+      assert.deepStrictEqual(
         planService({
           desired: [...want].reverse(),
           registered: [...registered].reverse(),
@@ -802,7 +814,7 @@ Deno.test("planService() property: output is sorted and does not depend on input
         planService({ desired: want, registered, owner, deletesAllowed: true }).conflicts,
         "conflict messages",
       );
-      const sorted = (keys: readonly string[]) => assertEquals(keys, [...keys].sort());
+      const sorted = (keys: readonly string[]) => assert.deepStrictEqual(keys, [...keys].sort());
       sorted(plan.creates);
       sorted(plan.updates.map(([key]) => key));
       sorted(plan.deletes);

@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import type { ClusterView } from "./cluster.ts";
 import type { ServiceInfo } from "./kubernetes.ts";
 import { serviceIntent, serviceWanted } from "./service_intent.ts";
@@ -31,13 +31,13 @@ const sources = (...views: ClusterView[]) => ({
 
 Deno.test("serviceIntent(): a synced cluster wants its endpoints; an absent one says so", () => {
   const intent = serviceIntent(sources(cluster("a", {}), cluster("b", null)), "shop", "cart");
-  assertEquals(intent.wanted, true);
-  assertEquals(intent.desired.map((d) => [d.host, d.port, d.metadata.clusterName]), [[
+  assert.deepStrictEqual(intent.wanted, true);
+  assert.deepStrictEqual(intent.desired.map((d) => [d.host, d.port, d.metadata.clusterName]), [[
     "10.0.0.1",
     8080,
     "a",
   ]]);
-  assertEquals(intent.clusters.map((c) => [c.clusterName, c.status]), [["a", "synced"], [
+  assert.deepStrictEqual(intent.clusters.map((c) => [c.clusterName, c.status]), [["a", "synced"], [
     "b",
     "absent",
   ]]);
@@ -49,14 +49,21 @@ Deno.test("serviceIntent(): opted out is off and unwanted; a bad sync value is h
     "shop",
     "cart",
   );
-  assertEquals([off.wanted, off.clusters[0].status, off.desired.length], [false, "off", 0]);
+  assert.deepStrictEqual([off.wanted, off.clusters[0].status, off.desired.length], [
+    false,
+    "off",
+    0,
+  ]);
   const held = serviceIntent(
     sources(cluster("a", { "polarismesh.cn/sync": "maybe" })),
     "shop",
     "cart",
   );
-  assertEquals([held.wanted, held.clusters[0].status], [true, "held"]);
-  assertEquals(held.problems.map((p) => [p.code, p.fatal]), [["invalid-annotation", true]]);
+  assert.deepStrictEqual([held.wanted, held.clusters[0].status], [true, "held"]);
+  assert.deepStrictEqual(held.problems.map((p) => [p.code, p.fatal]), [[
+    "invalid-annotation",
+    true,
+  ]]);
 });
 
 Deno.test("serviceWanted() agrees with serviceIntent() without reading endpoints", () => {
@@ -67,6 +74,9 @@ Deno.test("serviceWanted() agrees with serviceIntent() without reading endpoints
   ];
   for (const annotations of cases) {
     const s = sources(cluster("a", annotations));
-    assertEquals(serviceWanted(s, "shop", "cart"), serviceIntent(s, "shop", "cart").wanted);
+    assert.deepStrictEqual(
+      serviceWanted(s, "shop", "cart"),
+      serviceIntent(s, "shop", "cart").wanted,
+    );
   }
 });

@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { shouldSync, type SyncMode } from "./should_sync.ts";
 
 const IGNORED = ["kube-system", "kube-public", "kube-node-lease", "istio-system", "polaris-system"];
@@ -165,7 +165,7 @@ for (const row of table) {
         annotations: ann(row.serviceAnnotation),
       },
     );
-    assertEquals(decision.sync ? true : decision.reason.code, row.expect);
+    assert.deepStrictEqual(decision.sync ? true : decision.reason.code, row.expect);
   });
 }
 
@@ -176,7 +176,7 @@ Deno.test("shouldSync() never syncs an ignored namespace, even with sync=true", 
       { name: ns, annotations: ann("true") },
       { namespace: ns, name: "x", type: "ClusterIP", annotations: ann("true") },
     );
-    assertEquals(d.sync ? "synced" : d.reason.code, "ignored-namespace");
+    assert.deepStrictEqual(d.sync ? "synced" : d.reason.code, "ignored-namespace");
   }
 });
 
@@ -186,7 +186,7 @@ Deno.test("shouldSync() never syncs an ExternalName Service", () => {
     { name: "shop", annotations: {} },
     { namespace: "shop", name: "ext", type: "ExternalName", annotations: ann("true") },
   );
-  assertEquals(d.sync ? "synced" : d.reason.code, "external-name");
+  assert.deepStrictEqual(d.sync ? "synced" : d.reason.code, "external-name");
 });
 
 Deno.test("shouldSync() syncs headless and NodePort Services like any other", () => {
@@ -196,7 +196,7 @@ Deno.test("shouldSync() syncs headless and NodePort Services like any other", ()
       { name: "shop", annotations: {} },
       { namespace: "shop", name: "h", type, annotations: {} },
     );
-    assertEquals(d.sync, true);
+    assert.deepStrictEqual(d.sync, true);
   }
 });
 
@@ -206,10 +206,10 @@ Deno.test("shouldSync() names the object and the bad value in an invalid-annotat
     { name: "shop", annotations: {} },
     { namespace: "shop", name: "cart", type: "ClusterIP", annotations: ann("yes") },
   );
-  if (d.sync || d.reason.code !== "invalid-annotation") throw new Error("expected invalid");
-  assertEquals(d.reason.object, "Service");
-  assertEquals(d.reason.value, "yes");
-  assertEquals(
+  assert.ok(!d.sync && d.reason.code === "invalid-annotation", "expected invalid");
+  assert.deepStrictEqual(d.reason.object, "Service");
+  assert.deepStrictEqual(d.reason.value, "yes");
+  assert.deepStrictEqual(
     d.reason.message,
     'Service "shop/cart" has polarismesh.cn/sync="yes"; expected "true" or "false"',
   );
@@ -218,6 +218,6 @@ Deno.test("shouldSync() names the object and the bad value in an invalid-annotat
 Deno.test("shouldSync() treats an unknown Namespace as one without annotations", () => {
   const policy = { mode: "all" as const, ignoredNamespaces: [] };
   const svc = { namespace: "gone", name: "a", type: "ClusterIP", annotations: {} };
-  assertEquals(shouldSync(policy, undefined, svc).sync, true);
-  assertEquals(shouldSync({ ...policy, mode: "demand" }, undefined, svc).sync, false);
+  assert.deepStrictEqual(shouldSync(policy, undefined, svc).sync, true);
+  assert.deepStrictEqual(shouldSync({ ...policy, mode: "demand" }, undefined, svc).sync, false);
 });

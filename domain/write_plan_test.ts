@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { aliasMarker } from "./plan_alias.ts";
 import type { Tombstone } from "./phantoms.ts";
 import { desiredInstance, listedInstance } from "./_fixtures.ts";
@@ -136,6 +136,6 @@ const ROWS: readonly { name: string; input: WritePlanInput; expect: ReturnType<t
 
 for (const row of ROWS) {
   Deno.test(`planWrites(): ${row.name}`, () => {
-    assertEquals(summary(row.input), row.expect);
+    assert.deepStrictEqual(summary(row.input), row.expect);
   });
 }

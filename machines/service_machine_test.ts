@@ -1,6 +1,6 @@
 import { createActor, fromPromise, getNextSnapshot, SimulatedClock, type StateValue } from "xstate";
 import { getShortestPaths } from "xstate/graph";
-import { assert, assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import {
   type ReconcileOutcome,
   RESTING_STATES,
@@ -61,22 +61,22 @@ Deno.test("serviceMachine: inputs.changed in idle asks for a debounce, not a rec
     }),
     { type: "inputs.changed" },
   );
-  assertEquals(serviceStateOf(snapshot.value), "debouncing");
+  assert.deepStrictEqual(serviceStateOf(snapshot.value), "debouncing");
 });
 
 Deno.test("serviceMachine coalesces a burst of changes into one reconcile after the debounce", async () => {
   const reconcile = scriptedReconcile();
   const { actor, clock } = start(reconcile);
   for (let i = 0; i < 50; i++) actor.send({ type: "inputs.changed" });
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "debouncing");
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "debouncing");
   clock.increment(99);
-  assertEquals(reconcile.calls.length, 0);
+  assert.deepStrictEqual(reconcile.calls.length, 0);
   clock.increment(1);
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling");
-  assertEquals(reconcile.calls.length, 1);
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "reconciling");
+  assert.deepStrictEqual(reconcile.calls.length, 1);
   reconcile.calls[0].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "synced");
   actor.stop();
 });
 
@@ -89,12 +89,12 @@ Deno.test("serviceMachine runs one more pass when changes arrive while reconcili
   actor.send({ type: "inputs.changed" });
   reconcile.calls[0].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "debouncing");
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "debouncing");
   clock.increment(100);
-  assertEquals(reconcile.calls.length, 2);
+  assert.deepStrictEqual(reconcile.calls.length, 2);
   reconcile.calls[1].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "synced");
   actor.stop();
 });
 
@@ -105,26 +105,26 @@ Deno.test("serviceMachine backs off exponentially on failure and retries", async
   clock.increment(100);
   reconcile.calls[0].reject(new Error("Polaris answered 500000"));
   await flush();
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "backoff");
-  assertEquals(actor.getSnapshot().context.attempts, 1);
-  assertEquals(actor.getSnapshot().context.lastError, "Polaris answered 500000");
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "backoff");
+  assert.deepStrictEqual(actor.getSnapshot().context.attempts, 1);
+  assert.deepStrictEqual(actor.getSnapshot().context.lastError, "Polaris answered 500000");
   // first retry waits within [500, 1000] ms
   clock.increment(499);
-  assertEquals(reconcile.calls.length, 1);
+  assert.deepStrictEqual(reconcile.calls.length, 1);
   clock.increment(501);
-  assertEquals(reconcile.calls.length, 2);
+  assert.deepStrictEqual(reconcile.calls.length, 2);
   reconcile.calls[1].reject(new Error("again"));
   await flush();
   // second retry waits within [1000, 2000] ms
   clock.increment(999);
-  assertEquals(reconcile.calls.length, 2);
+  assert.deepStrictEqual(reconcile.calls.length, 2);
   clock.increment(1001);
-  assertEquals(reconcile.calls.length, 3);
+  assert.deepStrictEqual(reconcile.calls.length, 3);
   reconcile.calls[2].resolve({ kind: "synced", summary });
   await flush();
-  assertEquals(serviceStateOf(actor.getSnapshot().value), "synced");
-  assertEquals(actor.getSnapshot().context.attempts, 0);
-  assertEquals(actor.getSnapshot().context.lastError, null);
+  assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "synced");
+  assert.deepStrictEqual(actor.getSnapshot().context.attempts, 0);
+  assert.deepStrictEqual(actor.getSnapshot().context.lastError, null);
   actor.stop();
 });
 
@@ -135,7 +135,7 @@ Deno.test("serviceMachine stops after a released outcome", async () => {
   clock.increment(100);
   reconcile.calls[0].resolve({ kind: "released", summary });
   await flush();
-  assertEquals(actor.getSnapshot().status, "done");
+  assert.deepStrictEqual(actor.getSnapshot().status, "done");
 });
 
 Deno.test("serviceMachine shows conflict and invalid outcomes as states with their message", async () => {
@@ -146,10 +146,10 @@ Deno.test("serviceMachine shows conflict and invalid outcomes as states with the
     clock.increment(100);
     reconcile.calls[0].resolve({ kind, summary, message: `why ${kind}` });
     await flush();
-    assertEquals(serviceStateOf(actor.getSnapshot().value), kind);
-    assertEquals(actor.getSnapshot().context.lastError, `why ${kind}`);
+    assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), kind);
+    assert.deepStrictEqual(actor.getSnapshot().context.lastError, `why ${kind}`);
     actor.send({ type: "resync.due" });
-    assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling");
+    assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), "reconciling");
     actor.stop();
   }
 });
@@ -175,7 +175,7 @@ Deno.test("serviceMachine: every state is reachable", () => {
   const reached = new Set(
     paths.map((p: { state: { value: unknown } }) => serviceStateOf(p.state.value as StateValue)),
   );
-  for (const state of SERVICE_STATES) assert(reached.has(state), `state ${state} not reached`);
+  for (const state of SERVICE_STATES) assert.ok(reached.has(state), `state ${state} not reached`);
 });
 
 Deno.test("serviceMachine: inputs.listed reconciles at once from idle, debouncing and rest", async () => {
@@ -191,19 +191,23 @@ Deno.test("serviceMachine: inputs.listed reconciles at once from idle, debouncin
       reconcile.calls[0].resolve({ kind: "synced", summary });
       await flush();
     }
-    assertEquals(serviceStateOf(actor.getSnapshot().value), from);
+    assert.deepStrictEqual(serviceStateOf(actor.getSnapshot().value), from);
     actor.send({ type: "inputs.listed" });
     await flush();
-    assertEquals(serviceStateOf(actor.getSnapshot().value), "reconciling", `from ${from}`);
+    assert.deepStrictEqual(
+      serviceStateOf(actor.getSnapshot().value),
+      "reconciling",
+      `from ${from}`,
+    );
     // A listed event while reconciling asks for one more pass, like any change.
     actor.send({ type: "inputs.listed" });
-    assertEquals(actor.getSnapshot().context.dirty, true);
+    assert.deepStrictEqual(actor.getSnapshot().context.dirty, true);
     actor.stop();
   }
 });
 
 Deno.test("serviceMachine: synced, conflict and invalid are the states under resting", () => {
-  assertEquals([...RESTING_STATES].sort(), ["conflict", "invalid", "synced"]);
-  assertEquals(serviceStateOf({ resting: "conflict" }), "conflict");
-  assertEquals(serviceStateOf("backoff"), "backoff");
+  assert.deepStrictEqual([...RESTING_STATES].sort(), ["conflict", "invalid", "synced"]);
+  assert.deepStrictEqual(serviceStateOf({ resting: "conflict" }), "conflict");
+  assert.deepStrictEqual(serviceStateOf("backoff"), "backoff");
 });

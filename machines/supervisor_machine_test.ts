@@ -53,11 +53,23 @@ Deno.test("supervisorMachine: a leader holds in listing until every cluster has 
   actor.send({ type: "source.synced", clusterName: "cluster-a" });
   await flush();
   assert.equal(state(), "leading.listing");
-  assert.deepEqual(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 0, takeOver: 1, standDown: 0 });
+  assert.deepStrictEqual(calls, {
+    sweeps: 0,
+    resyncAll: 0,
+    allowDeletes: 0,
+    takeOver: 1,
+    standDown: 0,
+  });
   actor.send({ type: "source.synced", clusterName: "cluster-b" });
   await flush();
   assert.equal(state(), "leading.running");
-  assert.deepEqual(calls, { sweeps: 1, resyncAll: 0, allowDeletes: 1, takeOver: 1, standDown: 0 });
+  assert.deepStrictEqual(calls, {
+    sweeps: 1,
+    resyncAll: 0,
+    allowDeletes: 1,
+    takeOver: 1,
+    standDown: 0,
+  });
   actor.stop();
 });
 
@@ -86,7 +98,13 @@ Deno.test("supervisorMachine: a follower allows deletes once listed but never sw
   clock.increment(180_000);
   await flush();
   assert.equal(state(), "following");
-  assert.deepEqual(calls, { sweeps: 0, resyncAll: 0, allowDeletes: 1, takeOver: 0, standDown: 0 });
+  assert.deepStrictEqual(calls, {
+    sweeps: 0,
+    resyncAll: 0,
+    allowDeletes: 1,
+    takeOver: 0,
+    standDown: 0,
+  });
   actor.stop();
 });
 

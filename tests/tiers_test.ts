@@ -1,4 +1,4 @@
-import { assertEquals } from "../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { parseJunit, tierTotals } from "./tiers.ts";
 
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -30,7 +30,7 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
 </testsuites>`;
 
 Deno.test("parseJunit() counts passed, failed and ignored tests per file, and their steps apart", () => {
-  assertEquals(parseJunit(XML), [
+  assert.deepStrictEqual(parseJunit(XML), [
     { file: "./tests/e2e/a_test.ts", passed: 1, failed: 1, ignored: 0, steps: 0 },
     {
       file: "./adapters/kubernetes/source_v1_20_cluster_test.ts",
@@ -54,7 +54,7 @@ Deno.test("tierTotals() puts a journey in two tiers, a v1.20 file in its own, th
   const totals = Object.fromEntries(
     tierTotals(parseJunit(XML)).map((t) => [t.tier, [t.passed, t.failed, t.ignored]]),
   );
-  assertEquals(totals, {
+  assert.deepStrictEqual(totals, {
     "real-polaris": [1, 1, 0],
     "kubernetes-current": [2, 1, 0],
     "kubernetes-1.20": [1, 0, 0],

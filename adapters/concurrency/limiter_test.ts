@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { assertEquals } from "../../domain/_assert.ts";
 import { Limiter, runBounded } from "./limiter.ts";
 
 function deferred() {
@@ -28,16 +27,16 @@ Deno.test("Limiter runs at most its limit at once, in arrival order", async () =
     })
   );
   await flush();
-  assertEquals(started, [0, 1]);
-  assertEquals([limiter.active, limiter.waiting], [2, 2]);
+  assert.deepStrictEqual(started, [0, 1]);
+  assert.deepStrictEqual([limiter.active, limiter.waiting], [2, 2]);
   gates[1].resolve();
   await flush();
-  assertEquals(started, [0, 1, 2]);
+  assert.deepStrictEqual(started, [0, 1, 2]);
   gates[0].resolve();
   gates[2].resolve();
   gates[3].resolve();
-  assertEquals(await Promise.all(done), [0, 1, 2, 3]);
-  assertEquals([limiter.active, limiter.waiting], [0, 0]);
+  assert.deepStrictEqual(await Promise.all(done), [0, 1, 2, 3]);
+  assert.deepStrictEqual([limiter.active, limiter.waiting], [0, 0]);
 });
 
 Deno.test("Limiter passes a task's rejection on and frees its turn", async () => {
@@ -46,9 +45,9 @@ Deno.test("Limiter passes a task's rejection on and frees its turn", async () =>
   const next = limiter.run(() => Promise.resolve("next"));
   let message = "";
   await failing.catch((error: Error) => (message = error.message));
-  assertEquals(message, "Polaris answered 500");
-  assertEquals(await next, "next");
-  assertEquals(limiter.active, 0);
+  assert.deepStrictEqual(message, "Polaris answered 500");
+  assert.deepStrictEqual(await next, "next");
+  assert.deepStrictEqual(limiter.active, 0);
 });
 
 Deno.test("Limiter with resumeAt starts waiting tasks in groups", async () => {
@@ -62,18 +61,22 @@ Deno.test("Limiter with resumeAt starts waiting tasks in groups", async () => {
     })
   );
   await flush();
-  assertEquals(started, [0, 1, 2, 3]);
+  assert.deepStrictEqual(started, [0, 1, 2, 3]);
   gates[0].resolve();
   gates[1].resolve();
   await flush();
-  assertEquals(started, [0, 1, 2, 3], "3 and then 2 running: above the mark, nobody starts");
+  assert.deepStrictEqual(
+    started,
+    [0, 1, 2, 3],
+    "3 and then 2 running: above the mark, nobody starts",
+  );
   gates[2].resolve();
   await flush();
-  assertEquals(started, [0, 1, 2, 3, 4, 5, 6], "1 running: three start together");
+  assert.deepStrictEqual(started, [0, 1, 2, 3, 4, 5, 6], "1 running: three start together");
   for (const gate of gates) gate.resolve();
   await Promise.all(done);
-  assertEquals(started, [0, 1, 2, 3, 4, 5, 6, 7]);
-  assertEquals([limiter.active, limiter.waiting], [0, 0]);
+  assert.deepStrictEqual(started, [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepStrictEqual([limiter.active, limiter.waiting], [0, 0]);
 });
 
 Deno.test("Limiter drops a waiting task whose signal aborts, and runs the next", async () => {
@@ -90,13 +93,13 @@ Deno.test("Limiter drops a waiting task whose signal aborts, and runs the next",
   abort.abort(new Error("the actor stopped"));
   let message = "";
   await dropped.catch((error: Error) => (message = error.message));
-  assertEquals(message, "the actor stopped");
-  assertEquals(limiter.waiting, 1);
+  assert.deepStrictEqual(message, "the actor stopped");
+  assert.deepStrictEqual(limiter.waiting, 1);
   gate.resolve();
   await first;
-  assertEquals(await third, "third");
-  assertEquals(ran, false);
-  assertEquals([limiter.active, limiter.waiting], [0, 0]);
+  assert.deepStrictEqual(await third, "third");
+  assert.deepStrictEqual(ran, false);
+  assert.deepStrictEqual([limiter.active, limiter.waiting], [0, 0]);
 });
 
 /** A task whose completion the test controls, to observe how many run at once. */

@@ -1,4 +1,8 @@
-import { deepStrictEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
+import {
+  deepStrictEqual as assertEquals,
+  ok as assert,
+  throws as assertThrows,
+} from "node:assert/strict";
 import { namespaceOf, planApiWorkload, podIp, ROLLOUT_NAMESPACE } from "./api_workload.ts";
 
 Deno.test("podIp() numbers distinct addresses without .0 or .255", () => {
@@ -6,7 +10,7 @@ Deno.test("podIp() numbers distinct addresses without .0 or .255", () => {
   for (let n = 0; n < 70_000; n++) {
     const ip = podIp(n);
     const last = Number(ip.split(".")[3]);
-    if (last === 0 || last === 255) throw new Error(`podIp(${n}) = ${ip}`);
+    assert(last !== 0 && last !== 255, `podIp(${n}) = ${ip}`);
     seen.add(ip);
   }
   assertEquals(seen.size, 70_000);

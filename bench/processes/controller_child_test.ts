@@ -1,4 +1,4 @@
-import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { lineLevel, procStatusBytes } from "./controller_child.ts";
 
 Deno.test("procStatusBytes() reads a kB field of /proc/<pid>/status", () => {
@@ -10,7 +10,7 @@ Deno.test("procStatusBytes() reads a kB field of /proc/<pid>/status", () => {
 
 Deno.test("procStatusBytes() reads this process's own VmHWM", async () => {
   const bytes = procStatusBytes(await Deno.readTextFile("/proc/self/status"), "VmHWM");
-  if (bytes === null || bytes < 1024 * 1024) throw new Error(`VmHWM ${bytes}`);
+  assert(bytes !== null && bytes >= 1024 * 1024, `VmHWM ${bytes}`);
 });
 
 Deno.test("lineLevel() reads the level of a JSON log line", () => {

@@ -3,7 +3,7 @@
  * (issue #2, SPEC §5); `--help` documents every option. The controller runs as a process, exactly
  * as the task runs it.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 
 import { CONTROLLER_RUN_ARGS } from "../e2e/controller_process.ts";
 
@@ -68,21 +68,23 @@ const badConfigs: ReadonlyArray<{ name: string; yaml: string; mentions: readonly
 for (const bad of badConfigs) {
   Deno.test(`deno task start --config: ${bad.name} exits 2 naming the problem`, async () => {
     const { code, text } = await run(["--config", "$DIR/bad.yaml"], { "bad.yaml": bad.yaml });
-    assertEquals(code, 2, text);
-    for (const word of bad.mentions) assert(text.includes(word), `"${word}" missing in: ${text}`);
-    assertEquals(text.trim().split("\n").length, 1, `one message expected, got: ${text}`);
+    assert.deepStrictEqual(code, 2, text);
+    for (const word of bad.mentions) {
+      assert.ok(text.includes(word), `"${word}" missing in: ${text}`);
+    }
+    assert.deepStrictEqual(text.trim().split("\n").length, 1, `one message expected, got: ${text}`);
   });
 }
 
 Deno.test("deno task start --config: a missing file exits 2 naming the file", async () => {
   const { code, text } = await run(["--config", "$DIR/nope.yaml"]);
-  assertEquals(code, 2, text);
-  assert(text.includes("nope.yaml"), text);
+  assert.deepStrictEqual(code, 2, text);
+  assert.ok(text.includes("nope.yaml"), text);
 });
 
 Deno.test("deno task start --help documents every flag", async () => {
   const { code, text } = await run(["--help"]);
-  assertEquals(code, 0, text);
+  assert.deepStrictEqual(code, 0, text);
   for (
     const flag of [
       "--config",
@@ -96,5 +98,5 @@ Deno.test("deno task start --help documents every flag", async () => {
       "--log-level",
       "POLARIS_TOKEN",
     ]
-  ) assert(text.includes(flag), `--help does not mention ${flag}`);
+  ) assert.ok(text.includes(flag), `--help does not mention ${flag}`);
 });

@@ -5,7 +5,7 @@
  * and left untouched. One controller process and one real Polaris server (with a fault proxy in
  * front, read as its store holds the instances) serve the whole file.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -103,12 +103,12 @@ Deno.test({
   name: "e2e: an alias is created with its namespace, moved, and deleted with the annotations",
   ...journey,
   async fn() {
-    assert(!(await polaris.hasNamespace("shared")), "no namespace yet");
+    assert.ok(!(await polaris.hasNamespace("shared")), "no namespace yet");
     const ip = await serviceWithAlias("shop", "cart", { service: "basket", namespace: "shared" });
     await waitAliases("shop", "cart", ["shared/basket"]);
-    assert(await polaris.hasNamespace("shared"), "alias namespace created");
+    assert.ok(await polaris.hasNamespace("shared"), "alias namespace created");
     const synced = await waitState(controller, "shop", "cart", "synced");
-    assertEquals(synced.report?.alias, "shared/basket");
+    assert.deepStrictEqual(synced.report?.alias, "shared/basket");
 
     // Move: a new name in a new namespace; the old alias goes.
     await objects.setServiceAnnotations("shop", "cart", {
@@ -116,12 +116,12 @@ Deno.test({
       [ALIAS_NAMESPACE]: "shared2",
     });
     await waitAliases("shop", "cart", ["shared2/trolley"]);
-    assert(await polaris.hasNamespace("shared2"), "new namespace created");
+    assert.ok(await polaris.hasNamespace("shared2"), "new namespace created");
 
     // Delete: annotations removed; the instances stay.
     await objects.setServiceAnnotations("shop", "cart", {});
     await waitAliases("shop", "cart", []);
-    assertEquals((await polaris.instances("shop", "cart")).map((i) => i.host), [ip]);
+    assert.deepStrictEqual((await polaris.instances("shop", "cart")).map((i) => i.host), [ip]);
   },
 });
 
@@ -149,20 +149,24 @@ Deno.test({
         comment: "created by hand",
       }),
     });
-    assertEquals((await edit.json()).code, 200000, "the foreign alias is commented");
+    assert.deepStrictEqual((await edit.json()).code, 200000, "the foreign alias is commented");
     const before = await aliasNamed("shared", "taken");
-    assertEquals(before?.comment, "created by hand");
+    assert.deepStrictEqual(before?.comment, "created by hand");
     polaris.resetRequests();
     await serviceWithAlias("shop2", "cart", { service: "taken", namespace: "shared" });
     const conflict = await waitState(controller, "shop2", "cart", "conflict");
-    assert(
+    assert.ok(
       (conflict.lastError ?? "").includes("shared/taken"),
       `the conflict names the alias: ${conflict.lastError}`,
     );
     await pause(500);
-    assertEquals(await aliasNamed("shared", "taken"), before, "the foreign alias is unchanged");
-    assertEquals(writesNaming("shared", "taken"), [], "nothing was written to it");
-    assertEquals(await aliasesTo("shop2", "cart"), []);
+    assert.deepStrictEqual(
+      await aliasNamed("shared", "taken"),
+      before,
+      "the foreign alias is unchanged",
+    );
+    assert.deepStrictEqual(writesNaming("shared", "taken"), [], "nothing was written to it");
+    assert.deepStrictEqual(await aliasesTo("shop2", "cart"), []);
   },
 });
 
@@ -177,20 +181,20 @@ Deno.test({
     ]);
     const real = async () => (await polaris.services("shared")).find((s) => s.name === "real");
     const before = await real();
-    assertEquals(before?.comment, "a real service");
+    assert.deepStrictEqual(before?.comment, "a real service");
     const instancesBefore = await polaris.instances("shared", "real");
     polaris.resetRequests();
     await serviceWithAlias("shop3", "cart", { service: "real", namespace: "shared" });
     const conflict = await waitState(controller, "shop3", "cart", "conflict");
-    assert(
+    assert.ok(
       (conflict.lastError ?? "").includes("shared/real"),
       `the conflict names the alias: ${conflict.lastError}`,
     );
     await pause(500);
-    assertEquals(await real(), before);
-    assertEquals(await polaris.instances("shared", "real"), instancesBefore);
-    assertEquals(writesNaming("shared", "real"), [], "nothing was written to it");
-    assertEquals(await aliasesTo("shop3", "cart"), []);
+    assert.deepStrictEqual(await real(), before);
+    assert.deepStrictEqual(await polaris.instances("shared", "real"), instancesBefore);
+    assert.deepStrictEqual(writesNaming("shared", "real"), [], "nothing was written to it");
+    assert.deepStrictEqual(await aliasesTo("shop3", "cart"), []);
   },
 });
 
@@ -203,14 +207,18 @@ Deno.test({
     polaris.resetRequests();
     await serviceWithAlias("tug2", "second", { service: "one", namespace: "tug-alias" });
     const conflict = await waitState(controller, "tug2", "second", "conflict");
-    assert(
+    assert.ok(
       (conflict.lastError ?? "").includes("tug/first"),
       `the conflict names the holder: ${conflict.lastError}`,
     );
     await pause(500);
-    assertEquals(await aliasesTo("tug", "first"), ["tug-alias/one"], "the first keeps it");
-    assertEquals(await aliasesTo("tug2", "second"), []);
-    assertEquals(writesNaming("tug-alias", "one"), [], "the alias was not moved");
+    assert.deepStrictEqual(
+      await aliasesTo("tug", "first"),
+      ["tug-alias/one"],
+      "the first keeps it",
+    );
+    assert.deepStrictEqual(await aliasesTo("tug2", "second"), []);
+    assert.deepStrictEqual(writesNaming("tug-alias", "one"), [], "the alias was not moved");
   },
 });
 
@@ -233,14 +241,18 @@ Deno.test({
       [ALIAS_NAMESPACE]: "move-alias",
     });
     const conflict = await waitState(controller, "move", "cart", "conflict");
-    assert(
+    assert.ok(
       (conflict.lastError ?? "").includes("move-alias/held"),
       `the conflict names the blocked alias: ${conflict.lastError}`,
     );
     await pause(500);
-    assertEquals(await aliasesTo("move", "cart"), ["move-alias/three"], "the old alias stays");
-    assertEquals(writesNaming("move-alias", "three"), [], "nothing deleted it");
-    assertEquals((await aliasNamed("move-alias", "held"))?.namespace, "move-other");
+    assert.deepStrictEqual(
+      await aliasesTo("move", "cart"),
+      ["move-alias/three"],
+      "the old alias stays",
+    );
+    assert.deepStrictEqual(writesNaming("move-alias", "three"), [], "nothing deleted it");
+    assert.deepStrictEqual((await aliasNamed("move-alias", "held"))?.namespace, "move-other");
   },
 });
 
@@ -248,7 +260,7 @@ Deno.test({
   name: "e2e: teardown (aliases)",
   ...journey,
   async fn() {
-    assertEquals(await controller.stop(), 0);
+    assert.deepStrictEqual(await controller.stop(), 0);
     await polaris.stop();
     await objects.close();
     await plane.stop();

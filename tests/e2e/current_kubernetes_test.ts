@@ -5,7 +5,7 @@
  * a Service whose 150 endpoints span two EndpointSlices registers every one, and a change in one
  * slice leaves the other slice's instances alone.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import type { PolarisTarget } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { KubeReader } from "../cluster/kube_reader.ts";
@@ -41,7 +41,7 @@ Deno.test({
   name: "e2e: the plane is the current Kubernetes, serving EndpointSlice v1",
   ...journey,
   fn() {
-    assert(plane.version.startsWith("v1.3"), `current Kubernetes: ${plane.version}`);
+    assert.ok(plane.version.startsWith("v1.3"), `current Kubernetes: ${plane.version}`);
   },
 });
 
@@ -61,8 +61,8 @@ Deno.test({
       await objects.deletePod("graceful", "web-2", 300);
       await waitHosts(polaris, "graceful", "web", ["10.70.0.1"]);
       const pod = await objects.core.readNamespacedPod({ namespace: "graceful", name: "web-2" });
-      assert(pod.metadata?.deletionTimestamp, "the Pod still exists, terminating");
-      assertEquals(deletedHosts(polaris, "graceful", "web"), ["10.70.0.2"]);
+      assert.ok(pod.metadata?.deletionTimestamp, "the Pod still exists, terminating");
+      assert.deepStrictEqual(deletedHosts(polaris, "graceful", "web"), ["10.70.0.2"]);
 
       await objects.deletePod("graceful", "web-2", 0);
       await waitFor(async () => {
@@ -114,7 +114,7 @@ Deno.test({
         "fd00:71::1",
         "fd00:71::2",
       ]);
-      assert(both.every((i) => i.port === 8080 && !i.isolate), JSON.stringify(both));
+      assert.ok(both.every((i) => i.port === 8080 && !i.isolate), JSON.stringify(both));
       await waitHosts(polaris, "dual", "six", ["fd00:71:1::1"]);
     });
   },
@@ -134,14 +134,18 @@ Deno.test({
       const slices = await new KubeReader(plane.kubeconfigPath).getJson<{ items: unknown[] }>(
         "/apis/discovery.k8s.io/v1/namespaces/many/endpointslices",
       );
-      assert(slices.items.length >= 2, `the endpoints span ${slices.items.length} slices`);
+      assert.ok(slices.items.length >= 2, `the endpoints span ${slices.items.length} slices`);
 
       polaris.resetRequests();
       await objects.deletePod("many", "web-0");
       await addPod(objects, "many", "web", { name: "web-new", ip: "10.72.9.9" });
       const want = [...pods.slice(1).map((p) => p.ip), "10.72.9.9"];
       await waitHosts(polaris, "many", "web", want, 60_000);
-      assertEquals(deletedHosts(polaris, "many", "web"), [ip(0)], "only the gone pod's instance");
+      assert.deepStrictEqual(
+        deletedHosts(polaris, "many", "web"),
+        [ip(0)],
+        "only the gone pod's instance",
+      );
     });
   },
 });

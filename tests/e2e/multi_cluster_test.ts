@@ -5,7 +5,7 @@
  * own real Polaris server (with a fault proxy in front), read as its store holds the instances
  * (`withStoreReads`: v1.18.1 keeps listing an instance deleted over 5 s after its last write).
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { type PolarisTarget, startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects } from "../cluster/objects.ts";
@@ -95,13 +95,13 @@ Deno.test({
         "10.61.0.1",
         "10.61.0.2",
       ]);
-      assertEquals(await owners(polaris, "pair", "web"), {
+      assert.deepStrictEqual(await owners(polaris, "pair", "web"), {
         "10.60.0.1": "east",
         "10.60.0.2": "east",
         "10.61.0.1": "west",
         "10.61.0.2": "west",
       });
-      assertEquals(
+      assert.deepStrictEqual(
         (await polaris.services("pair")).filter((s) => s.name === "web").length,
         1,
       );
@@ -117,13 +117,20 @@ Deno.test({
       ]);
       await addPod(westObjects, "pair", "web", { name: "web-3", ip: "10.62.0.9" });
       const conflict = await waitState(westController, "pair", "web", "conflict");
-      assert(
+      assert.ok(
         (conflict.lastError ?? "").includes("10.62.0.9"),
         `the conflict names the address: ${conflict.lastError}`,
       );
       await pause(500);
-      assertEquals((await owners(polaris, "pair", "web"))["10.62.0.9"], "east", "not overwritten");
-      assertEquals((await waitState(eastController, "pair", "web", "synced")).lastError, null);
+      assert.deepStrictEqual(
+        (await owners(polaris, "pair", "web"))["10.62.0.9"],
+        "east",
+        "not overwritten",
+      );
+      assert.deepStrictEqual(
+        (await waitState(eastController, "pair", "web", "synced")).lastError,
+        null,
+      );
       await westObjects.deletePod("pair", "web-3");
       await waitState(westController, "pair", "web", "synced");
 
@@ -138,7 +145,7 @@ Deno.test({
       await westObjects.deleteService("pair", "web");
       await waitHosts(polaris, "pair", "web", ["10.60.0.2", "10.62.0.9"]);
       await pause(500);
-      assertEquals(await owners(polaris, "pair", "web"), {
+      assert.deepStrictEqual(await owners(polaris, "pair", "web"), {
         "10.60.0.2": "east",
         "10.62.0.9": "east",
       });
@@ -163,11 +170,11 @@ Deno.test({
       await controller.waitReady();
       await waitHosts(polaris, "duo", "api", ["10.63.0.1", "10.64.0.1"]);
       const both = await instancesOf(polaris, "duo", "api");
-      assertEquals(await owners(polaris, "duo", "api"), {
+      assert.deepStrictEqual(await owners(polaris, "duo", "api"), {
         "10.63.0.1": "east",
         "10.64.0.1": "west",
       });
-      assert(both.every((i) => i.metadata.k8s_pod === "api-1"), "pods named per cluster");
+      assert.ok(both.every((i) => i.metadata.k8s_pod === "api-1"), "pods named per cluster");
 
       // The same pod IP in both clusters: the first registration stays, the service is in conflict.
       await addPod(eastObjects, "duo", "api", { name: "api-2", ip: "10.65.0.9" });
@@ -179,21 +186,29 @@ Deno.test({
       });
       await waitEndpoints(westObjects, "duo", "api", ["10.64.0.1", "10.65.0.9"]);
       const conflict = await waitState(controller, "duo", "api", "conflict");
-      assert(
+      assert.ok(
         (conflict.lastError ?? "").includes("10.65.0.9"),
         `the conflict names the address: ${conflict.lastError}`,
       );
       await pause(500);
       const clash = (await instancesOf(polaris, "duo", "api")).find((i) => i.host === "10.65.0.9");
-      assertEquals(clash?.metadata.clusterName, "east", "east's instance is not overwritten");
-      assertEquals(clash?.metadata.x, undefined, "west's labels were not written onto it");
+      assert.deepStrictEqual(
+        clash?.metadata.clusterName,
+        "east",
+        "east's instance is not overwritten",
+      );
+      assert.deepStrictEqual(
+        clash?.metadata.x,
+        undefined,
+        "west's labels were not written onto it",
+      );
 
       // A deletion in one cluster removes only that cluster's instance.
       await westObjects.deletePod("duo", "api-2");
       await waitState(controller, "duo", "api", "synced");
       await westObjects.deletePod("duo", "api-1");
       await waitHosts(polaris, "duo", "api", ["10.63.0.1", "10.65.0.9"]);
-      assertEquals(await owners(polaris, "duo", "api"), {
+      assert.deepStrictEqual(await owners(polaris, "duo", "api"), {
         "10.63.0.1": "east",
         "10.65.0.9": "east",
       });
@@ -262,24 +277,35 @@ Deno.test({
       // East is listed and synced: its new pod is created, but nothing is deleted yet.
       await waitHosts(polaris, "late", "web", [...seededHosts, "10.66.0.1"]);
       await pause(3_000);
-      assertEquals(
+      assert.deepStrictEqual(
         hostsOf(await instancesOf(polaris, "late", "web")),
         [...seededHosts, "10.66.0.1"].sort(),
       );
-      assertEquals(hostsOf(await instancesOf(polaris, "late", "gone")), ["10.66.9.1"]);
+      assert.deepStrictEqual(hostsOf(await instancesOf(polaris, "late", "gone")), ["10.66.9.1"]);
       // A delete and a re-create between two reads would not show in them: no delete was sent.
-      assertEquals(deletedHosts(polaris, "late", "web"), [], "no delete sent for late/web");
-      assertEquals(deletedHosts(polaris, "late", "gone"), [], "no delete sent for late/gone");
+      assert.deepStrictEqual(
+        deletedHosts(polaris, "late", "web"),
+        [],
+        "no delete sent for late/web",
+      );
+      assert.deepStrictEqual(
+        deletedHosts(polaris, "late", "gone"),
+        [],
+        "no delete sent for late/gone",
+      );
       const readiness = await controller.getJson("/readyz");
-      assertEquals(readiness.status, 503);
-      assert(JSON.stringify(readiness.body).includes("west"), "readyz names the listing cluster");
+      assert.deepStrictEqual(readiness.status, 503);
+      assert.ok(
+        JSON.stringify(readiness.body).includes("west"),
+        "readyz names the listing cluster",
+      );
 
       await west.startApiserver();
       westDown = false;
       await controller.waitReady(CONVERGE_MS);
       await waitHosts(polaris, "late", "gone", []);
       await waitHosts(polaris, "late", "web", ["10.66.0.1", "10.67.0.1"]);
-      assertEquals(await owners(polaris, "late", "web"), {
+      assert.deepStrictEqual(await owners(polaris, "late", "web"), {
         "10.66.0.1": "east",
         "10.67.0.1": "west",
       });

@@ -5,7 +5,7 @@
  * the file; each test has its own namespace, real Polaris server (with a fault proxy in front) and
  * controller process.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import {
   type PolarisTarget,
   type RegisteredInstance,
@@ -61,7 +61,9 @@ async function watchNeverRemoved(
   const first = new Map(
     (await instancesOf(polaris, namespace, service)).map((i) => [i.host, i.ctime] as const),
   );
-  for (const host of hosts) assert(first.has(host), `"${host}" is registered when watching starts`);
+  for (const host of hosts) {
+    assert.ok(first.has(host), `"${host}" is registered when watching starts`);
+  }
   const before = new Set(deletedHosts(polaris, namespace, service));
   const violations: string[] = [];
   let running = true;
@@ -111,14 +113,18 @@ Deno.test({
           (await instancesOf(polaris, "life", "web")).find((i) => i.host === "10.40.0.1")?.isolate,
         { what: "web-1 isolated", timeoutMs: CONVERGE_MS },
       );
-      assertEquals((await instancesOf(polaris, "life", "web")).length, 2, "isolated, not removed");
+      assert.deepStrictEqual(
+        (await instancesOf(polaris, "life", "web")).length,
+        2,
+        "isolated, not removed",
+      );
 
       await objects.deletePod("life", "web-2");
       await waitHosts(polaris, "life", "web", ["10.40.0.1"]);
 
       await objects.deleteService("life", "web");
       await waitHosts(polaris, "life", "web", []);
-      assert(
+      assert.ok(
         (await polaris.services("life")).some((s) => s.name === "web"),
         "the Polaris service is kept (other clusters may share it)",
       );
@@ -152,7 +158,7 @@ Deno.test({
           ["192.0.2.1", "192.0.2.2", "192.0.2.3"].includes(i.host)
         );
       const before = await foreign();
-      assertEquals(before.length, 3);
+      assert.deepStrictEqual(before.length, 3);
 
       await objects.createNamespace("mixed");
       await addService(objects, "mixed", "web", { pods: [{ name: "web-1", ip: "10.41.0.1" }] });
@@ -168,7 +174,11 @@ Deno.test({
 
       await objects.deleteService("mixed", "web");
       await waitHosts(polaris, "mixed", "web", foreignHosts);
-      assertEquals(await foreign(), before, "foreign instances are byte for byte unchanged");
+      assert.deepStrictEqual(
+        await foreign(),
+        before,
+        "foreign instances are byte for byte unchanged",
+      );
     });
   },
 });
@@ -202,14 +212,14 @@ Deno.test({
       await waitHosts(polaris, "restart", "churn", ["10.42.2.1", "10.42.2.2"]);
       await waitHosts(polaris, "restart", "off", ["10.42.3.1"]);
 
-      assertEquals(await controller.stop("SIGTERM"), 0);
+      assert.deepStrictEqual(await controller.stop("SIGTERM"), 0);
       await objects.deleteService("restart", "gone");
       await objects.deletePod("restart", "churn-1");
       await addPod(objects, "restart", "churn", { name: "churn-3", ip: "10.42.2.3" });
       await objects.setServiceAnnotations("restart", "off", { [SYNC]: "false" });
       await waitEndpoints(objects, "restart", "churn", ["10.42.2.2", "10.42.2.3"]);
       // Nothing changed in Polaris while the controller was down.
-      assertEquals(hostsOf(await instancesOf(polaris, "restart", "gone")), ["10.42.1.1"]);
+      assert.deepStrictEqual(hostsOf(await instancesOf(polaris, "restart", "gone")), ["10.42.1.1"]);
 
       monitors = [
         await watchNeverRemoved(polaris, "restart", "keep", ["10.42.0.1", "10.42.0.2"]),
@@ -223,7 +233,7 @@ Deno.test({
       await waitHosts(polaris, "restart", "keep", ["10.42.0.1", "10.42.0.2"]);
       await pause(1_000);
       const violations = (await Promise.all(monitors.map((m) => m.stop()))).flat();
-      assertEquals(violations, [], "no healthy instance disappeared during the restart");
+      assert.deepStrictEqual(violations, [], "no healthy instance disappeared during the restart");
     } finally {
       for (const m of monitors) await m.stop();
       await controller.stop();
@@ -256,15 +266,18 @@ Deno.test({
       await waitState(controller, "outage", "web", "backoff");
       // The operator endpoints keep answering during the outage.
       const health = await fetch(`${controller.url}/healthz`);
-      assertEquals(health.status, 200);
+      assert.deepStrictEqual(health.status, 200);
       await health.body?.cancel();
-      assert([200, 503].includes((await controller.getJson("/readyz")).status), "/readyz answers");
-      assertEquals((await controller.getJson("/debug/services")).status, 200);
+      assert.ok(
+        [200, 503].includes((await controller.getJson("/readyz")).status),
+        "/readyz answers",
+      );
+      assert.deepStrictEqual((await controller.getJson("/debug/services")).status, 200);
       const metrics = await fetch(`${controller.url}/metrics`);
-      assertEquals(metrics.status, 200);
+      assert.deepStrictEqual(metrics.status, 200);
       await metrics.body?.cancel();
       await pause(3_000);
-      assertEquals(hostsOf(await instancesOf(polaris, "outage", "web")), [
+      assert.deepStrictEqual(hostsOf(await instancesOf(polaris, "outage", "web")), [
         "10.43.0.1",
         "10.43.0.2",
       ]);
@@ -277,10 +290,10 @@ Deno.test({
             ?.isolate,
         { what: "web-1 isolated after the outage", timeoutMs: CONVERGE_MS },
       );
-      assertEquals(after.find((i) => i.host === "10.43.0.3")?.isolate, false);
+      assert.deepStrictEqual(after.find((i) => i.host === "10.43.0.3")?.isolate, false);
       await waitState(controller, "outage", "web", "synced");
-      assertEquals(await monitor.stop(), [], "no instance of a living pod was removed");
-      assertEquals((await controller.getJson("/readyz")).status, 200);
+      assert.deepStrictEqual(await monitor.stop(), [], "no instance of a living pod was removed");
+      assert.deepStrictEqual((await controller.getJson("/readyz")).status, 200);
     });
   },
 });
@@ -311,12 +324,12 @@ Deno.test({
         polaris.resetRequests();
         await pause(3_500);
         const requests = polaris.requests();
-        assertEquals(
+        assert.deepStrictEqual(
           writeCount(polaris),
           0,
           `no write during an idle resync: ${JSON.stringify(requests)}`,
         );
-        assert(
+        assert.ok(
           readCount(polaris) >= 3,
           `the resync ran and read Polaris: ${JSON.stringify(requests)}`,
         );
@@ -348,8 +361,8 @@ Deno.test({
           return list.length === 2 && list.every((i) => i.weight === 100) ? list : false;
         }, { what: "the resync restoring both instances", timeoutMs: CONVERGE_MS });
         const restored = repaired.find((i) => i.host === first.host) as RegisteredInstance;
-        assertEquals(restored.metadata.clusterName, "drift");
-        assertEquals(restored.isolate, false);
+        assert.deepStrictEqual(restored.metadata.clusterName, "drift");
+        assert.deepStrictEqual(restored.isolate, false);
       },
     );
   },
@@ -388,13 +401,17 @@ Deno.test({
           what: "the sweep's delete of dry/orphan in the log",
           timeoutMs: CONVERGE_MS,
         });
-        assert(controller.output().includes("10.46.0.1"), "the planned instance is logged");
+        assert.ok(controller.output().includes("10.46.0.1"), "the planned instance is logged");
         await pause(1_000);
-        assertEquals(writeCount(polaris), 0, `no write: ${JSON.stringify(polaris.requests())}`);
-        assert(readCount(polaris) > 0, "Polaris was read to plan");
-        assertEquals(await instancesOf(polaris, "dry", "web"), []);
-        assertEquals((await instancesOf(polaris, "dry", "orphan")).length, 1);
-        assertEquals(await polaris.aliases("dry-alias"), []);
+        assert.deepStrictEqual(
+          writeCount(polaris),
+          0,
+          `no write: ${JSON.stringify(polaris.requests())}`,
+        );
+        assert.ok(readCount(polaris) > 0, "Polaris was read to plan");
+        assert.deepStrictEqual(await instancesOf(polaris, "dry", "web"), []);
+        assert.deepStrictEqual((await instancesOf(polaris, "dry", "orphan")).length, 1);
+        assert.deepStrictEqual(await polaris.aliases("dry-alias"), []);
       },
     );
   },
@@ -421,16 +438,16 @@ Deno.test({
       const code = await controller.exited;
       clearTimeout(timer);
       const summary = controller.output().split("\n").find((line) => line.includes('"summary"'));
-      assert(summary, `a JSON summary line is printed:\n${controller.output()}`);
+      assert.ok(summary, `a JSON summary line is printed:\n${controller.output()}`);
       return { code, summary: JSON.parse(summary) as Record<string, unknown> };
     };
 
     const clean = await startRealPolaris();
     try {
       const { code, summary } = await run(clean);
-      assertEquals(code, 0, `exit code; summary ${JSON.stringify(summary)}`);
-      assertEquals(hostsOf(await instancesOf(clean, "once", "web")), ["10.47.0.1"]);
-      assertEquals(hostsOf(await instancesOf(clean, "once", "api")), ["10.47.1.1"]);
+      assert.deepStrictEqual(code, 0, `exit code; summary ${JSON.stringify(summary)}`);
+      assert.deepStrictEqual(hostsOf(await instancesOf(clean, "once", "web")), ["10.47.0.1"]);
+      assert.deepStrictEqual(hostsOf(await instancesOf(clean, "once", "api")), ["10.47.1.1"]);
     } finally {
       await clean.stop();
     }
@@ -445,10 +462,14 @@ Deno.test({
         metadata: { clusterName: "someone-else", source: "polaris-controller" },
       }]);
       const { code, summary } = await run(conflicted);
-      assert(code !== 0, `a conflict exits non-zero; summary ${JSON.stringify(summary)}`);
+      assert.ok(code !== 0, `a conflict exits non-zero; summary ${JSON.stringify(summary)}`);
       const [seeded] = await instancesOf(conflicted, "once", "web");
-      assertEquals(seeded.metadata.clusterName, "someone-else", "the foreign instance is kept");
-      assertEquals(hostsOf(await instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
+      assert.deepStrictEqual(
+        seeded.metadata.clusterName,
+        "someone-else",
+        "the foreign instance is kept",
+      );
+      assert.deepStrictEqual(hostsOf(await instancesOf(conflicted, "once", "api")), ["10.47.1.1"]);
     } finally {
       await conflicted.stop();
     }
@@ -473,7 +494,7 @@ Deno.test({
         });
         await addService(objects, "verdict", "web", { pods: [{ name: "web-1", ip: "10.48.0.1" }] });
         const invalid = await waitState(controller, "verdict", "web", "invalid");
-        assert(
+        assert.ok(
           (invalid.lastError ?? "").includes("400103"),
           `lastError names the code: ${invalid.lastError}`,
         );
@@ -482,13 +503,17 @@ Deno.test({
         // (That the client never retries a 4xx is pinned by the contract tests.)
         const before = await serviceDebug(controller, "verdict", "web");
         const sent = polaris.requests()[create] ?? 0;
-        assert(sent >= 1, "the create was sent");
+        assert.ok(sent >= 1, "the create was sent");
         await pause(2_000);
         const after = await serviceDebug(controller, "verdict", "web");
-        assertEquals(after?.state, "invalid", "still invalid");
-        assertEquals(after?.reconciles, before?.reconciles, "no retry loop on a 4xx verdict");
-        assertEquals(polaris.requests()[create] ?? 0, sent, "nothing sent meanwhile");
-        assertEquals(await instancesOf(polaris, "verdict", "web"), []);
+        assert.deepStrictEqual(after?.state, "invalid", "still invalid");
+        assert.deepStrictEqual(
+          after?.reconciles,
+          before?.reconciles,
+          "no retry loop on a 4xx verdict",
+        );
+        assert.deepStrictEqual(polaris.requests()[create] ?? 0, sent, "nothing sent meanwhile");
+        assert.deepStrictEqual(await instancesOf(polaris, "verdict", "web"), []);
 
         // The next change is tried again and goes through once Polaris accepts it.
         polaris.clearFaults();
@@ -544,8 +569,11 @@ Deno.test({
         what: "replica-b following",
         timeoutMs: CONVERGE_MS,
       });
-      assertEquals(await leaseHolder(plane.kubeconfigPath, "leases", "e2e-lock"), "replica-a");
-      assertEquals(
+      assert.deepStrictEqual(
+        await leaseHolder(plane.kubeconfigPath, "leases", "e2e-lock"),
+        "replica-a",
+      );
+      assert.deepStrictEqual(
         await b.getJson("/debug/services").then((r) => r.body).then((body) =>
           (body as { total: number }).total
         ),
@@ -553,7 +581,7 @@ Deno.test({
         "a follower runs no service actor",
       );
 
-      assertEquals(await a.stop("SIGTERM"), 0);
+      assert.deepStrictEqual(await a.stop("SIGTERM"), 0);
       await waitFor(async () => (await role(b!)) === "leader", {
         what: "replica-b taking over",
         timeoutMs: CONVERGE_MS,

@@ -15,7 +15,7 @@
  * second journey shows the controller purges such a phantom once instead of deleting it again at
  * every reconcile, and registers a pod that comes back at the same address.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startRealPolaris } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -66,7 +66,7 @@ Deno.test({
       await addPod(objects, "stale", "web", { name: "web-3", ip: "10.50.0.3" });
       await waitHosts(polaris, "stale", "web", ["10.50.0.1", "10.50.0.3"]);
       await waitState(controller, "stale", "web", "synced");
-      assertEquals(
+      assert.deepStrictEqual(
         deletedHosts(polaris, "stale", "web").filter((h) => h !== "10.50.0.2"),
         [],
         "only the gone pod's instance was ever deleted",
@@ -75,21 +75,21 @@ Deno.test({
       // Measured: the first create is sent three times while reads still miss it (each resync
       // upserts it again), then never again; a loop would keep going.
       const creates = polaris.writes().filter((w) => w.path === "/naming/v1/instances").length;
-      assert(creates <= 6, `a bounded number of repeated creates while stale: ${creates}`);
+      assert.ok(creates <= 6, `a bounded number of repeated creates while stale: ${creates}`);
       // Past the stale window, three resyncs read the truth and write nothing.
       await pause(2_000);
       polaris.resetRequests();
       await pause(3_500);
-      assertEquals(
+      assert.deepStrictEqual(
         writeCount(polaris),
         0,
         `no write once reads caught up: ${JSON.stringify(polaris.requests())}`,
       );
-      assert(
+      assert.ok(
         (polaris.requests()["GET /naming/v1/instances"] ?? 0) >= 2,
         "the resyncs did read Polaris",
       );
-      assertEquals(
+      assert.deepStrictEqual(
         (await waitHosts(polaris, "stale", "web", ["10.50.0.1", "10.50.0.3"])).every((i) =>
           i.metadata.clusterName === "stale"
         ),
@@ -151,9 +151,9 @@ Deno.test({
         timeoutMs: CONVERGE_MS,
       });
       await waitHosts(polaris, "phantom", "web", ["10.51.0.1", "10.51.0.3"]);
-      assertEquals(deletesOf("10.51.0.2"), 2, "one delete, then one purge: never a loop");
+      assert.deepStrictEqual(deletesOf("10.51.0.2"), 2, "one delete, then one purge: never a loop");
       await pause(3_000);
-      assertEquals(deletesOf("10.51.0.2"), 2, "nothing sent for it since");
+      assert.deepStrictEqual(deletesOf("10.51.0.2"), 2, "nothing sent for it since");
 
       // web-3's instance is deleted and listed still when its pod comes back at the same IP:
       // the controller must register it, not take the phantom for a registration.

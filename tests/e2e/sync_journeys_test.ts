@@ -5,7 +5,7 @@
  * Each test has its own Polaris server, read as its store holds the instances (`withStoreReads`:
  * v1.18.1 keeps listing an instance deleted over 5 s after its last write).
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -43,12 +43,12 @@ Deno.test({
       const instances = () => polaris.instances("journey1", "web");
       await waitFor(async () => (await instances()).length === 2, { what: "two instances" });
       const first = (await instances()).find((i) => i.host === "10.1.0.1")!;
-      assertEquals(first.port, 8080);
-      assertEquals(first.protocol, "http/TCP");
-      assertEquals(first.version, "v1");
-      assertEquals(first.isolate, false);
-      assertEquals(first.metadata.clusterName, "e2e-a");
-      assertEquals(first.metadata.k8s_pod, "web-1");
+      assert.deepStrictEqual(first.port, 8080);
+      assert.deepStrictEqual(first.protocol, "http/TCP");
+      assert.deepStrictEqual(first.version, "v1");
+      assert.deepStrictEqual(first.isolate, false);
+      assert.deepStrictEqual(first.metadata.clusterName, "e2e-a");
+      assert.deepStrictEqual(first.metadata.k8s_pod, "web-1");
 
       await objects.setPodReady("journey1", "web-1", "10.1.0.1", false);
       await waitFor(
@@ -67,7 +67,7 @@ Deno.test({
       await waitFor(async () => (await instances()).length === 0, {
         what: "every instance removed",
       });
-      assertEquals(await controller.stop(), 0);
+      assert.deepStrictEqual(await controller.stop(), 0);
     } finally {
       await controller.stop();
       await polaris.stop();
@@ -96,11 +96,11 @@ Deno.test({
       const instances = () => polaris.instances("journey2", "api");
       await waitFor(async () => (await instances()).length === 1, { what: "api registered" });
       polaris.resetRequests();
-      assertEquals(await controller.stop("SIGTERM"), 0);
-      assertEquals((await instances()).length, 1);
+      assert.deepStrictEqual(await controller.stop("SIGTERM"), 0);
+      assert.deepStrictEqual((await instances()).length, 1);
       const deletes = Object.keys(polaris.requests()).filter((k) => k.includes("delete"));
-      assertEquals(deletes, []);
-      assert(controller.output().includes("registrations are kept"), "shutdown is logged");
+      assert.deepStrictEqual(deletes, []);
+      assert.ok(controller.output().includes("registrations are kept"), "shutdown is logged");
     } finally {
       await controller.stop();
       await polaris.stop();

@@ -12,7 +12,7 @@
  * "Not synced" is only asserted after a sentinel Service created later in the same cluster has
  * been registered: the controller has then seen the earlier objects too.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { type PolarisTarget, startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -84,17 +84,17 @@ async function sentinel(namespace: string): Promise<void> {
 
 /** Asserts a Service has no instance and no actor in a controller. */
 async function assertNotSynced(side: Side, namespace: string, name: string): Promise<void> {
-  assertEquals(
+  assert.deepStrictEqual(
     await instancesOf(side.polaris, namespace, name),
     [],
     `"${namespace}/${name}" instances`,
   );
-  assertEquals(
+  assert.deepStrictEqual(
     await serviceDebug(side.controller, namespace, name),
     undefined,
     `"${namespace}/${name}" has no actor`,
   );
-  assert(
+  assert.ok(
     !(await side.polaris.services(namespace)).some((s) => s.name === name),
     `no Polaris service "${namespace}/${name}" is created`,
   );
@@ -122,12 +122,15 @@ Deno.test({
     const yesIp = await serviceWithPod("all-yes", "web");
     const plain = await waitHosts(all.polaris, "all-plain", "web", [plainIp]);
     await waitHosts(all.polaris, "all-yes", "web", [yesIp]);
-    assertEquals(plain[0].metadata.clusterName, "rules-all");
-    assertEquals(plain[0].metadata.k8s_namespace, "all-plain");
-    assertEquals(plain[0].metadata.k8s_service, "web");
-    assertEquals(plain[0].enableHealthCheck, false);
-    assertEquals(plain[0].weight, 100);
-    assertEquals((await waitState(all.controller, "all-plain", "web", "synced")).lastError, null);
+    assert.deepStrictEqual(plain[0].metadata.clusterName, "rules-all");
+    assert.deepStrictEqual(plain[0].metadata.k8s_namespace, "all-plain");
+    assert.deepStrictEqual(plain[0].metadata.k8s_service, "web");
+    assert.deepStrictEqual(plain[0].enableHealthCheck, false);
+    assert.deepStrictEqual(plain[0].weight, 100);
+    assert.deepStrictEqual(
+      (await waitState(all.controller, "all-plain", "web", "synced")).lastError,
+      null,
+    );
   },
 });
 
@@ -150,7 +153,7 @@ Deno.test({
     const ip = await serviceWithPod("svc-yes", "web", { [SYNC]: "true" });
     await waitHosts(all.polaris, "svc-yes", "web", [ip]);
     await waitHosts(demand.polaris, "svc-yes", "web", [ip]);
-    assertEquals(
+    assert.deepStrictEqual(
       (await instancesOf(demand.polaris, "svc-yes", "web"))[0].metadata.clusterName,
       "rules-demand",
     );
@@ -177,9 +180,9 @@ Deno.test({
     await objects.createNamespace("demand-yes", { [SYNC]: "true" });
     const ip = await serviceWithPod("demand-yes", "web");
     const [instance] = await waitHosts(demand.polaris, "demand-yes", "web", [ip]);
-    assertEquals(instance.metadata.clusterName, "rules-demand");
-    assertEquals(instance.port, 8080);
-    assertEquals(instance.protocol, "http/TCP");
+    assert.deepStrictEqual(instance.metadata.clusterName, "rules-demand");
+    assert.deepStrictEqual(instance.port, 8080);
+    assert.deepStrictEqual(instance.protocol, "http/TCP");
   },
 });
 
@@ -213,17 +216,17 @@ Deno.test({
 
     await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "yes" });
     const held = await waitState(all.controller, "invalid-svc", "web", "invalid");
-    assert(held.lastError?.includes('"yes"'), `lastError names the value: ${held.lastError}`);
-    assert(
+    assert.ok(held.lastError?.includes('"yes"'), `lastError names the value: ${held.lastError}`);
+    assert.ok(
       held.report?.problems.some((p) =>
         p.code === "invalid-annotation" && p.message.includes("yes")
       ),
       `report.problems names the value: ${JSON.stringify(held.report)}`,
     );
     const list = await all.controller.getJson("/debug/services?namespace=invalid-svc");
-    assert(JSON.stringify(list.body).includes('"invalid"'), "the list shows the state");
+    assert.ok(JSON.stringify(list.body).includes('"invalid"'), "the list shows the state");
     await pause(1_000);
-    assertEquals(
+    assert.deepStrictEqual(
       (await instancesOf(all.polaris, "invalid-svc", "web")).map((i) => i.host),
       [ip],
       "the registered instance is kept while the input is invalid",
@@ -235,8 +238,11 @@ Deno.test({
     await objects.createNamespace("invalid-ns", { [SYNC]: "maybe" });
     await serviceWithPod("invalid-ns", "web");
     const nsHeld = await waitState(all.controller, "invalid-ns", "web", "invalid");
-    assert(nsHeld.lastError?.includes('"maybe"'), `lastError names the value: ${nsHeld.lastError}`);
-    assertEquals(await instancesOf(all.polaris, "invalid-ns", "web"), []);
+    assert.ok(
+      nsHeld.lastError?.includes('"maybe"'),
+      `lastError names the value: ${nsHeld.lastError}`,
+    );
+    assert.deepStrictEqual(await instancesOf(all.polaris, "invalid-ns", "web"), []);
 
     // Fixed input is synced again.
     await objects.setServiceAnnotations("invalid-svc", "web", { [SYNC]: "true" });
@@ -271,7 +277,7 @@ Deno.test({
       }, { what: `a ${reason} Event on Service "events/${service}"`, timeoutMs: CONVERGE_MS });
     await eventFor("bad", "SyncInvalid", '"yes"');
     await eventFor("clash", "SyncConflict", clashIp);
-    assertEquals(
+    assert.deepStrictEqual(
       (await instancesOf(all.polaris, "events", "clash")).map((i) => i.metadata.clusterName),
       ["someone-else"],
     );
@@ -290,7 +296,7 @@ Deno.test({
     await objects.setServiceAnnotations("flip-svc", "web", { [SYNC]: "false" });
     await waitHosts(all.polaris, "flip-svc", "web", []);
     await waitHosts(demand.polaris, "flip-svc", "web", []);
-    assert(
+    assert.ok(
       (await all.polaris.services("flip-svc")).some((s) => s.name === "web"),
       "the Polaris service itself is kept",
     );
@@ -310,7 +316,7 @@ Deno.test({
     const ipB = await serviceWithPod("flip-ns", "b");
     await waitHosts(all.polaris, "flip-ns", "a", [ipA]);
     await waitHosts(all.polaris, "flip-ns", "b", [ipB]);
-    assertEquals(await instancesOf(demand.polaris, "flip-ns", "a"), []);
+    assert.deepStrictEqual(await instancesOf(demand.polaris, "flip-ns", "a"), []);
 
     await objects.setNamespaceAnnotations("flip-ns", { [SYNC]: "true" });
     await waitHosts(demand.polaris, "flip-ns", "a", [ipA]);
@@ -326,7 +332,7 @@ Deno.test({
     await waitHosts(all.polaris, "flip-ns", "a", [ipA]);
     await waitHosts(all.polaris, "flip-ns", "b", [ipB]);
     await pause(500);
-    assertEquals(
+    assert.deepStrictEqual(
       await instancesOf(demand.polaris, "flip-ns", "a"),
       [],
       "demand: absent is not a yes",
@@ -381,7 +387,7 @@ Deno.test({
       await objects.setPodReady("shapes", `headless-${i}`, ip, true);
     }
     const headless = await waitHosts(all.polaris, "shapes", "headless", headlessIps);
-    assert(headless.every((i) => i.port === 7000 && i.protocol === "tcp/TCP"), "headless ports");
+    assert.ok(headless.every((i) => i.port === 7000 && i.protocol === "tcp/TCP"), "headless ports");
 
     // No selector: the user writes the Endpoints; Kubernetes mirrors them into an EndpointSlice.
     const manualIp = nextIp();
@@ -403,9 +409,9 @@ Deno.test({
       },
     });
     const [manual] = await waitHosts(all.polaris, "shapes", "manual", [manualIp]);
-    assertEquals(manual.port, 5432);
-    assertEquals(manual.protocol, "pg/TCP");
-    assertEquals(manual.isolate, false);
+    assert.deepStrictEqual(manual.port, 5432);
+    assert.deepStrictEqual(manual.protocol, "pg/TCP");
+    assert.deepStrictEqual(manual.isolate, false);
   },
 });
 
@@ -414,7 +420,7 @@ Deno.test({
   ...journey,
   async fn() {
     for (const side of [all, demand]) {
-      assertEquals(await side.controller.stop(), 0);
+      assert.deepStrictEqual(await side.controller.stop(), 0);
       await side.polaris.stop();
     }
     await objects.close();

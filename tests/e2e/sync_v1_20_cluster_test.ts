@@ -4,7 +4,7 @@
  * The full journeys run on the current Kubernetes; this is the smaller set that keeps the
  * `v1beta1` fallback honest.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startRealPolaris } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -27,7 +27,7 @@ Deno.test({
   name: "e2e on v1.20.2: pods registered, isolated when not ready, removed when gone",
   ...journey,
   async fn() {
-    assertEquals(plane.version, "v1.20.2");
+    assert.deepStrictEqual(plane.version, "v1.20.2");
     const polaris = await startRealPolaris();
     const controller = await startController({
       config: meshConfig({ polarisUrl: polaris.url, token: polaris.token, clusterName: "old" }),
@@ -40,7 +40,7 @@ Deno.test({
       });
       await controller.waitReady();
       const registered = await waitHosts(polaris, "old", "web", ["10.80.0.1", "10.80.0.2"]);
-      assert(registered.every((i) => i.metadata.clusterName === "old" && !i.isolate));
+      assert.ok(registered.every((i) => i.metadata.clusterName === "old" && !i.isolate));
 
       await objects.setPodReady("old", "web-1", "10.80.0.1", false);
       await waitFor(
@@ -53,7 +53,7 @@ Deno.test({
       await waitHosts(polaris, "old", "web", ["10.80.0.1", "10.80.0.3"]);
       await objects.deleteService("old", "web");
       await waitHosts(polaris, "old", "web", []);
-      assert(
+      assert.ok(
         controller.output().includes("v1beta1"),
         `the controller says it reads EndpointSlice v1beta1:\n${controller.output().slice(-2000)}`,
       );

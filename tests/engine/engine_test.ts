@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { group, startEngine } from "./harness.ts";
 
 const svc = (namespace: string, name: string, annotations: Record<string, string> = {}) => ({
@@ -18,13 +18,13 @@ Deno.test("engine registers a Service's endpoints with ownership metadata", asyn
     a.markSynced();
     await e.settle();
     const instances = e.emulator.state.instances({ namespace: "shop", service: "cart" });
-    assertEquals(instances.length, 2);
+    assert.deepStrictEqual(instances.length, 2);
     const byHost = Object.fromEntries(instances.map((i) => [i.host, i]));
-    assertEquals(byHost["10.0.0.1"].isolate, false);
-    assertEquals(byHost["10.0.0.2"].isolate, true);
-    assertEquals(byHost["10.0.0.1"].metadata.clusterName, "cluster-a");
-    assertEquals(byHost["10.0.0.1"].metadata.source, "polaris-controller");
-    assertEquals(byHost["10.0.0.1"].protocol, "http/TCP");
+    assert.deepStrictEqual(byHost["10.0.0.1"].isolate, false);
+    assert.deepStrictEqual(byHost["10.0.0.2"].isolate, true);
+    assert.deepStrictEqual(byHost["10.0.0.1"].metadata.clusterName, "cluster-a");
+    assert.deepStrictEqual(byHost["10.0.0.1"].metadata.source, "polaris-controller");
+    assert.deepStrictEqual(byHost["10.0.0.1"].protocol, "http/TCP");
   } finally {
     await e.stop();
   }
@@ -45,9 +45,13 @@ Deno.test("engine writes nothing on an idle resync", async () => {
       "two resyncs",
     );
     await e.settle();
-    assertEquals(e.writes(), {});
-    assert((e.emulator.requests()["GET /naming/v1/instances"] ?? 0) > 0, "resync must read");
-    assertEquals(e.supervisor.supervisorStatus().sweeps, before.sweeps, "a resync is not a sweep");
+    assert.deepStrictEqual(e.writes(), {});
+    assert.ok((e.emulator.requests()["GET /naming/v1/instances"] ?? 0) > 0, "resync must read");
+    assert.deepStrictEqual(
+      e.supervisor.supervisorStatus().sweeps,
+      before.sweeps,
+      "a resync is not a sweep",
+    );
   } finally {
     await e.stop();
   }
@@ -65,9 +69,9 @@ Deno.test("engine reads each namespace once after a full list, however long the 
     }
     a.markSynced();
     await e.settle(20_000);
-    assertEquals(e.emulator.state.instances().length, 1000);
+    assert.deepStrictEqual(e.emulator.state.instances().length, 1000);
     // One listing per namespace (each one page) and the sweep's one page; no per-service read.
-    assertEquals(e.emulator.requests()["GET /naming/v1/instances"], 11);
+    assert.deepStrictEqual(e.emulator.requests()["GET /naming/v1/instances"], 11);
   } finally {
     await e.stop();
   }
@@ -86,11 +90,11 @@ Deno.test("engine reconciles each Service once when two clusters list within a d
     a.markSynced();
     b.markSynced();
     await e.settle();
-    assertEquals(e.emulator.state.instances().length, 60);
+    assert.deepStrictEqual(e.emulator.state.instances().length, 60);
     const reconciles = new Set([...e.supervisor.services()].map((s) => s.reconciles));
-    assertEquals([...reconciles], [1], "one reconcile per Service for both lists");
+    assert.deepStrictEqual([...reconciles], [1], "one reconcile per Service for both lists");
     // One namespace listing and one sweep page per cluster.
-    assertEquals(e.emulator.requests()["GET /naming/v1/instances"], 3);
+    assert.deepStrictEqual(e.emulator.requests()["GET /naming/v1/instances"], 3);
   } finally {
     await e.stop();
   }
@@ -111,8 +115,8 @@ Deno.test("engine creates the namespaces of a first list in one request, and non
     fill(a);
     a.markSynced();
     await e.settle();
-    assertEquals(e.emulator.state.instances().length, 60);
-    assertEquals(e.writes()["POST /naming/v1/namespaces"], 1);
+    assert.deepStrictEqual(e.emulator.state.instances().length, 60);
+    assert.deepStrictEqual(e.writes()["POST /naming/v1/namespaces"], 1);
   } finally {
     await e.supervisor.stop();
   }
@@ -124,7 +128,7 @@ Deno.test("engine creates the namespaces of a first list in one request, and non
     e.emulator.resetRequests();
     a.markSynced();
     await again.settle();
-    assertEquals(again.writes(), {});
+    assert.deepStrictEqual(again.writes(), {});
   } finally {
     await again.stop();
   }
@@ -151,7 +155,11 @@ for (const how of ["loses the lease", "stops"] as const) {
       await new Promise((resolve) => setTimeout(resolve, 150)); // the one in flight ends
       e.emulator.resetRequests();
       await new Promise((resolve) => setTimeout(resolve, 600));
-      assertEquals(e.emulator.requests(), {}, "no request after the replica stopped writing");
+      assert.deepStrictEqual(
+        e.emulator.requests(),
+        {},
+        "no request after the replica stopped writing",
+      );
     } finally {
       await e.stop();
     }
@@ -198,7 +206,7 @@ Deno.test("engine registers a cluster that listed while it was a follower, once 
     b.markSynced();
     await e.settle();
     const services = e.emulator.state.instances().map((i) => i.service).sort();
-    assertEquals(services, ["only-a", "only-b"]);
+    assert.deepStrictEqual(services, ["only-a", "only-b"]);
   } finally {
     await e.stop();
   }
@@ -236,7 +244,7 @@ Deno.test("engine deletes what a reconcile under way held back when the last clu
     const hosts = e.emulator.state.instances({ namespace: "shop", service: "web" }).map((i) =>
       i.host
     );
-    assertEquals(hosts, ["10.9.0.1"], "cluster-b's stale instance is gone");
+    assert.deepStrictEqual(hosts, ["10.9.0.1"], "cluster-b's stale instance is gone");
   } finally {
     await e.stop();
   }
@@ -266,8 +274,12 @@ Deno.test("engine resyncs a group of actors at a time, and every one of them", a
       "one resync done",
       5000,
     );
-    assert(most <= 3, `at most 3 actors reconciling at once, saw ${most}`);
-    assertEquals(reconciles(), before.map((n) => n + 1), "each actor reconciled once more");
+    assert.ok(most <= 3, `at most 3 actors reconciling at once, saw ${most}`);
+    assert.deepStrictEqual(
+      reconciles(),
+      before.map((n) => n + 1),
+      "each actor reconciled once more",
+    );
   } finally {
     await e.stop();
   }
@@ -308,10 +320,10 @@ Deno.test("engine finds an orphan at resync from the namespace listing, without 
       "the orphan deleted",
     );
     const [left] = e.emulator.state.instances({ namespace: "shop", service: "ghost" });
-    assertEquals(left.metadata.clusterName, "cluster-z");
+    assert.deepStrictEqual(left.metadata.clusterName, "cluster-z");
     const after = e.supervisor.supervisorStatus();
-    assert(after.resyncs > before.resyncs, "found by a resync");
-    assertEquals(after.sweeps, before.sweeps, "not by a sweep");
+    assert.ok(after.resyncs > before.resyncs, "found by a resync");
+    assert.deepStrictEqual(after.sweeps, before.sweeps, "not by a sweep");
   } finally {
     await e.stop();
   }
@@ -339,11 +351,20 @@ Deno.test("engine holds deletes until every source has listed, then sweeps orpha
       () => e.emulator.state.instances({ namespace: "shop", service: "cart" }).length === 1,
       "cart registered",
     );
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "gone" }).length, 1);
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "gone" }).length,
+      1,
+    );
     b.markSynced();
     await e.settle();
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "gone" }).length, 0);
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 1);
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "gone" }).length,
+      0,
+    );
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "cart" }).length,
+      1,
+    );
   } finally {
     await e.stop();
   }
@@ -371,12 +392,12 @@ Deno.test("engine leaves foreign instances untouched and reports the conflict", 
     a.markSynced();
     await e.settle();
     const detail = e.supervisor.service("shop/cart");
-    assertEquals(detail?.state, "conflict");
+    assert.deepStrictEqual(detail?.state, "conflict");
     const instances = e.emulator.state.instances({ namespace: "shop", service: "cart" });
     const byHost = Object.fromEntries(instances.map((i) => [i.host, i]));
-    assertEquals(byHost["10.0.0.1"].metadata.clusterName, "other");
-    assertEquals(byHost["10.7.7.7"].metadata, { app: "vm" });
-    assertEquals(byHost["10.0.0.2"].metadata.clusterName, "cluster-a");
+    assert.deepStrictEqual(byHost["10.0.0.1"].metadata.clusterName, "other");
+    assert.deepStrictEqual(byHost["10.7.7.7"].metadata, { app: "vm" });
+    assert.deepStrictEqual(byHost["10.0.0.2"].metadata.clusterName, "cluster-a");
   } finally {
     await e.stop();
   }
@@ -393,7 +414,10 @@ Deno.test("engine deletes its instances when the Service goes, and forgets the a
     await e.until(() => e.supervisor.supervisorStatus().parked === 1, "the actor parked at rest");
     a.deleteService("shop", "cart");
     await e.until(() => e.supervisor.service("shop/cart") === undefined, "actor released");
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 0);
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "cart" }).length,
+      0,
+    );
   } finally {
     await e.stop();
   }
@@ -414,10 +438,16 @@ Deno.test("engine never treats a failed Polaris read as empty, and recovers", as
     });
     a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
     await e.until(() => e.supervisor.service("shop/cart")?.state === "backoff", "backoff");
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 2);
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "cart" }).length,
+      2,
+    );
     remove();
     await e.settle();
-    assertEquals(e.emulator.state.instances({ namespace: "shop", service: "cart" }).length, 1);
+    assert.deepStrictEqual(
+      e.emulator.state.instances({ namespace: "shop", service: "cart" }).length,
+      1,
+    );
   } finally {
     await e.stop();
   }
@@ -433,10 +463,10 @@ Deno.test("engine reports the same host:port from two clusters as a conflict", a
     a.markSynced();
     b.markSynced();
     await e.settle();
-    assertEquals(e.supervisor.service("shop/cart")?.state, "conflict");
+    assert.deepStrictEqual(e.supervisor.service("shop/cart")?.state, "conflict");
     const hosts = e.emulator.state.instances({ namespace: "shop", service: "cart" })
       .map((i) => `${i.host}@${i.metadata.clusterName}`).sort();
-    assertEquals(hosts, ["10.0.0.5@cluster-a", "10.0.1.5@cluster-b"]);
+    assert.deepStrictEqual(hosts, ["10.0.0.5@cluster-a", "10.0.1.5@cluster-b"]);
   } finally {
     await e.stop();
   }
@@ -455,7 +485,7 @@ Deno.test("engine creates, moves and deletes an alias with its annotations", asy
     a.markSynced();
     await e.settle();
     const names = () => e.emulator.state.aliases().map((x) => `${x.aliasNamespace}/${x.alias}`);
-    assertEquals(names(), ["shared/basket"]);
+    assert.deepStrictEqual(names(), ["shared/basket"]);
     a.setService(svc("shop", "cart", alias("trolley")));
     await e.until(() => names().join() === "shared/trolley", "alias moved");
     a.setService(svc("shop", "cart"));

@@ -6,7 +6,7 @@
  *
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { waitFor } from "../cluster/objects.ts";
 import { startController } from "../e2e/controller_process.ts";
@@ -95,9 +95,9 @@ Deno.test({
         return page.items.length === 11 && settled && page.items;
       }, { what: "eleven settled service actors", timeoutMs: 60_000 });
       const expected = Object.fromEntries(api.map((s) => [s.key, s.state]));
-      assertEquals(expected["payments/ledger"], "invalid");
-      assertEquals(expected["shop/reviews"], "conflict");
-      assertEquals(expected["shop/cart"], "synced");
+      assert.deepStrictEqual(expected["payments/ledger"], "invalid");
+      assert.deepStrictEqual(expected["shop/reviews"], "conflict");
+      assert.deepStrictEqual(expected["shop/cart"], "synced");
 
       const page = await browser.newPage();
       await page.goto(`${controller.url}/debug`);
@@ -108,14 +108,18 @@ Deno.test({
         return list.length === api.length && list;
       }, { what: "every service on the page", timeoutMs: 10_000 });
       for (const row of shown) {
-        assertEquals(row.state, expected[row.key], `state of ${row.key}`);
-        assertEquals(row.colour, STATE_COLOURS[row.state], `colour of ${row.key} (${row.state})`);
+        assert.deepStrictEqual(row.state, expected[row.key], `state of ${row.key}`);
+        assert.deepStrictEqual(
+          row.colour,
+          STATE_COLOURS[row.state],
+          `colour of ${row.key} (${row.state})`,
+        );
       }
       const counts = await page.textContent("#counts");
       const syncedCount = api.filter((s) => s.state === "synced").length;
-      assert(counts?.includes(`synced ${syncedCount}`), `counts per state: ${counts}`);
+      assert.ok(counts?.includes(`synced ${syncedCount}`), `counts per state: ${counts}`);
       const ledgerError = await page.textContent("tr.svc[data-key='payments/ledger'] .err");
-      assert(
+      assert.ok(
         ledgerError?.includes('polarismesh.cn/sync="yes"'),
         `last error shown: ${ledgerError}`,
       );
@@ -134,7 +138,7 @@ Deno.test({
       );
       console.log(`the page showed the edit after ${Date.now() - edited} ms`);
       const ledgerColour = (await rows()).find((r) => r.key === "payments/ledger")?.colour;
-      assertEquals(ledgerColour, STATE_COLOURS.synced);
+      assert.deepStrictEqual(ledgerColour, STATE_COLOURS.synced);
 
       // Open a service's detail.
       await page.click("tr.svc[data-key='shop/cart']");
@@ -144,10 +148,10 @@ Deno.test({
         undefined,
         { timeout: 5_000 },
       );
-      assertEquals(await page.textContent("#detail-title"), "shop/cart");
+      assert.deepStrictEqual(await page.textContent("#detail-title"), "shop/cart");
       const detail = await page.textContent("#detail");
       for (const host of ["10.10.1.11", "10.10.1.12", "10.20.1.11", "10.20.1.12"]) {
-        assert(detail?.includes(host), `the detail lists ${host}`);
+        assert.ok(detail?.includes(host), `the detail lists ${host}`);
       }
 
       // Filter by state and namespace.

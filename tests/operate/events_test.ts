@@ -3,7 +3,7 @@
  * Event on a Service whose sync annotation is invalid and one on a Service in conflict, and
  * repeated reconciles (a 1 s resync) write no duplicates.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
@@ -94,11 +94,11 @@ Deno.test({
         async () => (await eventsIn("events1")).find((e) => e.name === "bad"),
         { what: "an Event on events1/bad", timeoutMs: 60_000 },
       );
-      assertEquals(invalid.kind, "Service");
-      assertEquals(invalid.uid, bad.metadata?.uid);
-      assertEquals(invalid.type, "Warning");
-      assertEquals(invalid.reason, "SyncInvalid");
-      assert(
+      assert.deepStrictEqual(invalid.kind, "Service");
+      assert.deepStrictEqual(invalid.uid, bad.metadata?.uid);
+      assert.deepStrictEqual(invalid.type, "Warning");
+      assert.deepStrictEqual(invalid.reason, "SyncInvalid");
+      assert.ok(
         invalid.message.includes('polarismesh.cn/sync="yes"') &&
           invalid.message.includes('expected "true" or "false"'),
         `a message that says what is wrong and what is expected: ${invalid.message}`,
@@ -108,18 +108,18 @@ Deno.test({
         async () => (await eventsIn("events1")).find((e) => e.name === "clash"),
         { what: "an Event on events1/clash", timeoutMs: 60_000 },
       );
-      assertEquals(conflict.uid, clash.metadata?.uid);
-      assertEquals([conflict.type, conflict.reason], ["Warning", "SyncConflict"]);
-      assert(
+      assert.deepStrictEqual(conflict.uid, clash.metadata?.uid);
+      assert.deepStrictEqual([conflict.type, conflict.reason], ["Warning", "SyncConflict"]);
+      assert.ok(
         conflict.message.includes("10.5.0.1:8080") && conflict.message.includes("someone-else"),
         `the conflict names the address and its owner: ${conflict.message}`,
       );
       const foreign = emulator.state.instances({ namespace: "events1", service: "clash" });
-      assertEquals(foreign.map((i) => i.metadata.clusterName), ["someone-else"]);
+      assert.deepStrictEqual(foreign.map((i) => i.metadata.clusterName), ["someone-else"]);
 
       // Repeated reconciles (resync every second) must not add Events or bump their count.
       const before = await serviceRow(controller, "events1/clash");
-      assert(before !== undefined, "the clash service has an actor");
+      assert.ok(before !== undefined, "the clash service has an actor");
       await waitFor(
         async () =>
           ((await serviceRow(controller, "events1/clash"))?.reconciles ?? 0) >=
@@ -127,18 +127,18 @@ Deno.test({
         { what: "three more reconciles of events1/clash", timeoutMs: 60_000 },
       );
       const after = await eventsIn("events1");
-      assertEquals(
+      assert.deepStrictEqual(
         after.map((e) => `${e.name} ${e.reason} ${e.count}`).sort(),
         ["bad SyncInvalid 1", "clash SyncConflict 1"],
       );
-      assertEquals(after.filter((e) => e.name === "fine"), []);
+      assert.deepStrictEqual(after.filter((e) => e.name === "fine"), []);
       const metrics = await (await fetch(`${controller.url}/metrics`)).text();
-      assert(
+      assert.ok(
         /polaris_sync_kubernetes_events_total\{reason="SyncConflict",result="deduplicated"\} [1-9]/
           .test(metrics),
         "the repeats are counted as deduplicated",
       );
-      assertEquals(await controller.stop(), 0);
+      assert.deepStrictEqual(await controller.stop(), 0);
     } finally {
       await controller.stop();
       await emulator.stop();

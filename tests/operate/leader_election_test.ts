@@ -4,7 +4,7 @@
  * retry period, as client-go's rules allow), nothing is written twice or lost, and SIGTERM
  * releases the Lease.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { parseExposition } from "../metrics/parse_exposition.ts";
 import { KubeClient, loadKubeConfig } from "../../adapters/kubernetes/kube_client.ts";
@@ -66,7 +66,7 @@ async function lease() {
     method: "GET",
     path: "/apis/coordination.k8s.io/v1/namespaces/polaris-system/leases/sync-lease",
   });
-  assertEquals(answer.status, 200);
+  assert.deepStrictEqual(answer.status, 200);
   return parseLease(answer.body);
 }
 
@@ -116,9 +116,9 @@ Deno.test({
         what: "replica-b sees replica-a as the holder",
         timeoutMs: 60_000,
       });
-      assertEquals(await role(b), { role: "follower", holder: "replica-a" });
-      assertEquals(await leaderGauge(a), 1);
-      assertEquals(await leaderGauge(b), 0);
+      assert.deepStrictEqual(await role(b), { role: "follower", holder: "replica-a" });
+      assert.deepStrictEqual(await leaderGauge(a), 1);
+      assert.deepStrictEqual(await leaderGauge(b), 0);
 
       const instances = () =>
         emulator.state.instances({ namespace: "leader1", service: "web" }).map((i) =>
@@ -127,11 +127,15 @@ Deno.test({
       await waitFor(() => instances().length === 2, { what: "two instances", timeoutMs: 60_000 });
       await addPod("web-3", "10.7.0.3");
       await waitFor(() => instances().length === 3, { what: "web-3 by the leader" });
-      assert((await polarisRequests(a)) > 0, "the leader talks to Polaris");
-      assertEquals(await polarisRequests(b), 0, "the follower sends Polaris nothing at all");
+      assert.ok((await polarisRequests(a)) > 0, "the leader talks to Polaris");
+      assert.deepStrictEqual(
+        await polarisRequests(b),
+        0,
+        "the follower sends Polaris nothing at all",
+      );
       const before = await lease();
-      assertEquals(before.holderIdentity, "replica-a");
-      assertEquals(before.leaseDurationSeconds, 4);
+      assert.deepStrictEqual(before.holderIdentity, "replica-a");
+      assert.deepStrictEqual(before.leaseDurationSeconds, 4);
 
       // Kill the leader without any chance to release, then change the cluster in the gap.
       emulator.resetRequests();
@@ -147,13 +151,13 @@ Deno.test({
       console.log(`handover after SIGKILL: ${handoverMs} ms (lease ${LEASE_MS} ms)`);
       // client-go's rule: expiry counts from when the follower last saw the Lease change, so the
       // bound is a lease plus one retry period (with jitter); 2 s more for a loaded machine.
-      assert(handoverMs <= LEASE_MS + 1.2 * RETRY_MS + 2_000, `handover took ${handoverMs} ms`);
+      assert.ok(handoverMs <= LEASE_MS + 1.2 * RETRY_MS + 2_000, `handover took ${handoverMs} ms`);
       const after = await lease();
-      assertEquals(after.holderIdentity, "replica-b");
-      assertEquals(after.leaseTransitions, before.leaseTransitions + 1);
+      assert.deepStrictEqual(after.holderIdentity, "replica-b");
+      assert.deepStrictEqual(after.leaseTransitions, before.leaseTransitions + 1);
 
       await waitFor(() => instances().length === 4, { what: "web-4 registered by replica-b" });
-      assertEquals(instances(), [
+      assert.deepStrictEqual(instances(), [
         "10.7.0.1:8080",
         "10.7.0.2:8080",
         "10.7.0.3:8080",
@@ -161,21 +165,25 @@ Deno.test({
       ]);
       const metadata = emulator.state.instances({ namespace: "leader1", service: "web" })
         .map((i) => i.metadata.clusterName);
-      assertEquals(metadata, ["le-a", "le-a", "le-a", "le-a"]);
+      assert.deepStrictEqual(metadata, ["le-a", "le-a", "le-a", "le-a"]);
       // Let the new leader run a few resyncs: it must not rewrite what is already there.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const seen = writes(emulator);
       const creates = seen["POST /naming/v1/instances"] ?? 0;
-      assertEquals(creates, 1, `one create request, for web-4 only: ${JSON.stringify(seen)}`);
-      assertEquals(seen["POST /naming/v1/instances/delete"] ?? 0, 0, "nothing deleted");
-      assertEquals(seen["PUT /naming/v1/instances"] ?? 0, 0, "nothing rewritten");
+      assert.deepStrictEqual(
+        creates,
+        1,
+        `one create request, for web-4 only: ${JSON.stringify(seen)}`,
+      );
+      assert.deepStrictEqual(seen["POST /naming/v1/instances/delete"] ?? 0, 0, "nothing deleted");
+      assert.deepStrictEqual(seen["PUT /naming/v1/instances"] ?? 0, 0, "nothing rewritten");
 
       // SIGTERM: the leader releases the Lease for a fast successor.
-      assertEquals(await b.stop("SIGTERM"), 0);
+      assert.deepStrictEqual(await b.stop("SIGTERM"), 0);
       const released = await lease();
-      assertEquals(released.holderIdentity, "");
-      assert(b.output().includes("Released the Lease"), "the release is logged");
-      assertEquals(instances().length, 4, "SIGTERM deregisters nothing");
+      assert.deepStrictEqual(released.holderIdentity, "");
+      assert.ok(b.output().includes("Released the Lease"), "the release is logged");
+      assert.deepStrictEqual(instances().length, 4, "SIGTERM deregisters nothing");
     } finally {
       await a.stop();
       await b?.stop();
@@ -208,8 +216,8 @@ Deno.test({
       const tookMs = Date.now() - up;
       console.log(`replica-c leads ${tookMs} ms after its HTTP server came up`);
       // An unreleased Lease would make it wait a full lease from its first look at it.
-      assert(tookMs < LEASE_MS, `took ${tookMs} ms: the Lease was not released`);
-      assertEquals((await lease()).holderIdentity, "replica-c");
+      assert.ok(tookMs < LEASE_MS, `took ${tookMs} ms: the Lease was not released`);
+      assert.deepStrictEqual((await lease()).holderIdentity, "replica-c");
       await waitFor(() => emulator.state.instances({ namespace: "leader1" }).length === 4, {
         what: "the new leader registers the cluster's four Pods in a fresh Polaris",
         timeoutMs: 60_000,

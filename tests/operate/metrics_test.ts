@@ -3,7 +3,7 @@
  * holds every family with its labels and plausible values after a sync of `examples/`, and every
  * family is documented in README.md's "Metrics" section.
  */
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { findSample, type ParsedFamily, parseExposition } from "../metrics/parse_exposition.ts";
 import { waitFor } from "../cluster/objects.ts";
@@ -57,7 +57,7 @@ Deno.test({
       await controller.waitReady(120_000);
       const families = await waitFor(async () => {
         const response = await fetch(`${controller.url}/metrics`);
-        assertEquals(
+        assert.deepStrictEqual(
           response.headers.get("content-type"),
           "text/plain; version=0.0.4; charset=utf-8",
         );
@@ -70,14 +70,18 @@ Deno.test({
 
       for (const [name, expected] of Object.entries(FAMILIES)) {
         const family = families.find((f) => f.name === name);
-        assert(family !== undefined, `family ${name} is exposed`);
-        assertEquals(family.type, expected.type, `type of ${name}`);
-        assert(family.help !== undefined && family.help.length > 10, `${name} has a HELP text`);
+        assert.ok(family !== undefined, `family ${name} is exposed`);
+        assert.deepStrictEqual(family.type, expected.type, `type of ${name}`);
+        assert.ok(family.help !== undefined && family.help.length > 10, `${name} has a HELP text`);
         if (family.samples.length > 0) {
-          assertEquals(labelNames(family), [...expected.labels].sort(), `labels of ${name}`);
+          assert.deepStrictEqual(
+            labelNames(family),
+            [...expected.labels].sort(),
+            `labels of ${name}`,
+          );
         }
       }
-      assertEquals(
+      assert.deepStrictEqual(
         families.map((f) => f.name).filter((n) => !(n in FAMILIES)),
         [],
         "no undocumented family",
@@ -88,24 +92,28 @@ Deno.test({
         path: "/naming/v1/instances",
         code: "200000",
       });
-      assert((created?.value ?? 0) >= 1, "instance creates are counted with their Polaris code");
+      assert.ok((created?.value ?? 0) >= 1, "instance creates are counted with their Polaris code");
       const batches = findSample(families, "polaris_sync_batch_items_count", { kind: "create" });
-      assert((batches?.value ?? 0) >= 1, "create batches are observed");
+      assert.ok((batches?.value ?? 0) >= 1, "create batches are observed");
       const latency = findSample(families, "polaris_sync_sync_latency_seconds_count");
-      assert((latency?.value ?? 0) >= 10, "every synced service observed a latency");
-      assertEquals(
+      assert.ok((latency?.value ?? 0) >= 10, "every synced service observed a latency");
+      assert.deepStrictEqual(
         findSample(families, "polaris_sync_cluster_synced", { cluster: "cluster-a" })
           ?.value,
         1,
       );
-      assertEquals(
+      assert.deepStrictEqual(
         findSample(families, "polaris_sync_cluster_synced", { cluster: "cluster-b" })
           ?.value,
         1,
       );
-      assertEquals(findSample(families, "polaris_sync_leader")?.value, 1, "no election: writer");
+      assert.deepStrictEqual(
+        findSample(families, "polaris_sync_leader")?.value,
+        1,
+        "no election: writer",
+      );
       const restarts = families.find((f) => f.name === "polaris_sync_watch_restarts")!;
-      assert(
+      assert.ok(
         restarts.samples.some((s) => s.labels.cluster === "cluster-b"),
         "watch restarts per cluster and resource",
       );
@@ -113,15 +121,15 @@ Deno.test({
       // The README documents every family and label.
       const readme = await Deno.readTextFile(`${ROOT}README.md`);
       const section = readme.slice(readme.indexOf("\n## Metrics"));
-      assert(section.length > 20, "README.md has a Metrics section");
+      assert.ok(section.length > 20, "README.md has a Metrics section");
       const body = section.slice(1, (section.indexOf("\n## ", 2) + 1 || section.length + 1) - 1);
       for (const [name, expected] of Object.entries(FAMILIES)) {
-        assert(body.includes(`\`${name}\``), `README.md documents ${name}`);
+        assert.ok(body.includes(`\`${name}\``), `README.md documents ${name}`);
         for (const label of expected.labels) {
-          assert(body.includes(`\`${label}\``), `README.md documents label ${label} of ${name}`);
+          assert.ok(body.includes(`\`${label}\``), `README.md documents label ${label} of ${name}`);
         }
       }
-      assertEquals(await controller.stop(), 0);
+      assert.deepStrictEqual(await controller.stop(), 0);
     } finally {
       await controller.stop();
       await emulator.stop();

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startFaultProxy } from "./fault_proxy.ts";
 import { startPolarisServer } from "./polaris_server.ts";
 
@@ -22,19 +22,19 @@ Deno.test({
   ...options,
   async fn() {
     proxy.resetRequests();
-    assertEquals((await create(proxy.url, "10.0.0.1")).body.code, 200000);
+    assert.deepStrictEqual((await create(proxy.url, "10.0.0.1")).body.code, 200000);
     const direct = await list(server.url);
     const proxied = await list(proxy.url);
-    assertEquals(proxied.status, direct.status);
-    assertEquals(proxied.body, direct.body);
-    assertEquals(proxy.requests(), {
+    assert.deepStrictEqual(proxied.status, direct.status);
+    assert.deepStrictEqual(proxied.body, direct.body);
+    assert.deepStrictEqual(proxy.requests(), {
       "POST /naming/v1/instances": 1,
       "GET /naming/v1/instances": 1,
     });
-    assertEquals(proxy.writes().map((w) => [w.method, w.path, w.forwarded]), [
+    assert.deepStrictEqual(proxy.writes().map((w) => [w.method, w.path, w.forwarded]), [
       ["POST", "/naming/v1/instances", true],
     ]);
-    assertEquals((proxy.writes()[0].body as { host: string }[])[0].host, "10.0.0.1");
+    assert.deepStrictEqual((proxy.writes()[0].body as { host: string }[])[0].host, "10.0.0.1");
   },
 });
 
@@ -45,17 +45,21 @@ Deno.test({
     proxy.resetRequests();
     proxy.injectFault({ kind: "status", code: 500000, match: { method: "POST" }, times: 1 });
     const failed = await create(proxy.url, "10.0.0.2");
-    assertEquals([failed.status, failed.body.code], [500, 500000]);
-    assertEquals(proxy.writes()[0].forwarded, false);
-    assertEquals((await list(server.url)).body.amount, 1, "the faulted write never reached it");
+    assert.deepStrictEqual([failed.status, failed.body.code], [500, 500000]);
+    assert.deepStrictEqual(proxy.writes()[0].forwarded, false);
+    assert.deepStrictEqual(
+      (await list(server.url)).body.amount,
+      1,
+      "the faulted write never reached it",
+    );
 
     proxy.injectFault({ kind: "rateLimit", times: 1 });
     const limited = await list(proxy.url);
-    assertEquals([limited.status, limited.body.code], [403, 403003]);
+    assert.deepStrictEqual([limited.status, limited.body.code], [403, 403003]);
 
     proxy.injectFault({ kind: "status", code: 502, times: 1 });
     const plain = await fetch(`${proxy.url}/naming/v1/instances`, { headers });
-    assertEquals(plain.status, 502);
+    assert.deepStrictEqual(plain.status, 502);
     await plain.body?.cancel();
 
     // On a connection of its own: Deno's fetch silently retries a request whose pooled
@@ -70,13 +74,13 @@ Deno.test({
     } finally {
       client.close();
     }
-    assert(dropped, "a dropped connection is a network error");
+    assert.ok(dropped, "a dropped connection is a network error");
 
     proxy.injectFault({ kind: "latency", ms: 300, times: 1 });
     const started = Date.now();
-    assertEquals((await list(proxy.url)).status, 200);
-    assert(Date.now() - started >= 300, "latency added");
-    assertEquals((await list(proxy.url)).status, 200, "faults with times run out");
+    assert.deepStrictEqual((await list(proxy.url)).status, 200);
+    assert.ok(Date.now() - started >= 300, "latency added");
+    assert.deepStrictEqual((await list(proxy.url)).status, 200, "faults with times run out");
   },
 });
 
@@ -87,10 +91,22 @@ Deno.test({
     const stop = proxy.staleReads(800);
     const before = (await list(proxy.url)).body.amount;
     await create(proxy.url, "10.0.0.3");
-    assertEquals((await list(proxy.url)).body.amount, before, "the write is not seen yet");
-    assertEquals((await list(server.url)).body.amount, Number(before) + 1, "the server has it");
+    assert.deepStrictEqual(
+      (await list(proxy.url)).body.amount,
+      before,
+      "the write is not seen yet",
+    );
+    assert.deepStrictEqual(
+      (await list(server.url)).body.amount,
+      Number(before) + 1,
+      "the server has it",
+    );
     await new Promise((resolve) => setTimeout(resolve, 900));
-    assertEquals((await list(proxy.url)).body.amount, Number(before) + 1, "seen after the window");
+    assert.deepStrictEqual(
+      (await list(proxy.url)).body.amount,
+      Number(before) + 1,
+      "seen after the window",
+    );
     stop();
   },
 });

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { pinnedPolarisVersion, startPolarisServer } from "./polaris_server.ts";
 
 const options = { sanitizeResources: false, sanitizeOps: false };
@@ -8,19 +8,23 @@ Deno.test({
   name: "startPolarisServer() runs the pinned server on loopback, logs in, and stop() cleans up",
   ...options,
   async fn() {
-    assertEquals(pinnedPolarisVersion(), "v1.18.1");
+    assert.deepStrictEqual(pinnedPolarisVersion(), "v1.18.1");
     const server = await startPolarisServer();
     try {
-      assert(server.url.startsWith("http://127.0.0.1:"), server.url);
+      assert.ok(server.url.startsWith("http://127.0.0.1:"), server.url);
       const root = await fetch(`${server.url}/`);
-      assertEquals((await root.text()).trim(), "Polaris Server");
+      assert.deepStrictEqual((await root.text()).trim(), "Polaris Server");
       const denied = await fetch(`${server.url}/naming/v1/namespaces`);
-      assertEquals((await denied.json()).code, 401001, "console auth is on");
+      assert.deepStrictEqual((await denied.json()).code, 401001, "console auth is on");
       const listed = await fetch(`${server.url}/naming/v1/namespaces`, {
         headers: { "X-Polaris-Token": server.token },
       });
       const names = ((await listed.json()).namespaces as { name: string }[]).map((n) => n.name);
-      assertEquals(names.sort(), ["Polaris", "default"], "a fresh store's seeded namespaces");
+      assert.deepStrictEqual(
+        names.sort(),
+        ["Polaris", "default"],
+        "a fresh store's seeded namespaces",
+      );
     } finally {
       await server.stop();
     }
@@ -30,7 +34,7 @@ Deno.test({
     } catch {
       gone = true;
     }
-    assert(gone, "the temp dir is removed");
+    assert.ok(gone, "the temp dir is removed");
   },
 });
 
@@ -50,7 +54,7 @@ Deno.test({
     } catch (error) {
       message = (error as Error).message;
     }
-    assert(message.includes("exited during start-up"), message);
-    assert(message.includes("initialize store `boltdbStore` fail"), "names the [ERROR] line");
+    assert.ok(message.includes("exited during start-up"), message);
+    assert.ok(message.includes("initialize store `boltdbStore` fail"), "names the [ERROR] line");
   },
 });

@@ -14,7 +14,7 @@
  *   Deleting again changes nothing, an update answers 400303, and a create followed by a delete
  *   clears it: what the controller's phantom purge does (`domain/phantoms.ts`).
  */
-import { assertEquals } from "../../domain/_assert.ts";
+import assert from "node:assert/strict";
 import { startPolarisServer } from "./polaris_server.ts";
 
 const server = await startPolarisServer();
@@ -53,8 +53,8 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const written = await post("/naming/v1/instances", [instance("lag", "10.0.0.1")]);
-    assertEquals(written.code, 200000);
-    assertEquals(await consoleHosts("lag", "web"), ["10.0.0.1"], "console: at once");
+    assert.deepStrictEqual(written.code, 200000);
+    assert.deepStrictEqual(await consoleHosts("lag", "web"), ["10.0.0.1"], "console: at once");
     const first = await discovered("lag", "web");
     const started = Date.now();
     let seen = first;
@@ -62,13 +62,13 @@ Deno.test({
       await sleep(50);
       seen = await discovered("lag", "web");
     }
-    assertEquals(seen.hosts, ["10.0.0.1"], "discovery shows it after its cache refresh");
+    assert.deepStrictEqual(seen.hosts, ["10.0.0.1"], "discovery shows it after its cache refresh");
     const waited = Date.now() - started;
     if (first.hosts.length === 0) {
-      assertEquals(first.code, 400202, "before the refresh the new service is unknown");
+      assert.deepStrictEqual(first.code, 400202, "before the refresh the new service is unknown");
     }
     // One refresh period plus scheduling slack on a loaded 2-core machine.
-    assertEquals(waited < 3_000, true, `discovery caught up in ${waited} ms`);
+    assert.deepStrictEqual(waited < 3_000, true, `discovery caught up in ${waited} ms`);
   },
 });
 
@@ -83,12 +83,12 @@ Deno.test({
     for (let i = 0; i < 100 && (await discovered("del", "web")).hosts.length < 2; i++) {
       await sleep(50);
     }
-    assertEquals((await discovered("del", "web")).hosts, ["10.0.0.1", "10.0.0.2"]);
+    assert.deepStrictEqual((await discovered("del", "web")).hosts, ["10.0.0.1", "10.0.0.2"]);
 
     const deleted = await post("/naming/v1/instances/delete", [
       { namespace: "del", service: "web", host: "10.0.0.1", port: 8080 },
     ]);
-    assertEquals(deleted.code, 200000);
+    assert.deepStrictEqual(deleted.code, 200000);
     const lingering: string[] = [];
     for (const at of [0, 500, 1_000, 2_000, 5_000]) {
       await sleep(at === 0 ? 0 : 500);
@@ -97,11 +97,15 @@ Deno.test({
         lingering.push(`discovery@${at}`);
       }
     }
-    assertEquals(lingering, [], "the deleted instance is never listed again");
-    assertEquals(await consoleHosts("del", "web"), ["10.0.0.2"]);
+    assert.deepStrictEqual(lingering, [], "the deleted instance is never listed again");
+    assert.deepStrictEqual(await consoleHosts("del", "web"), ["10.0.0.2"]);
 
     await post("/naming/v1/instances", [instance("del", "10.0.0.1")]);
-    assertEquals(await consoleHosts("del", "web"), ["10.0.0.1", "10.0.0.2"], "re-created at once");
+    assert.deepStrictEqual(
+      await consoleHosts("del", "web"),
+      ["10.0.0.1", "10.0.0.2"],
+      "re-created at once",
+    );
   },
 });
 
@@ -116,14 +120,21 @@ Deno.test({
     // The cache pulls, every second, the rows written since 5 s before its last pull: 9 s after
     // the write, the row is out of that window unless pulls stall for over 4 s.
     await sleep(9_000);
-    assertEquals((await post("/naming/v1/instances/delete", [key("10.0.0.1")])).code, 200000);
+    assert.deepStrictEqual(
+      (await post("/naming/v1/instances/delete", [key("10.0.0.1")])).code,
+      200000,
+    );
     await sleep(2_500);
-    assertEquals(await consoleHosts("old", "web"), ["10.0.0.1", "10.0.0.2"], "still listed");
-    assertEquals((await discovered("old", "web")).hosts, ["10.0.0.1", "10.0.0.2"]);
+    assert.deepStrictEqual(
+      await consoleHosts("old", "web"),
+      ["10.0.0.1", "10.0.0.2"],
+      "still listed",
+    );
+    assert.deepStrictEqual((await discovered("old", "web")).hosts, ["10.0.0.1", "10.0.0.2"]);
 
     await post("/naming/v1/instances/delete", [key("10.0.0.1")]);
     await sleep(1_500);
-    assertEquals(
+    assert.deepStrictEqual(
       await consoleHosts("old", "web"),
       ["10.0.0.1", "10.0.0.2"],
       "deleting again: same",
@@ -133,7 +144,11 @@ Deno.test({
       headers,
       body: JSON.stringify([instance("old", "10.0.0.1")]),
     }).then((r) => r.json()) as { responses: { code: number }[] };
-    assertEquals(update.responses.map((r) => r.code), [400303], "the store has no row to update");
+    assert.deepStrictEqual(
+      update.responses.map((r) => r.code),
+      [400303],
+      "the store has no row to update",
+    );
 
     await post("/naming/v1/instances", [instance("old", "10.0.0.1")]);
     await post("/naming/v1/instances/delete", [key("10.0.0.1")]);
@@ -142,7 +157,7 @@ Deno.test({
       await sleep(100);
       hosts = await consoleHosts("old", "web");
     }
-    assertEquals(hosts, ["10.0.0.2"], "a create then a delete is seen");
+    assert.deepStrictEqual(hosts, ["10.0.0.2"], "a create then a delete is seen");
   },
 });
 
