@@ -152,9 +152,11 @@ for (const how of ["loses the lease", "stops"] as const) {
       await e.until(() => e.supervisor.countByState().reconciling === 10, "10 reconciles queued");
       if (how === "stops") await e.supervisor.stop();
       else e.supervisor.setLeading(false);
-      await new Promise((resolve) => setTimeout(resolve, 150)); // the one in flight ends
+      // Real time, not a timer: the read in flight (50 ms of emulator latency) ends.
+      await new Promise((resolve) => setTimeout(resolve, 150));
       e.emulator.resetRequests();
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Two seconds of engine time: every debounce, backoff, linger and slot would have fired.
+      await e.advance(2_000);
       assert.deepStrictEqual(
         e.emulator.requests(),
         {},
@@ -201,7 +203,7 @@ Deno.test("engine registers a cluster that listed while it was a follower, once 
     b.setService(svc("shop", "only-b"));
     b.setEndpoints("shop", "only-b", [group(["10.8.0.2"])]);
     a.markSynced();
-    await new Promise((resolve) => setTimeout(resolve, 100)); // a's listed pass came and went
+    await e.advance(100); // a's listed pass came and went
     e.supervisor.setLeading(true);
     b.markSynced();
     await e.settle();

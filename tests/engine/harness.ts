@@ -2,6 +2,11 @@
  * An in-process engine wired to real parts: the Polaris emulator over HTTP on loopback, the real
  * Polaris client, writer and supervisor, and in-memory cluster sources the test scripts.
  *
+ * Every timer of the engine (debounces, backoffs, lingers, the resync period, the listed-pass
+ * window) runs on xstate's `SimulatedClock`, which only the test moves: `advance` and `until` step
+ * it 10 ms at a time, giving the event loop one turn between steps so the engine's HTTP requests
+ * to the emulator (real I/O, on real time) make progress. No engine test sleeps for a timer.
+ *
  * @module
  */
 
@@ -11,6 +16,7 @@ import { type PolarisEmulator, startPolarisEmulator } from "../../emulator/mod.t
 import { Supervisor } from "../../actors/supervisor.ts";
 import { Writer } from "../../actors/writer.ts";
 import type { EndpointGroup } from "../../domain/kubernetes.ts";
+import { SimulatedClock } from "xstate";
 
 /** A running engine and everything a test pokes at. */
 export interface Engine {
@@ -18,10 +24,18 @@ export interface Engine {
   readonly sources: readonly MemorySource[];
   readonly supervisor: Supervisor;
   readonly client: PolarisClient;
-  /** Waits until the supervisor is settled; throws after `timeoutMs`. */
-  settle(timeoutMs?: number): Promise<void>;
-  /** Waits until `check` is true. */
+  readonly writer: Writer;
+  /** The engine's clock: moved only by `advance`, `until` and `settle`. */
+  readonly clock: SimulatedClock;
+  /** Moves the clock `ms` forward, a step at a time, letting I/O progress between steps. */
+  advance(ms: number): Promise<void>;
+  /**
+   * Moves the clock a step at a time until `check` is true; throws once `timeoutMs` of real time
+   * has passed (a bound on a hung test, not a timing the test relies on).
+   */
   until(check: () => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** `until` the supervisor is settled. */
+  settle(timeoutMs?: number): Promise<void>;
   /** Writes (POST/PUT) seen by the emulator since the last reset, by "METHOD /path". */
   writes(): Record<string, number>;
   stop(): Promise<void>;
@@ -47,6 +61,7 @@ export interface EngineOptions {
 
 /** Starts the emulator and an engine over in-memory sources (not yet synced). */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const clock = new SimulatedClock();
   const emulator = options.emulator ?? await startPolarisEmulator();
   options.seed?.(emulator);
   const sources = (options.clusters ?? ["cluster-a"]).map((c) => new MemorySource(c));
@@ -63,6 +78,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     concurrency: 4,
     lingerMs: 5,
     dryRun: false,
+    clock,
+    // As in actors/system.ts: a replica that does not lead sends nothing.
+    gate: (): boolean => supervisor.leading,
   });
   const supervisor = new Supervisor({
     sources,
@@ -79,20 +97,32 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...(options.resyncGroup ? { resyncGroup: options.resyncGroup } : {}),
     ...(options.reconcileSlots ? { reconcileSlots: options.reconcileSlots } : {}),
     ...(options.leading === false ? { leading: false } : {}),
+    clock,
   });
   await supervisor.start();
-  const until = async (check: () => boolean, what: string, timeoutMs = 5000) => {
+  const step = async () => {
+    // One turn of the event loop for real I/O, then 10 ms of engine time.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    clock.increment(STEP_MS);
+  };
+  const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 10));
+      await step();
     }
+  };
+  const advance = async (ms: number) => {
+    for (let moved = 0; moved < ms; moved += STEP_MS) await step();
   };
   return {
     emulator,
     sources,
     supervisor,
     client,
+    writer,
+    clock,
+    advance,
     until,
     settle: (timeoutMs) => until(() => supervisor.settled, "the engine to settle", timeoutMs),
     writes: () =>
@@ -107,6 +137,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     },
   };
 }
+
+/** Engine time moved per step of `advance` and `until`. */
+const STEP_MS = 10;
 
 /** One endpoint group: `hosts` on `port` named `name`, each ready unless listed in `notReady`. */
 export function group(
