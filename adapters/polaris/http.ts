@@ -1,10 +1,14 @@
 /**
- * One Polaris HTTP call through ofetch, with timeout, retries, capped backoff and metrics.
+ * One Polaris HTTP call, with timeout, retries, capped backoff and metrics.
+ *
+ * Plain `fetch`, not ofetch (docs/decisions.md, "Polaris calls use plain fetch"): every part
+ * ofetch adds was switched off here. Its retry, because ours retries on Polaris codes and reports
+ * each attempt; its timeout, which stops at the headers while ours covers the body; its parsing
+ * and its throwing on HTTP errors, because an error status still carries a Polaris code to judge.
  *
  * @module
  */
 
-import { ofetch } from "ofetch";
 import { backoffDelayMs } from "../../domain/backoff.ts";
 import { isRetryableCode, isRetryableStatus } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
@@ -132,7 +136,7 @@ export class PolarisHttp {
       // v1.18.1's `GET /` declares no representation: any Accept but */* gets 406.
       const response = await this.#send({ method: "GET", path }, crypto.randomUUID(), "*/*");
       this.#report({ method: "GET", path }, 1, started, undefined, response.status);
-      return response.ok ? response._data : undefined;
+      return response.ok ? response.text : undefined;
     } catch {
       // A failed probe is the answer "not healthy"; the report below carries no status.
       this.#report({ method: "GET", path }, 1, started, undefined, undefined);
@@ -153,7 +157,7 @@ export class PolarisHttp {
     const headerCode = Number.parseInt(response.headers.get("X-Polaris-Code") ?? "", 10);
     let data: unknown;
     try {
-      data = JSON.parse(response._data ?? "");
+      data = JSON.parse(response.text);
     } catch (cause) {
       const code = Number.isNaN(headerCode) ? undefined : headerCode;
       this.#report(call, attempt, started, code, status);
@@ -182,11 +186,12 @@ export class PolarisHttp {
     return { kind: "answer", answer: { status, code, info: info ?? "", data } };
   }
 
+  /** One request; the body is read within the same timeout as the headers. */
   async #send(
     call: Pick<PolarisCall, "method" | "path" | "query" | "body">,
     requestId: string,
     accept = "application/json",
-  ) {
+  ): Promise<{ status: number; ok: boolean; headers: Headers; text: string }> {
     const headers: Record<string, string> = { "Request-Id": requestId, Accept: accept };
     if (this.#options.token) headers["X-Polaris-Token"] = this.#options.token;
     if (call.method !== "GET") headers["Content-Type"] = "application/json";
@@ -206,16 +211,14 @@ export class PolarisHttp {
       ? AbortSignal.any([timeout.signal, this.#options.signal])
       : timeout.signal;
     try {
-      // ofetch's own timeout stops at the headers; ours covers the body too.
-      return await ofetch.raw<string, "text">(url, {
+      const response = await fetch(url, {
         method: call.method,
         headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        responseType: "text",
-        retry: false,
-        ignoreResponseError: true,
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         signal,
       });
+      const text = await response.text();
+      return { status: response.status, ok: response.ok, headers: response.headers, text };
     } finally {
       clearTimeout(timer);
     }
