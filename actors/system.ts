@@ -39,36 +39,60 @@ export interface System {
   stop(): Promise<void>;
 }
 
-/** Creates the cluster sources of the configuration; throws on a kubeconfig that cannot load. */
-export function createSources(config: Config, log: Logger): ClusterSource[] {
+/**
+ * One Kubernetes client per cluster read from Kubernetes (manifest folders have none), by
+ * clusterName: the source's lists and watches, the Event recorder and the Lease elector share it,
+ * so each cluster has one connection pool and one set of credentials. Throws on a kubeconfig that
+ * cannot load, so bad config stops start-up (SPEC §5). API warnings (a deprecated API, an ignored
+ * field) are logged once each, as client-go does.
+ */
+function createKubeClients(config: Config, log: Logger): Map<string, KubeClient> {
+  const clients = new Map<string, KubeClient>();
+  for (const cluster of config.clusters) {
+    const origin = cluster.origin;
+    if (origin.kind === "manifests") continue;
+    const kubeconfig = origin.kind === "in-cluster"
+      ? loadKubeConfig({ inCluster: true })
+      : loadKubeConfig({ kubeconfigPath: origin.path, context: origin.context });
+    clients.set(
+      cluster.clusterName,
+      new KubeClient(kubeconfig, {
+        onWarning: (warning, path) =>
+          log.warn(`the Kubernetes API server warns: ${warning}`, {
+            cluster: cluster.clusterName,
+            path,
+          }),
+      }),
+    );
+  }
+  return clients;
+}
+
+/** Creates the cluster sources of the configuration, each on its cluster's client. */
+function createSources(
+  config: Config,
+  log: Logger,
+  clients: ReadonlyMap<string, KubeClient>,
+): ClusterSource[] {
   return config.clusters.map((cluster) => {
     const clusterLog = log.child({ cluster: cluster.clusterName });
     const logFn: LogFn = (level, message, fields) => clusterLog[level](message, fields);
-    switch (cluster.origin.kind) {
-      case "manifests":
-        return createManifestSource({
-          clusterName: cluster.clusterName,
-          dir: cluster.origin.dir,
-          log: logFn,
-        });
-      case "in-cluster":
-        return createKubernetesSource({
-          clusterName: cluster.clusterName,
-          inCluster: true,
-          endpointsApi: config.sync.endpointsApi,
-          podLabels: config.sync.podLabels.kind !== "none",
-          log: logFn,
-        });
-      case "kubeconfig":
-        return createKubernetesSource({
-          clusterName: cluster.clusterName,
-          kubeconfigPath: cluster.origin.path,
-          context: cluster.origin.context,
-          endpointsApi: config.sync.endpointsApi,
-          podLabels: config.sync.podLabels.kind !== "none",
-          log: logFn,
-        });
+    if (cluster.origin.kind === "manifests") {
+      return createManifestSource({
+        clusterName: cluster.clusterName,
+        dir: cluster.origin.dir,
+        log: logFn,
+      });
     }
+    const client = clients.get(cluster.clusterName);
+    if (!client) throw new Error(`Cannot watch cluster "${cluster.clusterName}": it has no client`);
+    return createKubernetesSource({
+      clusterName: cluster.clusterName,
+      transport: client,
+      endpointsApi: config.sync.endpointsApi,
+      podLabels: config.sync.podLabels.kind !== "none",
+      log: logFn,
+    });
   });
 }
 
@@ -83,28 +107,19 @@ export interface SystemOptions {
   readonly api?: PolarisApi;
 }
 
-/** Returns an API client for a cluster read from Kubernetes, or null for a manifest folder. */
-function kubeApiOf(cluster: ClusterConfig): KubeClient | null {
-  switch (cluster.origin.kind) {
-    case "manifests":
-      return null;
-    case "in-cluster":
-      return new KubeClient(loadKubeConfig({ inCluster: true }));
-    case "kubeconfig":
-      return new KubeClient(
-        loadKubeConfig({ kubeconfigPath: cluster.origin.path, context: cluster.origin.context }),
-      );
-  }
-}
-
 /**
  * Creates the Lease elector on the first Kubernetes cluster of the configuration (SPEC §3);
  * throws when leader election is on but every cluster is a manifest folder.
  */
-function createElector(config: Config, log: Logger, onLeading: (leading: boolean) => void) {
+function createElector(
+  config: Config,
+  log: Logger,
+  clients: ReadonlyMap<string, KubeClient>,
+  onLeading: (leading: boolean) => void,
+) {
   const election = config.leaderElection;
   const cluster = config.clusters.find((c) => c.origin.kind !== "manifests");
-  const api = cluster ? kubeApiOf(cluster) : null;
+  const api = cluster ? clients.get(cluster.clusterName) : undefined;
   if (!cluster || !api) {
     throw new Error(
       "Cannot elect a leader: leaderElection.enabled needs a Kubernetes cluster to hold the Lease, and every cluster is a manifest folder",
@@ -123,7 +138,7 @@ function createElector(config: Config, log: Logger, onLeading: (leading: boolean
     log: (level, message, fields) => electorLog[level](message, fields),
     onChange: (status) => onLeading(status.isLeader),
   });
-  return { elector, api, cluster: cluster.clusterName };
+  return { elector, cluster: cluster.clusterName };
 }
 
 /** Builds (but does not start) the running system. */
@@ -133,14 +148,15 @@ export function createSystem(options: SystemOptions): System {
   let leading = () => true;
   const metrics = createMetrics({ isLeader: () => leading() });
   const viaKubernetes = options.sources === undefined;
-  const sources = options.sources ?? createSources(config, log);
+  const clients = viaKubernetes ? createKubeClients(config, log) : new Map<string, KubeClient>();
+  const sources = options.sources ?? createSources(config, log, clients);
   const events = new Map<string, EventRecorder>();
   const election = viaKubernetes && config.leaderElection.enabled
-    ? createElector(config, log, (isLeader) => supervisor.setLeading(isLeader))
+    ? createElector(config, log, clients, (isLeader) => supervisor.setLeading(isLeader))
     : null;
   if (viaKubernetes) {
     for (const cluster of config.clusters) {
-      const api = kubeApiOf(cluster);
+      const api = clients.get(cluster.clusterName);
       if (!api) continue;
       events.set(
         cluster.clusterName,
@@ -292,8 +308,9 @@ export function createSystem(options: SystemOptions): System {
       // Stop writing first, then hand the Lease over: a successor never overlaps our last writes.
       await supervisor.stop();
       await elector?.stop();
-      await election?.api.close();
       await Promise.all([...events.values()].map((recorder) => recorder.close()));
+      // Last: the sources, the elector and the recorders have stopped using them.
+      await Promise.all([...clients.values()].map((client) => client.close()));
     },
   };
 }

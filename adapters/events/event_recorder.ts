@@ -187,11 +187,13 @@ export class EventRecorder {
     while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight]);
   }
 
-  /** Stops recording, waits for writes in flight and closes the API client. */
+  /**
+   * Stops recording and waits for writes in flight. The API client is left open: it is shared
+   * with the cluster's source and elector, and closed by whoever created it.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
-    await this.#api.close();
   }
 
   #remember(key: string, entry: Entry): void {

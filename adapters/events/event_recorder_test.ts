@@ -74,7 +74,7 @@ Deno.test("EventRecorder.warn() creates a Warning Event on the Service with its 
   equal(event.firstTimestamp, "2024-01-02T03:04:05Z");
   equal(event.reportingInstance, "replica-1");
   equal(fake.requests.find((r) => r.method === "POST")?.path, "/api/v1/namespaces/shop/events");
-  ok(fake.closed());
+  ok(!fake.closed(), "the client is shared with the source: its creator closes it");
 });
 
 Deno.test("EventRecorder.warn() writes nothing for a repeat inside the window, patches count after", async () => {

@@ -67,7 +67,11 @@ export interface KubernetesSourceOptions {
   readonly pageSize?: number;
   /** Structured logger (default: discard). */
   readonly log?: LogFn;
-  /** A transport to use instead of loading a kubeconfig (tests). */
+  /**
+   * A client to use instead of loading a kubeconfig: the system's one client for this cluster,
+   * shared with its Event recorder and Lease elector, or a fake in tests. The source leaves a
+   * given client open; it closes only one it created.
+   */
   readonly transport?: KubeTransport;
   /** Timers and randomness (tests). */
   readonly clock?: WatchClock;
@@ -87,7 +91,7 @@ export function createKubernetesSource(options: KubernetesSourceOptions): Cluste
         path,
       }),
   });
-  return new KubernetesSource(options, transport);
+  return new KubernetesSource(options, transport, options.transport === undefined);
 }
 
 type Listener = (change: ClusterChange) => void;
@@ -99,6 +103,8 @@ class KubernetesSource implements ClusterSource {
   readonly clusterName: string;
   readonly #options: KubernetesSourceOptions;
   readonly #transport: KubeTransport;
+  /** Whether the source created its transport, and so closes it on stop. */
+  readonly #ownsTransport: boolean;
   readonly #log: LogFn;
   readonly #listeners = new Set<Listener>();
   readonly #namespaces: ResourceWatcher<NamespaceInfo>;
@@ -117,10 +123,11 @@ class KubernetesSource implements ClusterSource {
   #synced = false;
   #started = false;
 
-  constructor(options: KubernetesSourceOptions, transport: KubeTransport) {
+  constructor(options: KubernetesSourceOptions, transport: KubeTransport, ownsTransport: boolean) {
     this.clusterName = options.clusterName;
     this.#options = options;
     this.#transport = transport;
+    this.#ownsTransport = ownsTransport;
     const log = options.log ?? (() => {});
     this.#log = (level, message, fields) =>
       log(level, message, { cluster: this.clusterName, ...fields });
@@ -164,7 +171,7 @@ class KubernetesSource implements ClusterSource {
     this.#discoveryAbort?.abort();
     await this.#discoveryLoop;
     await Promise.all(this.#watchers().map((watcher) => watcher.stop()));
-    await this.#transport.close();
+    if (this.#ownsTransport) await this.#transport.close();
   }
 
   subscribe(listener: Listener): () => void {
