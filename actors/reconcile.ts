@@ -197,9 +197,17 @@ export function ensureNamespace(
   });
 }
 
+/**
+ * Makes sure of the plan's Polaris namespaces, then its services, before any instance or alias is
+ * written; each is created at most once per process (`KnownResources`).
+ */
+async function ensureResources(deps: ReconcileDeps, writePlan: WritePlan): Promise<void> {
+  await Promise.all(writePlan.namespaces.map((namespace) => ensureNamespace(deps, namespace)));
+  await Promise.all(writePlan.services.map((s) => ensureService(deps, s.namespace, s.name)));
+}
+
 async function ensureService(deps: ReconcileDeps, namespace: string, name: string): Promise<void> {
   const key = `${namespace}/${name}`;
-  await ensureNamespace(deps, namespace);
   await deps.known.ensure(`svc:${key}`, async () => {
     const [result] = await deps.writer.write("createService", [{ namespace, name }]);
     if (!result.ok) {
@@ -268,8 +276,6 @@ async function executeAliases(
   }
   const write = plan.create ?? plan.repoint;
   if (write) {
-    await ensureService(deps, namespace, name);
-    await ensureNamespace(deps, write.aliasNamespace);
     const item = { ...write, service: name, namespace, comment: aliasMarker(deps.ownerSource) };
     const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
     switch (judgeAliasWrite(result)) {
@@ -350,8 +356,9 @@ export async function reconcileService(
   });
   const { instances: plan, phantoms, purge } = writePlan;
 
-  // Send: the instances first, then, unless they need a retry, the aliases.
-  if (plan.creates.length > 0) await ensureService(deps, namespace, name);
+  // Send: the namespaces and services the plan needs, the instances, then, unless they need a
+  // retry, the aliases.
+  await ensureResources(deps, writePlan);
   const [created, updated, deleted, purged] = await Promise.all([
     deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
     deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
