@@ -105,6 +105,8 @@ export interface SystemOptions {
   readonly log: Logger;
   readonly sources?: readonly ClusterSource[];
   readonly api?: PolarisApi;
+  /** Adds the process metrics to `/metrics` (`main.ts` does; in-process tests need not). */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -146,7 +148,10 @@ export function createSystem(options: SystemOptions): System {
   const { config, log } = options;
   // The gauge and the writer's gate read the supervisor built below: a follower sends nothing.
   let leading = () => true;
-  const metrics = createMetrics({ isLeader: () => leading() });
+  const metrics = createMetrics({
+    isLeader: () => leading(),
+    processMetrics: options.processMetrics ?? false,
+  });
   const viaKubernetes = options.sources === undefined;
   const clients = viaKubernetes ? createKubeClients(config, log) : new Map<string, KubeClient>();
   const sources = options.sources ?? createSources(config, log, clients);
