@@ -10,7 +10,7 @@ import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
-import type { ClusterConfig, Config } from "../adapters/config/config.ts";
+import type { Config } from "../adapters/config/config.ts";
 import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
 import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
