@@ -77,7 +77,7 @@ async function main(args: readonly string[]): Promise<number> {
   let system: System;
   try {
     emulator = await startEmulatorIfDev(config, log);
-    system = createSystem({ config, log });
+    system = createSystem({ config, log, processMetrics: true });
   } catch (error) {
     log.error("Cannot start", { error });
     await emulator?.stop();

@@ -10,7 +10,7 @@ import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
-import type { ClusterConfig, Config } from "../adapters/config/config.ts";
+import type { Config } from "../adapters/config/config.ts";
 import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
 import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
@@ -105,6 +105,8 @@ export interface SystemOptions {
   readonly log: Logger;
   readonly sources?: readonly ClusterSource[];
   readonly api?: PolarisApi;
+  /** Adds the process metrics to `/metrics` (`main.ts` does; in-process tests need not). */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -146,7 +148,10 @@ export function createSystem(options: SystemOptions): System {
   const { config, log } = options;
   // The gauge and the writer's gate read the supervisor built below: a follower sends nothing.
   let leading = () => true;
-  const metrics = createMetrics({ isLeader: () => leading() });
+  const metrics = createMetrics({
+    isLeader: () => leading(),
+    processMetrics: options.processMetrics ?? false,
+  });
   const viaKubernetes = options.sources === undefined;
   const clients = viaKubernetes ? createKubeClients(config, log) : new Map<string, KubeClient>();
   const sources = options.sources ?? createSources(config, log, clients);

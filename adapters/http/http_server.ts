@@ -44,10 +44,10 @@ export async function handleRequest(view: OperatorView, request: Request): Promi
       const readiness = view.readiness();
       return json(readiness, readiness.ready ? 200 : 503);
     }
-    case "/metrics":
-      return new Response(view.metrics(), {
-        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-      });
+    case "/metrics": {
+      const page = await view.metrics();
+      return new Response(page.text, { headers: { "content-type": page.contentType } });
+    }
     case "/debug":
       return new Response(DEBUG_PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
     case "/debug/overview":

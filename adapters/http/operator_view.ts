@@ -32,8 +32,8 @@ export interface ServicePage {
 /** Everything the operator endpoints read. */
 export interface OperatorView {
   readiness(): Readiness;
-  /** Prometheus text exposition. */
-  metrics(): string;
+  /** The Prometheus text exposition and the `Content-Type` it is served with. */
+  metrics(): Promise<{ contentType: string; text: string }>;
   services(filter: ServiceFilter, offset: number, limit: number): ServicePage;
   /** One service in full, or undefined. May read Polaris (instances registered now). */
   service(namespace: string, name: string): Promise<unknown | undefined>;
