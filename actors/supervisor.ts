@@ -146,13 +146,13 @@ export class Supervisor {
         record: (key) => this.#actors.get(key),
         ended: (key) => this.#resync.ended(key),
         clock: this.#clock,
-        ...(options.hooks?.onApplied ? { onApplied: options.hooks.onApplied } : {}),
-        ...(options.hooks?.onReport ? { onReport: options.hooks.onReport } : {}),
+        onApplied: options.hooks?.onApplied,
+        onReport: options.hooks?.onReport,
       }),
       timing: options.timing,
       clock: this.#clock,
-      ...(options.hooks?.onTransition ? { onTransition: options.hooks.onTransition } : {}),
-      ...(log ? { log } : {}),
+      onTransition: options.hooks?.onTransition,
+      log,
     });
     this.#resync = new ResyncScheduler({
       keys: () => this.#actors.keys(),
@@ -170,8 +170,8 @@ export class Supervisor {
       test: { hasActor: (key) => this.#actors.get(key) !== undefined, wanted: this.#wanted },
       adopting: () => this.deletesAllowed && this.leading,
       adopt: (key) => this.#touch(key, { force: true }),
-      ...(options.hooks?.onSweep ? { onSweep: options.hooks.onSweep } : {}),
-      ...(log ? { log } : {}),
+      onSweep: options.hooks?.onSweep,
+      log,
     });
     this.#passes = new ListedPasses({
       windowMs: options.timing.debounceMs,
@@ -183,7 +183,7 @@ export class Supervisor {
       start: (keys) => {
         for (const key of keys) this.#touch(key, { listed: true });
       },
-      ...(log ? { log } : {}),
+      log,
     });
     this.#machine = createActor(
       supervisorMachine.provide({

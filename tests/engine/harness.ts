@@ -100,10 +100,10 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     clock,
   });
   await supervisor.start();
-  const step = async () => {
-    // One turn of the event loop for real I/O, then 10 ms of engine time.
+  const step = async (ms = STEP_MS) => {
+    // One turn of the event loop for real I/O, then `ms` of engine time.
     await new Promise((resolve) => setTimeout(resolve, 1));
-    clock.increment(STEP_MS);
+    clock.increment(ms);
   };
   const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -113,7 +113,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     }
   };
   const advance = async (ms: number) => {
-    for (let moved = 0; moved < ms; moved += STEP_MS) await step();
+    for (let moved = 0; moved < ms; moved += STEP_MS) await step(Math.min(STEP_MS, ms - moved));
   };
   return {
     emulator,
