@@ -1,11 +1,12 @@
 /**
  * The operator endpoints on `--listen` (SPEC §6): `/healthz`, `/readyz`, `/metrics`,
- * `/debug/services[/{namespace}/{service}]`, `/debug/clusters` and the `/debug` page.
+ * `/debug/services[/{namespace}/{service}]`, `/debug/clusters` and the `/debug` page with its
+ * script.
  *
  * @module
  */
 
-import { DEBUG_PAGE } from "./debug_page.ts";
+import { DEBUG_PAGE, DEBUG_PAGE_SCRIPT, DEBUG_PAGE_SCRIPT_PATH } from "./debug_page.ts";
 import type { OperatorView } from "./operator_view.ts";
 
 /** A running HTTP server. */
@@ -50,6 +51,10 @@ export async function handleRequest(view: OperatorView, request: Request): Promi
     }
     case "/debug":
       return new Response(DEBUG_PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
+    case DEBUG_PAGE_SCRIPT_PATH:
+      return new Response(DEBUG_PAGE_SCRIPT, {
+        headers: { "content-type": "text/javascript; charset=utf-8" },
+      });
     case "/debug/overview":
       return json(view.overview());
     case "/debug/clusters":
