@@ -34,7 +34,7 @@ import { KnownResources } from "./known_resources.ts";
 import { ListedPasses } from "./listed_pass.ts";
 import { OrphanSweep } from "./orphan_sweep.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import type { ReconcileReport } from "./reconcile.ts";
+import type { ReconcileReport } from "./reconcile_report.ts";
 import { provideReconcile } from "./reconcile_actor.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import { ResyncScheduler } from "./resync_scheduler.ts";
