@@ -9,55 +9,23 @@
  */
 
 import type { AliasIntent } from "../domain/alias_intent.ts";
-import type { ClusterView } from "../domain/cluster.ts";
 import { describeFailures, failedAnswers, judgeInstanceWrites } from "../domain/judge_writes.ts";
 import { parseServiceKey } from "../domain/keys.ts";
-import type { PodLabelPolicy } from "../domain/metadata.ts";
 import { tombstoneKey } from "../domain/phantoms.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
-import type { SyncPolicy } from "../domain/should_sync.ts";
 import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
-import type { KnownResources } from "./known_resources.ts";
-import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type { WriteItemResult } from "./polaris_api.ts";
 import { ensureResources } from "./polaris_resources.ts";
 import { executeAliases, readAliasInputs } from "./reconcile_aliases.ts";
+import type { ReconcileDeps } from "./reconcile_deps.ts";
 import {
   type ReconcileReport,
   type ReconcileResult,
   RetryableReconcileError,
   summarizePlan,
 } from "./reconcile_report.ts";
-import type { RegistryReader } from "./registry_reader.ts";
-import type { Tombstones } from "./tombstones.ts";
-import type { Writer } from "./writer.ts";
-
-/** What a reconcile needs from the running system. */
-export interface ReconcileDeps {
-  readonly views: readonly ClusterView[];
-  readonly policy: SyncPolicy;
-  /** The `source` metadata value that marks instances as ours (SPEC §2). */
-  readonly ownerSource: string;
-  readonly podLabelPolicy: PodLabelPolicy;
-  readonly api: PolarisApi;
-  readonly writer: Writer;
-  /** Coalesced reads of a service's instances. */
-  readonly reader: RegistryReader;
-  /**
-   * `--dry-run`, only to say so in reports and to remember no write: the writer enforces it for
-   * every kind.
-   */
-  readonly dryRun: boolean;
-  /** True once every cluster source has finished its first list (SPEC §3). */
-  readonly deletesAllowed: () => boolean;
-  /** Polaris namespaces and services known to exist (created or seen) in this process. */
-  readonly known: KnownResources;
-  /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
-  readonly aliased: Set<string>;
-  /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
-  readonly tombstones: Tombstones;
-}
 
 /**
  * An instance as written: a desired one (its health check off, SPEC §2), or a listed one as it

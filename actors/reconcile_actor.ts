@@ -12,7 +12,8 @@ import { fromPromise } from "xstate";
 import type { Limiter } from "../adapters/concurrency/limiter.ts";
 import { type ReconcileOutcome, serviceMachine } from "../machines/service_machine.ts";
 import type { Clock } from "./clock.ts";
-import { type ReconcileDeps, reconcileService } from "./reconcile.ts";
+import { reconcileService } from "./reconcile.ts";
+import type { ReconcileDeps } from "./reconcile_deps.ts";
 import { type ReconcileReport, RetryableReconcileError } from "./reconcile_report.ts";
 import type { ProvidedServiceMachine, ServiceRecord } from "./service_actors.ts";
 

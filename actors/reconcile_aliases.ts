@@ -16,7 +16,7 @@ import {
 import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
 import { type ServiceIntent, serviceIntent } from "../domain/service_intent.ts";
 import type { WritePlanInput } from "../domain/write_plan.ts";
-import type { ReconcileDeps } from "./reconcile.ts";
+import type { ReconcileDeps } from "./reconcile_deps.ts";
 import { RetryableReconcileError } from "./reconcile_report.ts";
 
 /** Whether a service's intent asks for the alias `wanted` names. */
