@@ -8,6 +8,7 @@ import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { findSample, type ParsedFamily, parseExposition } from "../metrics/parse_exposition.ts";
 import { waitFor } from "../cluster/objects.ts";
 import { startController } from "../e2e/controller_process.ts";
+import { PROCESS_METRICS } from "../../adapters/metrics/process_metrics.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -27,18 +28,7 @@ const FAMILIES: Readonly<Record<string, { type: string; labels: readonly string[
   polaris_sync_cluster_synced: { type: "gauge", labels: ["cluster"] },
   polaris_sync_leader: { type: "gauge", labels: [] },
   // prom-client's default metrics that hold under Deno (docs/decisions.md §16).
-  process_cpu_user_seconds_total: { type: "counter", labels: [] },
-  process_cpu_system_seconds_total: { type: "counter", labels: [] },
-  process_cpu_seconds_total: { type: "counter", labels: [] },
-  process_start_time_seconds: { type: "gauge", labels: [] },
-  process_resident_memory_bytes: { type: "gauge", labels: [] },
-  nodejs_eventloop_lag_seconds: { type: "gauge", labels: [] },
-  nodejs_heap_size_total_bytes: { type: "gauge", labels: [] },
-  nodejs_heap_size_used_bytes: { type: "gauge", labels: [] },
-  nodejs_external_memory_bytes: { type: "gauge", labels: [] },
-  nodejs_heap_space_size_total_bytes: { type: "gauge", labels: ["space"] },
-  nodejs_heap_space_size_used_bytes: { type: "gauge", labels: ["space"] },
-  nodejs_heap_space_size_available_bytes: { type: "gauge", labels: ["space"] },
+  ...PROCESS_METRICS,
 };
 
 /**
