@@ -232,6 +232,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#passes.stop();
+    // Started first (a no-op once started), so a supervisor stopped before `start()` is stopped too.
+    this.#machine.start();
     this.#machine.send({ type: "stop" });
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
