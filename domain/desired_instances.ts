@@ -122,9 +122,10 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
  * every port becomes an instance (`host`, target `port`, `protocol` = `"<portName>/<PROTO>"`,
  * weight from `polarismesh.cn/weight`, `isolate` when not ready, terminating endpoints left out),
  * with metadata `clusterName`, `source`, `k8s_namespace`, `k8s_service`, `k8s_pod`, the
- * `polarismesh.cn/metadata` map and the selected Pod labels; `version` from the Pod label
- * `version`. The same address in two groups is counted once; IPv6 addresses are kept as they are.
- * Fields over Polaris' limits are reported and never sent; an invalid Polaris name is fatal.
+ * `polarismesh.cn/metadata` map and the selected Pod labels (with the digest of those the
+ * console list hides, decisions §6); `version` from the Pod label `version`. The same address in
+ * two groups is counted once; IPv6 addresses are kept as they are. Fields over Polaris' limits
+ * are reported and never sent; an invalid Polaris name is fatal.
  *
  * @example
  * ```ts
@@ -174,14 +175,6 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       k8s_service: service.name,
     };
     if (c.podName !== undefined) kubernetes.k8s_pod = c.podName;
-    const { metadata, problems: metaProblems } = composeMetadata({
-      podLabels: selectPodLabels(labels, input.podLabelPolicy),
-      annotation: annotation.entries,
-      kubernetes,
-      clusterName: input.clusterName,
-      source: input.source,
-    });
-    metaProblems.forEach(reportOnce);
     const protocol = `${c.portName}/${c.protocol}`;
     let version = labels?.version ?? "";
     if (version.length > POLARIS_LIMITS.versionLength) {
@@ -193,6 +186,15 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       });
       version = "";
     }
+    const { metadata, problems: metaProblems } = composeMetadata({
+      podLabels: selectPodLabels(labels, input.podLabelPolicy),
+      annotation: annotation.entries,
+      kubernetes,
+      clusterName: input.clusterName,
+      source: input.source,
+      fields: { version, protocol },
+    });
+    metaProblems.forEach(reportOnce);
     if (
       protocol.length > POLARIS_LIMITS.protocolLength || c.host.length > POLARIS_LIMITS.hostLength
     ) {

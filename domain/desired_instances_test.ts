@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_WEIGHT, desiredInstances, parseWeight } from "./desired_instances.ts";
+import { HIDDEN_DIGEST_KEY, hiddenMetadataDigest } from "./hidden_metadata.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointAddress, EndpointGroup, EndpointPort } from "./kubernetes.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
@@ -253,7 +254,16 @@ const table: readonly Row[] = [
       addresses: [address("10.0.0.5", { podName: "cart-long-version" })],
       ports: [http8080],
     }],
-    expect: [want("10.0.0.5", http8080, "cart-long-version", { version: "" })],
+    // The label is still written as metadata, which the console list hides: it gets a digest.
+    expect: [want("10.0.0.5", http8080, "cart-long-version", {
+      version: "",
+      metadata: {
+        [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ version: "v".repeat(33) }, {
+          version: "",
+          protocol: "http/TCP",
+        })!,
+      },
+    })],
     problems: ["field-too-long"],
   },
   {

@@ -1,0 +1,40 @@
+/**
+ * Engine tests of what must reach Polaris at once, and then never again: a change to a metadata
+ * key the console list hides.
+ */
+import assert from "node:assert/strict";
+import { group, startEngine } from "./harness.ts";
+
+const svc = (namespace: string, name: string) => ({
+  namespace,
+  name,
+  type: "ClusterIP",
+  annotations: {},
+});
+
+Deno.test("engine writes a change to only a console-hidden Pod label at once, and nothing at the next resyncs", async () => {
+  const e = await startEngine({ resyncPeriodMs: 100 });
+  try {
+    const [a] = e.sources;
+    a.setPodLabels("shop", "pod-0", { app: "cart", zone: "z1" });
+    a.setService(svc("shop", "cart"));
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    a.markSynced();
+    await e.settle();
+    const stored = () => e.emulator.state.instances({ namespace: "shop", service: "cart" });
+    assert.deepStrictEqual(stored().map((i) => i.metadata.zone), ["z1"]);
+
+    a.setPodLabels("shop", "pod-0", { app: "cart", zone: "z2" });
+    a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+    await e.settle();
+    assert.deepStrictEqual(stored().map((i) => i.metadata.zone), ["z2"], "written at once");
+
+    e.emulator.resetRequests();
+    const before = e.supervisor.supervisorStatus().resyncs;
+    await e.until(() => e.supervisor.supervisorStatus().resyncs >= before + 2, "two resyncs");
+    await e.settle();
+    assert.deepStrictEqual(e.writes(), {}, "no update at the resyncs after it");
+  } finally {
+    await e.stop();
+  }
+});
