@@ -1,19 +1,24 @@
 /**
  * End-to-end: what must reach Polaris at once, and then never again, on the real kube-apiserver
- * and the real PolarisMesh server v1.18.1: a change to a Pod label the console list hides. One
- * control plane serves the file; each test has its own Polaris server and controller process.
+ * and the real PolarisMesh server v1.18.1: a change to a Pod label the console list hides, and a
+ * port served over TCP and UDP. One control plane serves the file; each test has its own Polaris
+ * server and controller process.
  */
 import assert from "node:assert/strict";
 import type { PolarisTarget } from "../polaris/polaris_target.ts";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
 import {
+  addPod,
   addService,
   CONVERGE_MS,
   ensureNode,
+  hostsOf,
   instancesOf,
   journey,
   pause,
+  serviceDebug,
+  waitEndpoints,
   waitHosts,
   withController as withPlaneController,
   type WithControllerOptions,
@@ -83,6 +88,49 @@ Deno.test({
       polaris.resetRequests();
       await pause(5_000);
       assert.deepStrictEqual(writeCount(polaris), 0, JSON.stringify(polaris.requests()));
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: a port served over UDP and TCP is one Polaris instance with the TCP protocol, reported on /debug and as an Event; the resyncs write nothing",
+  ...journey,
+  async fn() {
+    await withController({ clusterName: "ports" }, async (polaris, controller) => {
+      await objects.createNamespace("ports");
+      // UDP listed first: the rule, not the order, picks the protocol.
+      await objects.createService("ports", "dns", {
+        selector: { app: "dns" },
+        ports: [
+          { name: "dns-udp", port: 53, targetPort: 53 as never, protocol: "UDP" },
+          { name: "dns", port: 53, targetPort: 53 as never, protocol: "TCP" },
+        ],
+      });
+      await addPod(objects, "ports", "dns", { name: "dns-1", ip: "10.62.0.1" });
+      await waitEndpoints(objects, "ports", "dns", ["10.62.0.1"]);
+      await controller.waitReady();
+      const [instance] = await waitHosts(polaris, "ports", "dns", ["10.62.0.1"]);
+      assert.deepStrictEqual([instance.port, instance.protocol], [53, "dns/TCP"]);
+
+      const report = await waitFor(async () => {
+        const debug = await serviceDebug(controller, "ports", "dns");
+        return debug?.report?.problems.some((p) => p.code === "shared-port") ? debug.report : false;
+      }, { what: "the shared port reported on /debug", timeoutMs: CONVERGE_MS });
+      const message = report.problems.find((p) => p.code === "shared-port")!.message;
+      assert.match(message, /"dns-udp"\/UDP/);
+      await waitFor(async () => {
+        const list = await objects.core.listNamespacedEvent({ namespace: "ports" });
+        return list.items.some((e) =>
+          e.involvedObject.kind === "Service" && e.involvedObject.name === "dns" &&
+          e.type === "Warning" && e.message === message
+        );
+      }, { what: "a Warning Event on Service ports/dns", timeoutMs: CONVERGE_MS });
+
+      polaris.resetRequests();
+      await pause(5_000);
+      assert.deepStrictEqual(writeCount(polaris), 0, JSON.stringify(polaris.requests()));
+      assert.deepStrictEqual(hostsOf(await instancesOf(polaris, "ports", "dns")), ["10.62.0.1"]);
     });
   },
 });

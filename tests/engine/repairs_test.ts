@@ -1,8 +1,9 @@
 /**
  * Engine tests of what must reach Polaris at once, and then never again: a change to a metadata
- * key the console list hides.
+ * key the console list hides, and one port number served over two protocols.
  */
 import assert from "node:assert/strict";
+import type { EndpointPort } from "../../domain/kubernetes.ts";
 import { group, startEngine } from "./harness.ts";
 
 const svc = (namespace: string, name: string) => ({
@@ -34,6 +35,38 @@ Deno.test("engine writes a change to only a console-hidden Pod label at once, an
     await e.until(() => e.supervisor.supervisorStatus().resyncs >= before + 2, "two resyncs");
     await e.settle();
     assert.deepStrictEqual(e.writes(), {}, "no update at the resyncs after it");
+  } finally {
+    await e.stop();
+  }
+});
+
+Deno.test("engine registers one instance for a port served over UDP and TCP, with the TCP protocol, and writes nothing when the ports come in another order", async () => {
+  const e = await startEngine({ resyncPeriodMs: 100 });
+  const udp: EndpointPort = { name: "dns-udp", port: 53, protocol: "UDP" };
+  const tcp: EndpointPort = { name: "dns", port: 53, protocol: "TCP" };
+  const endpoints = (ports: EndpointPort[]) => [{ ...group(["10.0.0.1"]), ports }];
+  try {
+    const [a] = e.sources;
+    a.setService(svc("dns", "coredns"));
+    a.setEndpoints("dns", "coredns", endpoints([udp, tcp]));
+    a.markSynced();
+    await e.settle();
+    const stored = () =>
+      e.emulator.state.instances({ namespace: "dns", service: "coredns" }).map((i) =>
+        `${i.host}:${i.port} ${i.protocol}`
+      );
+    assert.deepStrictEqual(stored(), ["10.0.0.1:53 dns/TCP"]);
+    const problems = e.supervisor.service("dns/coredns")?.report?.problems ?? [];
+    assert.deepStrictEqual(problems.map((p) => p.code as string), ["shared-port"]);
+
+    e.emulator.resetRequests();
+    a.setEndpoints("dns", "coredns", endpoints([tcp, udp]));
+    await e.settle();
+    const before = e.supervisor.supervisorStatus().resyncs;
+    await e.until(() => e.supervisor.supervisorStatus().resyncs >= before + 2, "two resyncs");
+    await e.settle();
+    assert.deepStrictEqual(e.writes(), {}, "neither the reordered ports nor a resync write");
+    assert.deepStrictEqual(stored(), ["10.0.0.1:53 dns/TCP"]);
   } finally {
     await e.stop();
   }

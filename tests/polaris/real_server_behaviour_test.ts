@@ -16,6 +16,8 @@
  * - The console list strips the metadata keys `version`, `protocol`, `region`, `zone` and `campus`;
  *   its `keys`/`values` filter and the discovery API see them, except that a set `version` or
  *   `protocol` field takes the place of the key of its name (decisions §6).
+ * - An instance's id is its namespace, service, host and port: the same port with another
+ *   protocol is the same instance (decisions §21).
  */
 import assert from "node:assert/strict";
 import { startPolarisServer } from "./polaris_server.ts";
@@ -216,6 +218,30 @@ Deno.test({
       protocol: "http/TCP",
     });
     assert.deepStrictEqual(discovered["10.0.0.2"], metadata, "no fields: the keys as written");
+  },
+});
+
+Deno.test({
+  name:
+    "real Polaris: an instance is named by namespace, service, host and port: another protocol on the same port replaces it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const tcp = { ...instance("proto", "10.0.0.1"), port: 53, protocol: "dns/TCP" };
+    const udp = { ...tcp, protocol: "dns/UDP" };
+    const first = await post("/naming/v1/instances", [tcp]);
+    const second = await post("/naming/v1/instances", [udp]);
+    const id = (body: Record<string, unknown>) =>
+      (body.responses as { instance: { id: string } }[])[0].instance.id;
+    assert.deepStrictEqual(id(second), id(first), "the same id: the protocol is not part of it");
+    const query = new URLSearchParams({ namespace: "proto", service: "web" });
+    const response = await fetch(`${server.url}/naming/v1/instances?${query}`, { headers });
+    const body = await response.json() as { instances: { port: number; protocol: string }[] };
+    assert.deepStrictEqual(
+      body.instances.map((i) => `${i.port} ${i.protocol}`),
+      ["53 dns/UDP"],
+      "one instance, the last protocol written",
+    );
   },
 });
 
