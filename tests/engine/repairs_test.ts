@@ -1,9 +1,11 @@
 /**
  * Engine tests of what must reach Polaris at once, and then never again: a change to a metadata
- * key the console list hides, and one port number served over two protocols.
+ * key the console list hides, one port number served over two protocols, and a Polaris service or
+ * namespace deleted behind the controller's back.
  */
 import assert from "node:assert/strict";
 import type { EndpointPort } from "../../domain/kubernetes.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { group, startEngine } from "./harness.ts";
 
 const svc = (namespace: string, name: string) => ({
@@ -71,3 +73,64 @@ Deno.test("engine registers one instance for a port served over UDP and TCP, wit
     await e.stop();
   }
 });
+
+for (const autoCreate of [true, false]) {
+  Deno.test(
+    `engine creates again a Polaris service, then a namespace, deleted behind its back (autoCreate ${
+      autoCreate ? "on" : "off"
+    })`,
+    async () => {
+      const emulator = await startPolarisEmulator({
+        autoCreateService: autoCreate,
+        autoCreateNamespace: autoCreate,
+      });
+      const e = await startEngine({ emulator });
+      const post = async (path: string, body: unknown[]) => {
+        const response = await fetch(`${emulator.url}${path}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        const answer = await response.json() as { code: number };
+        assert.deepStrictEqual(answer.code, 200000, `${path}: ${JSON.stringify(answer)}`);
+      };
+      const deleteService = async () => {
+        const hosts = emulator.state.instances({ namespace: "shop", service: "cart" });
+        await post(
+          "/naming/v1/instances/delete",
+          hosts.map((i) => ({
+            namespace: "shop",
+            service: "cart",
+            host: i.host,
+            port: i.port,
+          })),
+        );
+        await post("/naming/v1/services/delete", [{ namespace: "shop", name: "cart" }]);
+      };
+      const hosts = () =>
+        emulator.state.instances({ namespace: "shop", service: "cart" }).map((i) => i.host);
+      try {
+        const [a] = e.sources;
+        a.setService(svc("shop", "cart"));
+        a.setEndpoints("shop", "cart", [group(["10.0.0.1"])]);
+        a.markSynced();
+        await e.settle();
+        assert.deepStrictEqual(hosts(), ["10.0.0.1"]);
+
+        await deleteService();
+        a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.2"])]);
+        await e.settle();
+        assert.deepStrictEqual(hosts(), ["10.0.0.1", "10.0.0.2"], "the service is back");
+
+        await deleteService();
+        await post("/naming/v1/namespaces/delete", [{ name: "shop" }]);
+        a.setEndpoints("shop", "cart", [group(["10.0.0.1", "10.0.0.2", "10.0.0.3"])]);
+        await e.settle();
+        assert.deepStrictEqual(hosts(), ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "the namespace too");
+        assert.deepStrictEqual(e.supervisor.service("shop/cart")?.state, "synced");
+      } finally {
+        await e.stop();
+      }
+    },
+  );
+}
