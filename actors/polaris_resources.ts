@@ -1,12 +1,17 @@
 /**
  * The Polaris namespaces and services a plan needs, made sure of before its instance and alias
  * writes: created through the writer unless this process already knows they exist or is creating
- * them (`KnownResources`).
+ * them (`KnownResources`); and forgotten again when a write finds one missing.
  *
  * @module
  */
 
-import { describeFailures, failedAnswers } from "../domain/judge_writes.ts";
+import {
+  describeFailures,
+  failedAnswers,
+  type MissingResource,
+  missingResource,
+} from "../domain/judge_writes.ts";
 import type { WritePlan } from "../domain/write_plan.ts";
 import type { KnownResources } from "./known_resources.ts";
 import { RetryableReconcileError } from "./reconcile_report.ts";
@@ -49,10 +54,28 @@ async function ensureService(deps: ResourceDeps, namespace: string, name: string
   const key = `${namespace}/${name}`;
   await deps.known.ensure(`svc:${key}`, async () => {
     const [result] = await deps.writer.write("createService", [{ namespace, name }]);
+    // 400305: the namespace this process knew is gone; the retry creates it first.
+    if (missingResource(result) === "namespace") {
+      forgetMissing(deps, namespace, name, ["namespace"]);
+    }
     if (!result.ok) {
       throw new RetryableReconcileError(
         describeFailures("create the Polaris service", key, failedAnswers([result])),
       );
     }
   });
+}
+
+/**
+ * Forgets the resources a write found missing, so the next attempt creates them: a missing
+ * namespace takes its services with it (Polaris deletes a namespace only once it holds none).
+ */
+export function forgetMissing(
+  deps: Pick<ResourceDeps, "known">,
+  namespace: string,
+  name: string,
+  missing: readonly MissingResource[],
+): void {
+  if (missing.includes("namespace")) deps.known.forget(`ns:${namespace}`);
+  if (missing.length > 0) deps.known.forget(`svc:${namespace}/${name}`);
 }

@@ -17,7 +17,7 @@ import { serviceIntent } from "../domain/service_intent.ts";
 import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
 import type { WriteItemResult } from "./polaris_api.ts";
-import { ensureResources } from "./polaris_resources.ts";
+import { ensureResources, forgetMissing } from "./polaris_resources.ts";
 import { executeAliases, readAliasInputs } from "./reconcile_aliases.ts";
 import type { ReconcileDeps } from "./reconcile_deps.ts";
 import {
@@ -136,7 +136,9 @@ export async function reconcileService(
     }
     for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
   }
-  const { failed, retryable } = judgeInstanceWrites(created, updated, deleted, purged);
+  const { failed, retryable, missing } = judgeInstanceWrites(created, updated, deleted, purged);
+  // Deleted behind our back: forgotten, so the retry creates it again.
+  forgetMissing(deps, namespace, name, missing);
   const aliasResult = retryable.length === 0
     ? await executeAliases(deps, namespace, name, writePlan.aliases, aliasIntentNow)
     : { alias: null };

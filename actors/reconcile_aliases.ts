@@ -12,10 +12,12 @@ import {
   failedAnswers,
   judgeAliasDeletes,
   judgeAliasWrite,
+  missingResource,
 } from "../domain/judge_writes.ts";
 import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
 import { type ServiceIntent, serviceIntent } from "../domain/service_intent.ts";
 import type { WritePlanInput } from "../domain/write_plan.ts";
+import { forgetMissing } from "./polaris_resources.ts";
 import type { ReconcileDeps } from "./reconcile_deps.ts";
 import { RetryableReconcileError } from "./reconcile_report.ts";
 
@@ -79,6 +81,8 @@ export async function executeAliases(
   if (write) {
     const item = { ...write, service: name, namespace, comment: aliasMarker(deps.ownerSource) };
     const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
+    const missing = missingResource(result);
+    if (missing) forgetMissing(deps, namespace, name, [missing]);
     switch (judgeAliasWrite(result)) {
       case "taken":
         return {

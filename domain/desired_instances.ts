@@ -6,7 +6,7 @@
 
 import { WEIGHT_ANNOTATION } from "./annotations.ts";
 import { instanceKey } from "./keys.ts";
-import type { EndpointGroup, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
+import type { EndpointGroup, EndpointPort, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
 import {
   composeMetadata,
   parseMetadataAnnotation,
@@ -15,6 +15,7 @@ import {
 } from "./metadata.ts";
 import { type DesiredInstance, POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "./polaris.ts";
 import type { Problem } from "./problems.ts";
+import { chosenPort, sharedPortProblem } from "./shared_port.ts";
 
 /** Default instance weight when `polarismesh.cn/weight` is absent or invalid. */
 export const DEFAULT_WEIGHT = 100;
@@ -83,13 +84,16 @@ export function checkPolarisName(
 interface Candidate {
   host: string;
   port: number;
-  portName: string;
-  protocol: string;
+  /** Every Service port (name and protocol) that reaches this address and port number. */
+  ports: EndpointPort[];
   ready: boolean;
   podName?: string;
 }
 
-/** Collects address × port pairs; the same pair seen twice counts once, ready if either says so. */
+/**
+ * Collects address × port pairs; the same pair seen twice counts once, ready if either says so.
+ * Ports that share a number are kept together: Polaris holds one instance for them.
+ */
 function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candidate> {
   const byKey = new Map<string, Candidate>();
   for (const group of groups) {
@@ -101,13 +105,15 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
         if (seen) {
           seen.ready ||= address.ready;
           seen.podName ??= address.podName;
+          if (!seen.ports.some((p) => p.name === port.name && p.protocol === port.protocol)) {
+            seen.ports.push(port);
+          }
           continue;
         }
         byKey.set(key, {
           host: address.address,
           port: port.port,
-          portName: port.name,
-          protocol: port.protocol,
+          ports: [port],
           ready: address.ready,
           podName: address.podName,
         });
@@ -122,9 +128,12 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
  * every port becomes an instance (`host`, target `port`, `protocol` = `"<portName>/<PROTO>"`,
  * weight from `polarismesh.cn/weight`, `isolate` when not ready, terminating endpoints left out),
  * with metadata `clusterName`, `source`, `k8s_namespace`, `k8s_service`, `k8s_pod`, the
- * `polarismesh.cn/metadata` map and the selected Pod labels; `version` from the Pod label
- * `version`. The same address in two groups is counted once; IPv6 addresses are kept as they are.
- * Fields over Polaris' limits are reported and never sent; an invalid Polaris name is fatal.
+ * `polarismesh.cn/metadata` map and the selected Pod labels (with the digest of those the
+ * console list hides, decisions §6); `version` from the Pod label `version`. The same address in
+ * two groups is counted once; IPv6 addresses are kept as they are. Ports that share a target port
+ * number (53 over TCP and UDP) are one instance per address, with the protocol `chosenPort` picks,
+ * and are reported (decisions §21). Fields over Polaris' limits are reported and never sent; an
+ * invalid Polaris name is fatal.
  *
  * @example
  * ```ts
@@ -174,15 +183,9 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       k8s_service: service.name,
     };
     if (c.podName !== undefined) kubernetes.k8s_pod = c.podName;
-    const { metadata, problems: metaProblems } = composeMetadata({
-      podLabels: selectPodLabels(labels, input.podLabelPolicy),
-      annotation: annotation.entries,
-      kubernetes,
-      clusterName: input.clusterName,
-      source: input.source,
-    });
-    metaProblems.forEach(reportOnce);
-    const protocol = `${c.portName}/${c.protocol}`;
+    if (c.ports.length > 1) reportOnce(sharedPortProblem(c.ports));
+    const chosen = chosenPort(c.ports);
+    const protocol = `${chosen.name}/${chosen.protocol}`;
     let version = labels?.version ?? "";
     if (version.length > POLARIS_LIMITS.versionLength) {
       reportOnce({
@@ -193,6 +196,15 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       });
       version = "";
     }
+    const { metadata, problems: metaProblems } = composeMetadata({
+      podLabels: selectPodLabels(labels, input.podLabelPolicy),
+      annotation: annotation.entries,
+      kubernetes,
+      clusterName: input.clusterName,
+      source: input.source,
+      fields: { version, protocol },
+    });
+    metaProblems.forEach(reportOnce);
     if (
       protocol.length > POLARIS_LIMITS.protocolLength || c.host.length > POLARIS_LIMITS.hostLength
     ) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_WEIGHT, desiredInstances, parseWeight } from "./desired_instances.ts";
+import { HIDDEN_DIGEST_KEY, hiddenMetadataDigest } from "./hidden_metadata.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointAddress, EndpointGroup, EndpointPort } from "./kubernetes.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
@@ -13,6 +14,7 @@ const SOURCE = "polaris-controller";
 const http8080: EndpointPort = { name: "http", port: 8080, protocol: "TCP" };
 const grpc9090: EndpointPort = { name: "grpc", port: 9090, protocol: "TCP" };
 const dns53udp: EndpointPort = { name: "dns", port: 53, protocol: "UDP" };
+const dns53tcp: EndpointPort = { name: "dns-tcp", port: 53, protocol: "TCP" };
 const unnamed80sctp: EndpointPort = { name: "", port: 80, protocol: "SCTP" };
 
 function address(
@@ -189,13 +191,29 @@ const table: readonly Row[] = [
     expect: [want("10.0.0.1", http8080, "cart-a", { isolate: true })],
   },
   {
-    // Polaris keys instances by host:port, so DNS over UDP and TCP on 53 is one instance.
-    name: "same port number over UDP and TCP → one instance, the first port listed",
-    groups: [{
-      addresses: [podB],
-      ports: [dns53udp, { ...dns53udp, name: "dns-tcp", protocol: "TCP" }],
-    }],
-    expect: [want("10.0.0.2", dns53udp, "cart-b")],
+    // Polaris names instances by host and port, so DNS over UDP and TCP on 53 is one instance.
+    name: "same port number over UDP and TCP → one instance with the TCP port's protocol, reported",
+    groups: [{ addresses: [podB], ports: [dns53udp, dns53tcp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number over TCP and UDP, listed the other way → the same instance",
+    groups: [{ addresses: [podB], ports: [dns53tcp, dns53udp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number, the UDP port in one group and the TCP port in another → TCP",
+    groups: [{ addresses: [podB], ports: [dns53udp] }, { addresses: [podB], ports: [dns53tcp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number under two names, both TCP → the name first in string order",
+    groups: [{ addresses: [podA], ports: [{ ...http8080, name: "web" }, http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+    problems: ["shared-port"],
   },
   {
     name: "IPv6 address kept as is",
@@ -253,7 +271,16 @@ const table: readonly Row[] = [
       addresses: [address("10.0.0.5", { podName: "cart-long-version" })],
       ports: [http8080],
     }],
-    expect: [want("10.0.0.5", http8080, "cart-long-version", { version: "" })],
+    // The label is still written as metadata, which the console list hides: it gets a digest.
+    expect: [want("10.0.0.5", http8080, "cart-long-version", {
+      version: "",
+      metadata: {
+        [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ version: "v".repeat(33) }, {
+          version: "",
+          protocol: "http/TCP",
+        })!,
+      },
+    })],
     problems: ["field-too-long"],
   },
   {

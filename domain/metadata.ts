@@ -5,6 +5,12 @@
  */
 
 import { METADATA_ANNOTATION } from "./annotations.ts";
+import {
+  digestedEntries,
+  HIDDEN_DIGEST_KEY,
+  hiddenMetadataDigest,
+  type ReadBackFields,
+} from "./hidden_metadata.ts";
 import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "./polaris.ts";
 import type { Problem } from "./problems.ts";
 
@@ -110,14 +116,20 @@ export interface MetadataLayers {
   readonly kubernetes: Readonly<Record<string, string>>;
   readonly clusterName: string;
   readonly source: string;
+  /**
+   * The instance's `version` and `protocol` fields: while one is set, the server shows it in place
+   * of the metadata key of its name, which then needs no digest. Absent: every hidden key counts.
+   */
+  readonly fields?: ReadBackFields;
 }
 
 /**
  * Composes instance metadata: Pod labels, then the annotation's map, then the `k8s_*` keys, then
- * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2). Entries
- * whose key or value exceed Polaris' limits are dropped and reported; when more than 64 entries
- * remain, the lowest layers lose their entries first (in key order), and that is reported too.
- * Nothing over a limit is ever sent.
+ * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2), and, when
+ * a key the console list hides is present, the digest of those keys (`hiddenMetadataDigest`, also
+ * ours; decisions §6). Entries whose key or value exceed Polaris' limits are dropped and reported;
+ * when more than 64 entries remain, the lowest layers lose their entries first (in key order), and
+ * that is reported too. Nothing over a limit is ever sent.
  *
  * @example
  * ```ts
@@ -167,24 +179,35 @@ export function composeMetadata(
       merged.set(key, { value, layer });
     }
   });
+  // The digest's key is ours: a label or annotation entry of that name is never sent.
+  merged.delete(HIDDEN_DIGEST_KEY);
+  const fields = layers.fields ?? { version: "", protocol: "" };
+  const values = () => {
+    const out: Record<string, string> = {};
+    for (const [key, { value }] of merged) out[key] = value;
+    return out;
+  };
   const limit = POLARIS_LIMITS.metadataEntries;
-  if (merged.size > limit) {
+  // The digest takes an entry of its own, counted before anything is dropped.
+  const total = merged.size + (digestedEntries(values(), fields).length > 0 ? 1 : 0);
+  if (total > limit) {
     const byPriority = [...merged.entries()].sort((a, b) =>
       a[1].layer - b[1].layer || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
     );
-    const dropped = byPriority.slice(0, merged.size - limit).map(([key]) => key);
+    const dropped = byPriority.slice(0, total - limit).map(([key]) => key);
     for (const key of dropped) merged.delete(key);
     problems.push({
       code: "metadata-limit",
       fatal: false,
-      message: `instance metadata has ${
-        limit + dropped.length
-      } entries, over Polaris' limit of ${limit}; dropped ${
+      message: `instance metadata has ${total} entries, over Polaris' limit of ${limit}; dropped ${
         dropped.map((k) => `"${k}"`).join(", ")
       }`,
     });
   }
-  const metadata: Record<string, string> = {};
-  for (const key of [...merged.keys()].sort()) metadata[key] = merged.get(key)!.value;
-  return { metadata, problems };
+  const metadata = values();
+  const digest = hiddenMetadataDigest(metadata, fields);
+  if (digest !== undefined) metadata[HIDDEN_DIGEST_KEY] = digest;
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(metadata).sort()) sorted[key] = metadata[key];
+  return { metadata: sorted, problems };
 }

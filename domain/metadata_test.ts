@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { HIDDEN_DIGEST_KEY, hiddenMetadataDigest } from "./hidden_metadata.ts";
 import {
   composeMetadata,
   type MetadataLayers,
@@ -120,6 +121,8 @@ Deno.test("selectPodLabels() returns a copy, never the Pod's own label map", () 
 // composeMetadata()
 
 const OWNERSHIP = { clusterName: "cluster-a", source: "polaris-controller" };
+/** The instance fields composeMetadata() assumes when it is given none. */
+const NO_FIELDS = { version: "", protocol: "" };
 const K8S = { k8s_namespace: "shop", k8s_service: "cart", k8s_pod: "cart-1" };
 
 function layers(overrides: Partial<MetadataLayers>): MetadataLayers {
@@ -303,6 +306,40 @@ const composeTable: readonly ComposeRow[] = [
     layers: layers({ podLabels: numbered("label", 59), annotation: { [key129]: "x" } }),
     expect: { ...numbered("label", 59), ...K8S, ...OWNERSHIP },
     problems: [["metadata-limit", "128"]],
+  },
+  {
+    name: "a hidden console key brings the digest of the hidden keys",
+    layers: layers({ podLabels: { app: "cart", zone: "z1" } }),
+    expect: {
+      app: "cart",
+      zone: "z1",
+      [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ zone: "z1" }, NO_FIELDS)!,
+      ...K8S,
+      ...OWNERSHIP,
+    },
+    problems: [],
+  },
+  {
+    name: "a Pod label or annotation entry named like the digest is never sent",
+    layers: layers({
+      podLabels: { [HIDDEN_DIGEST_KEY]: "fake" },
+      annotation: { [HIDDEN_DIGEST_KEY]: "fake" },
+    }),
+    expect: { ...K8S, ...OWNERSHIP },
+    problems: [],
+  },
+  {
+    name: "the digest takes one of the 64 entries",
+    layers: layers({ podLabels: { ...numbered("label", 58), zone: "z1" } }),
+    // 58 + 1 + 3 + 2 = 64, and the digest makes 65: the lowest label goes.
+    expect: {
+      ...without(numbered("label", 58), ["label00"]),
+      zone: "z1",
+      [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ zone: "z1" }, NO_FIELDS)!,
+      ...K8S,
+      ...OWNERSHIP,
+    },
+    problems: [["metadata-limit", "65 entries"]],
   },
 ];
 

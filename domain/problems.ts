@@ -13,7 +13,8 @@ export type ProblemCode =
   | "metadata-limit"
   | "invalid-name"
   | "field-too-long"
-  | "invalid-alias";
+  | "invalid-alias"
+  | "shared-port";
 
 /** One problem with a Service's input: `fatal` ones stop the sync of the service. */
 export interface Problem {

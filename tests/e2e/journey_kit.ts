@@ -12,6 +12,7 @@ import {
   type RegisteredInstance,
   startRealPolaris,
 } from "../polaris/polaris_target.ts";
+import type { PolarisServerOptions } from "../polaris/polaris_server.ts";
 import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
 
@@ -246,6 +247,8 @@ export interface WithControllerOptions {
   readonly extra?: string;
   /** More controller flags. */
   readonly args?: readonly string[];
+  /** Options of the Polaris server (e.g. another config: `polarisServerConfig`). */
+  readonly polaris?: PolarisServerOptions;
 }
 
 /**
@@ -257,7 +260,7 @@ export async function withController(
   options: WithControllerOptions,
   fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
 ): Promise<void> {
-  const polaris = await startRealPolaris();
+  const polaris = await startRealPolaris(options.polaris);
   let controller: ControllerProcess | undefined;
   try {
     controller = await startController({
