@@ -8,7 +8,7 @@
 
 import { loadConfig } from "./adapters/config/load_config.ts";
 import { startHttpServer } from "./adapters/http/http_server.ts";
-import { createLogger, type Logger } from "./adapters/log/mod.ts";
+import { createLogger, type Logger, secretRedactor } from "./adapters/log/mod.ts";
 import type { PolarisEmulator } from "./emulator/mod.ts";
 import { createSystem, type System } from "./actors/system.ts";
 import { TUNING } from "./actors/tuning.ts";
@@ -67,9 +67,13 @@ async function main(args: readonly string[]): Promise<number> {
     return EXIT_BAD_CONFIG;
   }
   const { config } = loaded;
+  // The Polaris token leaves the process only as X-Polaris-Token: every log line and every
+  // answer of the operator endpoints is redacted (docs/decisions.md §18).
+  const redact = secretRedactor([config.polaris.accessToken]);
   const log = createLogger({
     level: config.logLevel,
     format: Deno.stdout.isTerminal() ? "text" : "json",
+    redact,
   });
   for (const warning of loaded.warnings) log.warn(warning);
 
@@ -86,6 +90,7 @@ async function main(args: readonly string[]): Promise<number> {
   const http = startHttpServer(system.view, {
     hostname: config.listen.hostname,
     port: config.listen.port,
+    redact,
     onError: (error) => log.error("HTTP handler failed", { error }),
   });
   log.info("controller starting", {
