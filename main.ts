@@ -7,7 +7,7 @@
  */
 
 import { loadConfig } from "./adapters/config/load_config.ts";
-import { startHttpServer } from "./adapters/http/http_server.ts";
+import { startOperatorServers } from "./adapters/http/operator_servers.ts";
 import { createLogger, type Logger, secretRedactor } from "./adapters/log/mod.ts";
 import type { PolarisEmulator } from "./emulator/mod.ts";
 import { createSystem, type System } from "./actors/system.ts";
@@ -87,9 +87,9 @@ async function main(args: readonly string[]): Promise<number> {
     await emulator?.stop();
     return EXIT_BAD_CONFIG;
   }
-  const http = startHttpServer(system.view, {
-    hostname: config.listen.hostname,
-    port: config.listen.port,
+  const servers = await startOperatorServers(system.view, {
+    listen: config.listen,
+    debugListen: config.debugListen,
     redact,
     onError: (error) => log.error("HTTP handler failed", { error }),
   });
@@ -98,8 +98,8 @@ async function main(args: readonly string[]): Promise<number> {
     polaris: config.polaris.baseUrl,
     mode: config.sync.mode,
     dryRun: config.dryRun,
-    listen: http.url,
-    debug: `${http.url}/debug`,
+    listen: servers.url,
+    debug: `${servers.debugUrl}/debug`,
   });
 
   let stopping: Promise<void> | null = null;
@@ -108,7 +108,7 @@ async function main(args: readonly string[]): Promise<number> {
       log.info("shutting down; registrations are kept", { reason });
       await system.stop();
       log.debug("engine and cluster sources stopped");
-      await http.shutdown();
+      await servers.shutdown();
       log.debug("HTTP endpoints stopped");
       await emulator?.stop();
     })();
@@ -127,7 +127,7 @@ async function main(args: readonly string[]): Promise<number> {
   await system.start();
   if (config.dev) {
     log.info("dev mode: edit the manifests under examples/ and watch the debug page", {
-      debug: `${http.url}/debug`,
+      debug: `${servers.debugUrl}/debug`,
       emulator: emulator?.url,
       examples: config.clusters.map((c) => c.origin.kind === "manifests" ? c.origin.dir : null),
     });

@@ -1,7 +1,9 @@
 /**
- * The operator endpoints on `--listen` (SPEC §6): `/healthz`, `/readyz`, `/metrics`,
- * `/debug/services[/{namespace}/{service}]`, `/debug/clusters` and the `/debug` page with its
- * script.
+ * The operator endpoints (SPEC §6): the operations endpoints `/healthz`, `/readyz` and `/metrics`,
+ * and the debug endpoints `/debug/services[/{namespace}/{service}]`, `/debug/clusters`,
+ * `/debug/overview` and the `/debug` page with its script. The server on `listen` answers only the
+ * operations endpoints when the debug ones have an address of their own, `debugListen` (loopback
+ * unless told otherwise: docs/decisions.md §19), whose server answers everything.
  *
  * @module
  */
@@ -10,8 +12,16 @@ import { NO_SECRETS, type Redactor, redactStrings } from "../log/secret_redactor
 import { DEBUG_PAGE, DEBUG_PAGE_SCRIPT, DEBUG_PAGE_SCRIPT_PATH } from "./debug_page.ts";
 import type { OperatorView } from "./operator_view.ts";
 
-/** How a server answers, besides its view. */
+/**
+ * Which endpoints a server answers: all of them, or the operations ones only. There is no "debug
+ * only": the debug page reads `/readyz` too.
+ */
+export type Endpoints = "all" | "operations";
+
+/** How a server answers, besides its view: which endpoints, and what it redacts. */
 export interface RequestOptions {
+  /** `all` by default. */
+  readonly endpoints?: Endpoints;
   /** Applied to every string of every JSON answer and to `/metrics` (the Polaris token). */
   readonly redact?: Redactor;
 }
@@ -47,6 +57,11 @@ function pageParams(url: URL): { offset: number; limit: number } | string {
   return { offset, limit };
 }
 
+/** Returns true for the paths of the debug endpoints. */
+function isDebugPath(path: string): boolean {
+  return path === "/debug" || path.startsWith("/debug/");
+}
+
 /** Handles one request; exported for tests that need no socket. */
 export async function handleRequest(
   view: OperatorView,
@@ -56,7 +71,13 @@ export async function handleRequest(
   const url = new URL(request.url);
   if (request.method !== "GET") return new Response("method not allowed\n", { status: 405 });
   const path = url.pathname.replace(/\/+$/, "") || "/";
+  const endpoints = options.endpoints ?? "all";
   const redact = options.redact ?? NO_SECRETS;
+  if (endpoints === "operations" && isDebugPath(path)) {
+    return new Response("not found: the debug endpoints are served on debugListen\n", {
+      status: 404,
+    });
+  }
   return await route(view, url, path, redact);
 }
 
@@ -108,7 +129,7 @@ async function route(
   return new Response("not found\n", { status: 404 });
 }
 
-/** Starts the operator endpoints on `hostname:port`. */
+/** Starts the operator endpoints of `options.endpoints` on `hostname:port`. */
 export function startHttpServer(view: OperatorView, options: HttpServerOptions): HttpServer {
   const server = Deno.serve({
     hostname: options.hostname,
