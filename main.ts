@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ENV_VARS } from "./adapters/config/config_reference.ts";
 import { loadConfig } from "./adapters/config/load_config.ts";
 import { startOperatorServers } from "./adapters/http/operator_servers.ts";
 import { createLogger, type Logger, secretRedactor } from "./adapters/log/mod.ts";
@@ -17,13 +18,21 @@ import type { Config } from "./adapters/config/config.ts";
 /** Exit code for bad configuration (SPEC §5: one clear message, never half-configured). */
 const EXIT_BAD_CONFIG = 2;
 
+/**
+ * The variables the configuration reads (`ENV_VARS`), each asked for by name, so that the
+ * controller itself would run under `--allow-env=` with just their names (README, Deno
+ * permissions: a dependency still needs them all).
+ */
 function environment(): Record<string, string | undefined> {
-  try {
-    return Deno.env.toObject();
-  } catch {
-    // Without --allow-env the controller still runs on flags and the config file.
-    return {};
+  const env: Record<string, string | undefined> = {};
+  for (const { name } of ENV_VARS) {
+    try {
+      env[name] = Deno.env.get(name);
+    } catch {
+      // Without access to it the controller still runs on flags and the config file.
+    }
   }
+  return env;
 }
 
 /**
