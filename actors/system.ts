@@ -15,7 +15,7 @@ import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
 import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
 import { leaderIdentity, LeaseElector } from "../adapters/leader/mod.ts";
-import type { Logger } from "../adapters/log/mod.ts";
+import { type Logger, secretRedactor } from "../adapters/log/mod.ts";
 import { createManifestSource } from "../adapters/manifests/mod.ts";
 import { PolarisClient } from "../adapters/polaris/mod.ts";
 import type { OperatorView } from "../adapters/http/operator_view.ts";
@@ -156,6 +156,7 @@ export function createSystem(options: SystemOptions): System {
   const clients = viaKubernetes ? createKubeClients(config, log) : new Map<string, KubeClient>();
   const sources = options.sources ?? createSources(config, log, clients);
   const events = new Map<string, EventRecorder>();
+  const redact = secretRedactor([config.polaris.accessToken]);
   const election = viaKubernetes && config.leaderElection.enabled
     ? createElector(config, log, clients, (isLeader) => supervisor.setLeading(isLeader))
     : null;
@@ -172,6 +173,7 @@ export function createSystem(options: SystemOptions): System {
           log: (level, message, fields) =>
             log[level](message, { cluster: cluster.clusterName, ...fields }),
           onResult: (reason, result) => metrics.observeEvent(reason, result),
+          redact,
         }),
       );
     }

@@ -147,7 +147,13 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
   {
     key: "listen",
     default: DEFAULTS.listen,
-    description: "health, metrics and debug HTTP server; --listen wins",
+    description: "/healthz, /readyz and /metrics (0.0.0.0:9090 in the container); --listen wins",
+  },
+  {
+    key: "debugListen",
+    default: `listen if loopback, else ${DEFAULTS.debugListen}`,
+    description:
+      "/debug pages and JSON; loopback unless set (docs/decisions.md §23); --debug-listen wins",
   },
   {
     key: "logLevel",

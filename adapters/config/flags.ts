@@ -105,6 +105,15 @@ export const FLAGS = [
   },
   {
     kind: "value",
+    name: "--debug-listen",
+    placeholder: "HOST:PORT",
+    field: "debugListen",
+    overrides: "debugListen",
+    default: "value of debugListen",
+    description: "overrides debugListen",
+  },
+  {
+    kind: "value",
     name: "--log-level",
     placeholder: "debug|info|warn|error",
     field: "logLevel",

@@ -21,7 +21,7 @@ import type { Config } from "./config.ts";
 import { helpText } from "./config_reference.ts";
 import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
 import { parseDurationMs } from "./duration.ts";
-import { parseListenAddress } from "./listen_address.ts";
+import { isLoopbackHostname, parseListenAddress } from "./listen_address.ts";
 import { type CliFlags, FLAGS } from "./flags.ts";
 import { parseArgs } from "./parse_args.ts";
 import { normalizePolarisAddress } from "./polaris_address.ts";
@@ -227,6 +227,8 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
     );
   }
   const listen = file.listen ?? parsedListen(DEFAULTS.listen);
+  const debugListen = file.debugListen ??
+    (isLoopbackHostname(listen.hostname) ? listen : parsedListen(DEFAULTS.debugListen));
   return {
     polaris: {
       ...polarisAddress(file, flags, warnings),
@@ -250,6 +252,7 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       backoffMaxMs,
     },
     listen,
+    debugListen,
     leaderElection: {
       enabled: leader.enabled ?? DEFAULTS.leaderElectionEnabled,
       namespace: leader.namespace ?? DEFAULTS.leaderElectionNamespace,
