@@ -66,6 +66,7 @@ export async function handleRequest(view: OperatorView, request: Request): Promi
         state: url.searchParams.get("state") ?? undefined,
         namespace: url.searchParams.get("namespace") ?? undefined,
         name: url.searchParams.get("name") ?? undefined,
+        reason: url.searchParams.get("reason") ?? undefined,
       };
       return json(view.services(filter, page.offset, page.limit));
     }
@@ -74,7 +75,9 @@ export async function handleRequest(view: OperatorView, request: Request): Promi
   if (match) {
     const detail = await view.service(decodeURIComponent(match[1]), decodeURIComponent(match[2]));
     return detail === undefined
-      ? json({ error: `no service actor for "${match[1]}/${match[2]}"` }, 404)
+      ? json({
+        error: `no cluster has a Service "${match[1]}/${match[2]}" and no actor runs for it`,
+      }, 404)
       : json(detail);
   }
   return new Response("not found\n", { status: 404 });
