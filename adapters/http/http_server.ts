@@ -1,12 +1,18 @@
 /**
  * The operator endpoints on `--listen` (SPEC §6): `/healthz`, `/readyz`, `/metrics`,
  * `/debug/services[/{namespace}/{service}]`, `/debug/clusters` and the `/debug` page with its
- * script.
+ * script and favicon; `/` redirects to the page.
  *
  * @module
  */
 
-import { DEBUG_PAGE, DEBUG_PAGE_SCRIPT, DEBUG_PAGE_SCRIPT_PATH } from "./debug_page.ts";
+import {
+  DEBUG_PAGE,
+  DEBUG_PAGE_SCRIPT,
+  DEBUG_PAGE_SCRIPT_PATH,
+  FAVICON_PATH,
+  FAVICON_SVG,
+} from "./debug_page.ts";
 import type { OperatorView } from "./operator_view.ts";
 
 /** A running HTTP server. */
@@ -39,6 +45,13 @@ export async function handleRequest(view: OperatorView, request: Request): Promi
   if (request.method !== "GET") return new Response("method not allowed\n", { status: 405 });
   const path = url.pathname.replace(/\/+$/, "") || "/";
   switch (path) {
+    case "/":
+      // The page is what a person opening the address wants.
+      return new Response(null, { status: 302, headers: { location: "/debug" } });
+    case FAVICON_PATH:
+      return new Response(FAVICON_SVG, {
+        headers: { "content-type": "image/svg+xml", "cache-control": "max-age=86400" },
+      });
     case "/healthz":
       return new Response("ok\n");
     case "/readyz": {
