@@ -15,6 +15,7 @@ import type { PolarisApi } from "./polaris_api.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
 import type { ServiceSummary } from "./service_actors.ts";
 import type { Supervisor } from "./supervisor.ts";
+import { UnsyncedServices } from "./unsynced_services.ts";
 
 /** Parts the view reads. */
 export interface OperatorParts {
@@ -57,30 +58,8 @@ function noActor(key: string, state: NoActorSummary["state"]): NoActorSummary {
 interface Entry {
   readonly key: string;
   readonly summary?: ServiceSummary;
-  /** Each cluster's reason; computed up front for unsynced Services, on demand for actors. */
+  /** Each cluster's reason, read when a reason filter or the page's items need it. */
   reasons?: readonly ClusterSyncReason[];
-}
-
-/**
- * The Services the sources know that no cluster syncs and that have no actor, each once, with
- * their reasons (SPEC §6: they are listed with the actors, so none is just missing).
- */
-function* unsyncedServices(
-  sources: readonly ClusterSource[],
-  policy: SyncPolicy,
-  hasActor: (key: string) => boolean,
-): Generator<Entry> {
-  const seen = new Set<string>();
-  for (const source of sources) {
-    for (const service of source.services()) {
-      const key = serviceKey(service.namespace, service.name);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (hasActor(key)) continue;
-      const reasons = syncReasons({ views: sources, policy }, service.namespace, service.name);
-      if (noneSyncs(reasons)) yield { key, reasons };
-    }
-  }
 }
 
 function keyParts(key: string): [string, string] {
@@ -96,6 +75,13 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
     ignoredNamespaces: config.sync.ignoreNamespaces,
   };
   metrics.bind({ supervisor, sources });
+  const unsynced = new UnsyncedServices({
+    sources,
+    policy,
+    hasActor: (key) => supervisor.summary(key) !== undefined,
+    actors: () => supervisor.size,
+    now: () => performance.now(),
+  });
   return {
     readiness(): Readiness {
       const reasons: string[] = [];
@@ -137,11 +123,12 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
         const entry = { key: summary.key, summary };
         if (matches(entry)) entries.push(entry);
       }
-      const hasActor = (key: string) => supervisor.summary(key) !== undefined;
-      for (const entry of unsyncedServices(sources, policy, hasActor)) {
+      for (const key of unsynced.keys()) {
+        const entry = { key };
         if (matches(entry)) entries.push(entry);
       }
-      // In key order, so that a page is stable while actors come and go.
+      // In key order, so that a page is stable while actors come and go (the unsynced keys are
+      // sorted already: one run for the sort to merge).
       entries.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
       const items: ServiceListItem[] = entries.slice(offset, offset + limit).map((entry) => ({
         ...(entry.summary ?? noActor(entry.key, "unsynced")),
@@ -177,14 +164,12 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
     },
     clusters: () => sources.map((s) => s.status()),
     overview: () => {
-      let unsynced = 0;
-      const hasActor = (key: string) => supervisor.summary(key) !== undefined;
-      for (const _ of unsyncedServices(sources, policy, hasActor)) unsynced++;
+      const count = unsynced.keys().length;
       return {
-        states: { ...supervisor.countByState(), unsynced },
+        states: { ...supervisor.countByState(), unsynced: count },
         supervisor: supervisor.supervisorStatus(),
         services: supervisor.size,
-        unsynced,
+        unsynced: count,
       };
     },
   };
