@@ -47,7 +47,7 @@ th{font-weight:600;font-size:12px;color:#555;background:#f3f3f3}
 .state{display:inline-block;padding:0 .5rem;border-radius:.7rem;color:#fff;font-size:12px;white-space:nowrap}
 .synced{background:#2e7d32}.debouncing,.reconciling{background:#1565c0}.idle{background:#757575}
 .backoff{background:#ef6c00}.conflict{background:#c62828}.invalid{background:#6a1b9a}.released{background:#9e9e9e}
-.unsynced{background:#e0e0e0;color:#424242}
+.unsynced{background:#e0e0e0;color:#424242}.pending{background:#90a4ae}
 tr.svc{cursor:pointer} tr.svc:hover{background:#f1f5fb} tr.svc.open{background:#e3edf9} tr.svc.warned{box-shadow:inset 3px 0 #f9a825}
 tr.svc[data-state=conflict]{box-shadow:inset 3px 0 #c62828} tr.svc[data-state=invalid]{box-shadow:inset 3px 0 #6a1b9a}
 tr.svc[data-state=backoff]{box-shadow:inset 3px 0 #ef6c00}
