@@ -58,6 +58,23 @@ export async function readAliasInputs(
   return { intent, pointing, occupant, marker, occupantClaimed };
 }
 
+/**
+ * Logs one alias write Polaris accepted (info): the alias as `namespace/alias`, and the service it
+ * points to (the one it pointed to, for a delete), so an operator can trace every alias change.
+ */
+function logAliasWrite(
+  deps: ReconcileDeps,
+  message: string,
+  alias: { readonly alias: string; readonly aliasNamespace: string },
+  target: { readonly namespace: string; readonly service: string },
+): void {
+  deps.log?.("info", message, {
+    alias: `${alias.aliasNamespace}/${alias.alias}`,
+    service: `${target.namespace}/${target.service}`,
+    ...(deps.dryRun ? { dryRun: true } : {}),
+  });
+}
+
 /** Sends the alias part of a plan; returns the alias in place and a conflict, if any. */
 export async function executeAliases(
   deps: ReconcileDeps,
@@ -73,6 +90,10 @@ export async function executeAliases(
       plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
     );
     const failed = judgeAliasDeletes(results);
+    const refused = new Set<unknown>(failed);
+    plan.deletes.forEach((a, i) => {
+      if (!refused.has(results[i])) logAliasWrite(deps, "alias deleted", a, a);
+    });
     if (failed.length > 0) {
       throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
     }
@@ -100,6 +121,7 @@ export async function executeAliases(
           conflict: describeFailures("write the alias", key, failedAnswers([result])),
         };
       case "written":
+        logAliasWrite(deps, plan.create ? "alias created" : "alias moved", write, item);
     }
   }
   if (plan.conflict) return { alias: null, conflict: plan.conflict };

@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterView } from "../domain/cluster.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
@@ -38,4 +39,6 @@ export interface ReconcileDeps {
   readonly aliased: Set<string>;
   /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
   readonly tombstones: Tombstones;
+  /** Where alias writes are logged; absent in tests that need no log. */
+  readonly log?: LogFn;
 }

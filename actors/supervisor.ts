@@ -96,6 +96,8 @@ export class Supervisor {
   readonly #clock: Clock;
   readonly #known = new KnownResources();
   readonly #aliased = new Set<string>();
+  /** Clusters whose source has reported its first full list. */
+  readonly #listed = new Set<string>();
   readonly #tombstones = new Tombstones();
   readonly #unsubscribe: Array<() => void> = [];
   readonly #machine;
@@ -140,6 +142,7 @@ export class Supervisor {
           known: this.#known,
           aliased: this.#aliased,
           tombstones: this.#tombstones,
+          log,
         },
         slots: this.#slots,
         writing: () => this.leading,
@@ -220,6 +223,7 @@ export class Supervisor {
       this.#unsubscribe.push(source.subscribe((change) => this.#onChange(source, change)));
     }
     await Promise.all(this.#options.sources.map((s) => s.start()));
+    // A source that listed before its subscriber was told (or without telling) counts now.
     for (const source of this.#options.sources) {
       if (source.synced) this.#onChange(source, { kind: "synced" });
     }
@@ -307,6 +311,11 @@ export class Supervisor {
     return this.#actors.summaries();
   }
 
+  /** One actor's summary, or undefined when no actor has that key. */
+  summary(key: string): ServiceSummary | undefined {
+    return this.#actors.summary(key);
+  }
+
   /** One service in full, or undefined when no actor has that key. */
   service(key: string): ServiceDetail | undefined {
     return this.#actors.detail(key);
@@ -334,6 +343,9 @@ export class Supervisor {
     if (this.#stopped) return;
     switch (change.kind) {
       case "synced":
+        // Once per source: a source that lists within `start()` reports it, and `start()` asks.
+        if (this.#listed.has(source.clusterName)) return;
+        this.#listed.add(source.clusterName);
         this.#options.hooks?.log?.("info", "cluster source listed", {
           cluster: source.clusterName,
         });

@@ -257,7 +257,7 @@ export function createSystem(options: SystemOptions): System {
           });
         }
         for (const problem of report.problems) {
-          log.warn("bad input", {
+          log.warn(problem.code === "clusters-disagree" ? "clusters disagree" : "bad input", {
             service: report.key,
             code: problem.code,
             problem: problem.message,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { WEIGHT_ANNOTATION } from "./annotations.ts";
+import { METADATA_ANNOTATION, WEIGHT_ANNOTATION } from "./annotations.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointGroup, EndpointPort, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
 import {
@@ -14,10 +14,10 @@ import {
   selectPodLabels,
 } from "./metadata.ts";
 import { type DesiredInstance, POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "./polaris.ts";
-import type { Problem } from "./problems.ts";
+import { HELD, type Problem } from "./problems.ts";
 import { chosenPort, sharedPortProblem } from "./shared_port.ts";
 
-/** Default instance weight when `polarismesh.cn/weight` is absent or invalid. */
+/** Instance weight when `polarismesh.cn/weight` is absent. */
 export const DEFAULT_WEIGHT = 100;
 
 /** Everything {@linkcode desiredInstances} reads. */
@@ -36,30 +36,35 @@ export interface DesiredInstancesResult {
   readonly problems: readonly Problem[];
 }
 
+/** The answer of {@linkcode parseWeight}: a weight, or why the value is invalid. */
+export type ParsedWeight = { readonly weight: number } | { readonly problem: Problem };
+
 /**
- * Parses `polarismesh.cn/weight`: an integer in 0..65535. Anything else is reported and the
- * default weight (100) is used, so a typo never takes a Service out of the registry.
+ * Parses `polarismesh.cn/weight`: an integer in 0..65535, 100 when absent. Anything else is
+ * invalid input, a fatal problem: like an invalid `polarismesh.cn/sync` value it holds the Service
+ * (SPEC §2, docs/decisions.md §1), so a typo neither takes it out of the registry nor resets the
+ * weight registered to the default.
  *
  * @example
  * ```ts
  * import { parseWeight } from "./desired_instances.ts";
- * if (parseWeight("50").weight !== 50) throw new Error("unexpected");
- * if (parseWeight("heavy").problem === undefined) throw new Error("expected a problem");
+ * const fifty = parseWeight("50");
+ * if (!("weight" in fifty) || fifty.weight !== 50) throw new Error("unexpected");
+ * if (!("problem" in parseWeight("heavy"))) throw new Error("expected a problem");
  * ```
  */
-export function parseWeight(raw: string | undefined): { weight: number; problem?: Problem } {
+export function parseWeight(raw: string | undefined): ParsedWeight {
   if (raw === undefined) return { weight: DEFAULT_WEIGHT };
   if (/^[0-9]+$/.test(raw.trim())) {
     const weight = Number(raw.trim());
     if (weight <= POLARIS_LIMITS.maxWeight) return { weight };
   }
   return {
-    weight: DEFAULT_WEIGHT,
     problem: {
       code: "invalid-weight",
-      fatal: false,
+      fatal: true,
       message:
-        `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; using ${DEFAULT_WEIGHT}`,
+        `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; ${HELD}`,
     },
   };
 }
@@ -133,7 +138,8 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
  * two groups is counted once; IPv6 addresses are kept as they are. Ports that share a target port
  * number (53 over TCP and UDP) are one instance per address, with the protocol `chosenPort` picks,
  * and are reported (decisions §21). Fields over Polaris' limits are reported and never sent; an
- * invalid Polaris name is fatal.
+ * invalid Polaris name, weight or metadata annotation is fatal: no instances, only the problems
+ * (the cluster is held).
  *
  * @example
  * ```ts
@@ -161,10 +167,12 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
   ) if (problem) problems.push(problem);
   if (problems.length > 0) return { instances: [], problems };
 
-  const weight = parseWeight(service.annotations["polarismesh.cn/weight"]);
-  if (weight.problem) problems.push(weight.problem);
-  const annotation = parseMetadataAnnotation(service.annotations["polarismesh.cn/metadata"]);
+  // Bad input holds the Service: nothing is computed from it, nothing half-applied.
+  const weight = parseWeight(service.annotations[WEIGHT_ANNOTATION]);
+  if ("problem" in weight) problems.push(weight.problem);
+  const annotation = parseMetadataAnnotation(service.annotations[METADATA_ANNOTATION]);
   problems.push(...annotation.problems);
+  if (!("weight" in weight) || problems.length > 0) return { instances: [], problems };
 
   const reported = new Set<string>();
   const reportOnce = (problem: Problem) => {

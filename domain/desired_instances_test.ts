@@ -117,17 +117,17 @@ const table: readonly Row[] = [
     expect: [want("10.0.0.1", http8080, "cart-a", { weight: 65535 })],
   },
   {
-    name: "weight 65536 → problem and default weight",
+    name: "weight 65536 → fatal, no instances (held, never reset to 100)",
     annotations: { "polarismesh.cn/weight": "65536" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    expect: [],
     problems: ["invalid-weight"],
   },
   {
-    name: "weight abc → problem and default weight",
+    name: "weight abc → fatal, no instances (held, never reset to 100)",
     annotations: { "polarismesh.cn/weight": "abc" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    expect: [],
     problems: ["invalid-weight"],
   },
   {
@@ -305,11 +305,18 @@ const table: readonly Row[] = [
     ],
   },
   {
-    name: "invalid metadata annotation reported, instances still synced",
+    name: "invalid metadata annotation → fatal, no instances (held, metadata never dropped)",
     annotations: { "polarismesh.cn/metadata": "[1,2]" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a")],
+    expect: [],
     problems: ["invalid-metadata"],
+  },
+  {
+    name: "bad weight and bad metadata → both reported, no instances",
+    annotations: { "polarismesh.cn/weight": "heavy", "polarismesh.cn/metadata": "{oops" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-weight", "invalid-metadata"],
   },
   {
     name: "invalid Polaris service name → fatal, no instances",
@@ -381,7 +388,7 @@ Deno.test("desiredInstances() reports one problem once, not once per instance", 
       namespace: "shop",
       name: "cart",
       type: "ClusterIP",
-      annotations: { "polarismesh.cn/weight": "heavy" },
+      annotations: {},
     },
     groups: [{
       addresses: [address("10.0.0.5", { podName: "cart-long-version" }), podA, podB],
@@ -393,7 +400,7 @@ Deno.test("desiredInstances() reports one problem once, not once per instance", 
   assert.deepStrictEqual(result.instances.length, 6);
   assert.deepStrictEqual(
     result.problems.map((p) => p.code).sort(),
-    ["field-too-long", "invalid-weight", "metadata-limit"],
+    ["field-too-long", "metadata-limit"],
   );
   assert.ok(result.problems.every((p) => !p.fatal), "none of these stops the sync");
 });
@@ -418,34 +425,37 @@ Deno.test("desiredInstances() never mutates its input", () => {
 
 interface WeightRow {
   readonly raw: string | undefined;
-  readonly weight: number;
-  readonly problem: boolean;
+  /** The weight parsed, or null: invalid, a fatal problem. */
+  readonly weight: number | null;
 }
 
 const weightTable: readonly WeightRow[] = [
-  { raw: undefined, weight: DEFAULT_WEIGHT, problem: false },
-  { raw: "0", weight: 0, problem: false },
-  { raw: "1", weight: 1, problem: false },
-  { raw: "65535", weight: 65535, problem: false },
-  { raw: "65536", weight: 100, problem: true },
-  { raw: "99999999999999999999999", weight: 100, problem: true },
-  { raw: "abc", weight: 100, problem: true },
-  { raw: "", weight: 100, problem: true },
-  { raw: "-1", weight: 100, problem: true },
-  { raw: "1.5", weight: 100, problem: true },
-  { raw: "1e3", weight: 100, problem: true },
-  { raw: "0x10", weight: 100, problem: true },
+  { raw: undefined, weight: DEFAULT_WEIGHT },
+  { raw: "0", weight: 0 },
+  { raw: "1", weight: 1 },
+  { raw: "65535", weight: 65535 },
+  { raw: " 50 ", weight: 50 },
+  { raw: "65536", weight: null },
+  { raw: "99999999999999999999999", weight: null },
+  { raw: "abc", weight: null },
+  { raw: "heavy", weight: null },
+  { raw: "", weight: null },
+  { raw: "-1", weight: null },
+  { raw: "1.5", weight: null },
+  { raw: "1e3", weight: null },
+  { raw: "0x10", weight: null },
 ];
 
 for (const row of weightTable) {
   Deno.test(`parseWeight() table: ${JSON.stringify(row.raw)} → ${row.weight}`, () => {
     const parsed = parseWeight(row.raw);
-    assert.deepStrictEqual(parsed.weight, row.weight);
-    assert.deepStrictEqual(parsed.problem !== undefined, row.problem);
-    if (parsed.problem) {
-      assert.deepStrictEqual(parsed.problem.code, "invalid-weight");
-      assert.deepStrictEqual(parsed.problem.fatal, false);
-      assert.ok(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+    if (row.weight !== null) {
+      assert.deepStrictEqual(parsed, { weight: row.weight });
+      return;
     }
+    assert.ok("problem" in parsed, "an invalid value is a problem, with no weight");
+    assert.deepStrictEqual([parsed.problem.code, parsed.problem.fatal], ["invalid-weight", true]);
+    assert.ok(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+    assert.ok(parsed.problem.message.includes("held"), "the message says the Service is held");
   });
 }

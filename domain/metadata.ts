@@ -12,7 +12,7 @@ import {
   type ReadBackFields,
 } from "./hidden_metadata.ts";
 import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "./polaris.ts";
-import type { Problem } from "./problems.ts";
+import { HELD, type Problem } from "./problems.ts";
 
 /** Which Pod labels become instance metadata. */
 export type PodLabelPolicy =
@@ -27,14 +27,18 @@ export interface ParsedMetadata {
 }
 
 /**
- * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. A malformed value is
- * reported and contributes nothing; a non-string entry is reported and dropped alone.
+ * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. Anything else (bad
+ * JSON, not an object, a value that is not a string) is invalid input, reported as a fatal
+ * problem with no entries: like an invalid `polarismesh.cn/sync` value, it holds the Service
+ * (SPEC §2, docs/decisions.md §1), so what is registered keeps its metadata until the annotation
+ * is fixed, instead of being rewritten without it or with part of it.
  *
  * @example
  * ```ts
  * import { parseMetadataAnnotation } from "./metadata.ts";
  * const { entries } = parseMetadataAnnotation('{"team":"payments"}');
  * if (entries.team !== "payments") throw new Error("unexpected");
+ * if (!parseMetadataAnnotation("{oops").problems[0].fatal) throw new Error("expected a hold");
  * ```
  */
 export function parseMetadataAnnotation(raw: string | undefined): ParsedMetadata {
@@ -43,44 +47,37 @@ export function parseMetadataAnnotation(raw: string | undefined): ParsedMetadata
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    return {
-      entries: {},
-      problems: [{
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} is not valid JSON (${(error as Error).message}): ${
-          JSON.stringify(raw)
-        }`,
-      }],
-    };
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} is not valid JSON (${(error as Error).message}): ${
+        JSON.stringify(raw)
+      }`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return {
-      entries: {},
-      problems: [{
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} must be a JSON object of strings, got ${
-          JSON.stringify(raw)
-        }`,
-      }],
-    };
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} must be a JSON object of strings, got ${JSON.stringify(raw)}`,
+    );
   }
   const entries: Record<string, string> = {};
-  const problems: Problem[] = [];
+  const bad: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value === "string") entries[key] = value;
-    else {
-      problems.push({
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} key "${key}" has a non-string value ${
-          JSON.stringify(value)
-        }; dropped`,
-      });
-    }
+    else bad.push(`"${key}" is ${JSON.stringify(value)}`);
   }
-  return { entries, problems };
+  if (bad.length > 0) {
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} must be a JSON object of strings, but ${bad.join(", ")}`,
+    );
+  }
+  return { entries, problems: [] };
+}
+
+/** An invalid annotation: no entries, one fatal problem whose message ends with the hold. */
+function invalidMetadata(message: string): ParsedMetadata {
+  return {
+    entries: {},
+    problems: [{ code: "invalid-metadata", fatal: true, message: `${message}; ${HELD}` }],
+  };
 }
 
 /** Selects the Pod labels the policy lets through. */

@@ -41,10 +41,10 @@ const parseTable: readonly ParseRow[] = [
   { name: "JSON string", raw: '"team"', expect: {}, problems: ["invalid-metadata"] },
   { name: "JSON number", raw: "42", expect: {}, problems: ["invalid-metadata"] },
   {
-    name: "non-string values dropped one by one, strings kept",
+    name: "non-string values → one problem, nothing kept (never half-applied)",
     raw: '{"team":"payments","replicas":3,"canary":true,"extra":{"a":"b"},"none":null}',
-    expect: { team: "payments" },
-    problems: ["invalid-metadata", "invalid-metadata", "invalid-metadata", "invalid-metadata"],
+    expect: {},
+    problems: ["invalid-metadata"],
   },
 ];
 
@@ -53,7 +53,8 @@ for (const row of parseTable) {
     const parsed = parseMetadataAnnotation(row.raw);
     assert.deepStrictEqual(parsed.entries, row.expect);
     assert.deepStrictEqual(parsed.problems.map((p) => p.code), row.problems);
-    assert.ok(parsed.problems.every((p) => !p.fatal), "metadata problems never stop the sync");
+    // Invalid input holds the Service, as an invalid sync value does (docs/decisions.md §1).
+    assert.ok(parsed.problems.every((p) => p.fatal), "an invalid annotation holds the Service");
   });
 }
 
@@ -61,8 +62,10 @@ Deno.test("parseMetadataAnnotation() names the annotation and the bad key in its
   const invalid = parseMetadataAnnotation("{oops");
   assert.ok(invalid.problems[0].message.includes("polarismesh.cn/metadata"), "annotation named");
   assert.ok(invalid.problems[0].message.includes("{oops"), "raw value quoted");
-  const nonString = parseMetadataAnnotation('{"replicas":3}');
-  assert.ok(nonString.problems[0].message.includes('"replicas"'), "bad key named");
+  const nonString = parseMetadataAnnotation('{"replicas":3,"canary":true}');
+  assert.ok(nonString.problems[0].message.includes('"replicas" is 3'), "bad key named");
+  assert.ok(nonString.problems[0].message.includes('"canary" is true'), "every bad key named");
+  assert.ok(nonString.problems[0].message.endsWith("until it is fixed"), "the hold is said");
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
  * What every cluster wants for one Polaris service, from the sources' caches only (no I/O):
- * whether it is synced, why or why not, the instances it wants, its problems and its alias intent.
+ * whether it is synced, why or why not, the instances it wants, its problems (bad input, and
+ * clusters whose copies disagree on the shared service) and its alias intent.
  * Pure: the reconcile, the start-up's "is anyone asking" check and the operator's explain view all
  * ask here.
  *
@@ -9,6 +10,7 @@
 
 import { type AliasIntent, aliasIntent } from "./alias_intent.ts";
 import type { ClusterView } from "./cluster.ts";
+import { clusterDisagreements, type ServiceCopy } from "./cluster_disagreements.ts";
 import { desiredInstances } from "./desired_instances.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
 import type { DesiredInstance } from "./polaris.ts";
@@ -70,6 +72,7 @@ export function serviceIntent(
   const desired: DesiredInstance[] = [];
   const clusters: ClusterIntent[] = [];
   const problems: Problem[] = [];
+  const synced: ServiceCopy[] = [];
   let alias: AliasIntent | undefined;
   for (const view of deps.views) {
     const service = view.service(namespace, name);
@@ -122,6 +125,7 @@ export function serviceIntent(
       continue;
     }
     desired.push(...result.instances);
+    synced.push({ clusterName: view.clusterName, annotations: service.annotations });
     const notReady = result.instances.filter((i) => i.isolate).length;
     clusters.push({
       clusterName: view.clusterName,
@@ -137,6 +141,8 @@ export function serviceIntent(
       }
     }
   }
+  // One Polaris service for every cluster's copy: where they differ, say so and which applies.
+  problems.push(...clusterDisagreements(synced));
   const wanted = clusters.some((c) => c.status === "synced" || c.status === "held");
   return { desired, clusters, problems, alias: alias ?? { kind: "none" }, wanted };
 }

@@ -5,7 +5,8 @@
  * endpoints and shows readiness, clusters and service actors, as that module describes.
  *
  * Rows carry `data-key` and `data-state`, and badges the class of their state, so a browser test
- * can read the page without depending on its layout.
+ * can read the page without depending on its layout. The page fits a narrow window: below 700 px
+ * each service row becomes a block of labelled lines. The favicon is an inline SVG.
  *
  * @module
  */
@@ -15,6 +16,14 @@ import SCRIPT_SOURCE from "./debug_page_script.ts" with { type: "text" };
 
 /** Where the page loads its script from. */
 export const DEBUG_PAGE_SCRIPT_PATH = "/debug/page.js";
+
+/** Where the favicon is served (browsers ask there unasked, so the page links the same path). */
+export const FAVICON_PATH = "/favicon.ico";
+
+/** The favicon: a small SVG, a white north star (Polaris) on the blue of the page's badges. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
+  `<circle cx="16" cy="16" r="15" fill="#1565c0"/>` +
+  `<path d="M16 3l2.6 10.4L29 16l-10.4 2.6L16 29l-2.6-10.4L3 16l10.4-2.6z" fill="#fff"/></svg>`;
 
 /**
  * The JavaScript of `/debug/page.js`: `debug_page_script.ts` with its types replaced by spaces,
@@ -38,32 +47,46 @@ th{font-weight:600;font-size:12px;color:#555;background:#f3f3f3}
 .state{display:inline-block;padding:0 .5rem;border-radius:.7rem;color:#fff;font-size:12px;white-space:nowrap}
 .synced{background:#2e7d32}.debouncing,.reconciling{background:#1565c0}.idle{background:#757575}
 .backoff{background:#ef6c00}.conflict{background:#c62828}.invalid{background:#6a1b9a}.released{background:#9e9e9e}
-tr.svc{cursor:pointer} tr.svc:hover{background:#f1f5fb} tr.svc.open{background:#e3edf9}
+.unsynced{background:#e0e0e0;color:#424242}.pending{background:#90a4ae}
+tr.svc{cursor:pointer} tr.svc:hover{background:#f1f5fb} tr.svc.open{background:#e3edf9} tr.svc.warned{box-shadow:inset 3px 0 #f9a825}
 tr.svc[data-state=conflict]{box-shadow:inset 3px 0 #c62828} tr.svc[data-state=invalid]{box-shadow:inset 3px 0 #6a1b9a}
 tr.svc[data-state=backoff]{box-shadow:inset 3px 0 #ef6c00}
+tr.svc[data-state=unsynced]{color:#555} tr.svc a{color:inherit;text-decoration:none} tr.svc a:hover{text-decoration:underline}
 #counts{display:flex;gap:.4rem;flex-wrap:wrap;margin:.2rem 0 .6rem}
 #counts button{border:1px solid #ddd;background:#fff;border-radius:1rem;padding:.1rem .5rem .1rem .15rem;cursor:pointer;font:inherit}
 #counts button.zero{opacity:.45} #counts button.on{border-color:#333}
-.filters{display:flex;gap:.5rem;margin-bottom:.6rem} .filters input,.filters select{font:inherit;padding:.15rem .35rem}
-.err{color:#b71c1c} .num{font-variant-numeric:tabular-nums;white-space:nowrap}
+.filters{display:flex;gap:.5rem;flex-wrap:wrap;margin-bottom:.6rem} .filters input,.filters select{font:inherit;padding:.15rem .35rem;min-width:0}
+.err{color:#b71c1c} .warn{color:#8d6e00} .reason{color:#555} .num{font-variant-numeric:tabular-nums;white-space:nowrap}
+td{overflow-wrap:break-word} td.key{white-space:nowrap} .notes{font-size:12px}
+#alerts .alert{background:#ffebee;border-left:4px solid #c62828;padding:.35rem .6rem;margin:.3rem 0;overflow-wrap:anywhere}
 .res{font-size:12px;color:#444}
 #detail{background:#fff;border:1px solid #ddd;border-radius:.4rem;padding:.6rem .9rem}
-#detail .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+#detail .cols{display:grid;grid-template-columns:1fr 1fr;gap:1rem} #detail .cols>div{min-width:0}
 #detail h3{font-size:.95rem;margin:.6rem 0 .3rem}
-pre{background:#f7f7f7;padding:.6rem;overflow:auto;max-height:28rem;font-size:12px}
+pre{background:#f7f7f7;padding:.6rem;overflow:auto;max-height:28rem;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+@media (max-width:700px){
+body{margin:.6rem} #services thead{display:none} #services tr.svc{display:block;padding:.35rem 0;border-bottom:1px solid #ddd}
+#services td{display:block;border:0;padding:.1rem .5rem} #services td:empty{display:none}
+td,td.key{overflow-wrap:anywhere;white-space:normal}
+#services td[data-label]::before{content:attr(data-label) ": ";color:#777;font-size:12px}
+#detail .cols{grid-template-columns:1fr} .num{white-space:normal} #detail{padding:.5rem}
+}
 `;
 
 /** The HTML of `/debug`. */
 export const DEBUG_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>polaris-k8s-sync</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${STYLE}</style></head><body>
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" type="image/svg+xml" href="${FAVICON_PATH}"><style>${STYLE}</style></head><body>
 <header><h1>polaris-k8s-sync</h1><span id="ready"></span><span id="updated" class="muted"></span></header>
+<div id="alerts"></div>
 <h2>Clusters</h2><table id="clusters"><thead><tr><th>cluster</th><th>listed</th><th>resources</th></tr></thead><tbody></tbody></table>
 <h2>Services</h2>
 <div id="counts"></div>
 <div class="filters"><select id="state" aria-label="state"><option value="">every state</option></select>
+<select id="reason" aria-label="sync reason"><option value="">every reason</option></select>
 <input id="namespace" placeholder="namespace" aria-label="namespace"><input id="name" placeholder="name contains" aria-label="name"><span id="shown" class="muted"></span></div>
-<table id="services"><thead><tr><th>service</th><th>state</th><th>clusters</th><th>desired / in Polaris</th><th>alias</th><th>last sync</th><th>last error</th></tr></thead><tbody></tbody></table>
+<table id="services"><thead><tr><th>service</th><th>state</th><th>clusters</th><th>desired / in Polaris</th><th>alias</th><th>last sync</th><th>reason, warnings, last error</th></tr></thead><tbody></tbody></table>
 <h2 id="detail-title"></h2><div id="detail" hidden></div>
 <script type="module" src="${DEBUG_PAGE_SCRIPT_PATH}"></script></body></html>
 `;

@@ -5,10 +5,13 @@
  * erases (no enums, no namespaces, no parameter properties) and may import only types.
  *
  * It polls the JSON endpoints twice a second (skipping a tick while the previous one is still
- * loading, and pausing while the tab is hidden) and shows readiness and leader role, clusters,
- * service actors with counts per state (a click on a count filters), filters by state, namespace
- * and name, and one service in full on click: its clusters, desired and registered instances
- * side by side, and recent transitions, with the raw JSON one click away.
+ * loading, and pausing while the tab is hidden) and shows readiness and leader role, a failing
+ * cluster source or manifest file in the header, clusters, and every Service: the service actors
+ * and the Services no cluster syncs, each row with its reason, warnings and last error. Counts per
+ * state filter on a click; so do the state, sync reason, namespace and name filters. One service
+ * opens in full on click or from its link `/debug#namespace/name`: why each cluster syncs it or
+ * not, its clusters, desired and registered instances side by side, and recent transitions, with
+ * the raw JSON one click away.
  *
  * @module
  */
@@ -17,6 +20,7 @@ import type { ClusterSourceStatus } from "../../domain/cluster.ts";
 import type { DesiredInstance, RegisteredInstance } from "../../domain/polaris.ts";
 import type { Problem } from "../../domain/problems.ts";
 import type { ClusterIntent } from "../../domain/service_intent.ts";
+import type { ClusterSyncReason, SyncReasonCode } from "../../domain/sync_reasons.ts";
 
 // What the page reads of each endpoint. The server's own types of a service (`ServiceSummary`,
 // `ServiceDetail`, `ReconcileReport`) live in actors/, which adapters/ does not import, so the
@@ -36,7 +40,10 @@ interface ReadyAnswer {
 /** `/debug/overview`. */
 interface OverviewAnswer {
   readonly states: Readonly<Record<string, number>>;
+  /** Service actors. */
   readonly services: number;
+  /** Services the sources know that no cluster syncs. */
+  readonly unsynced?: number;
 }
 
 /** A service's last reconcile report. */
@@ -62,6 +69,8 @@ interface ServiceItem {
   readonly lastSyncAt: number | null;
   readonly reconciles: number;
   readonly report: Report | null;
+  /** Whether and why each cluster that has the Service syncs it. */
+  readonly sync?: readonly ClusterSyncReason[];
 }
 
 /** `/debug/services`. */
@@ -99,10 +108,22 @@ const STATES = [
   "conflict",
   "invalid",
   "released",
+  "unsynced",
 ];
 
+/** The sync reasons the reason filter offers, with how the page names them. */
+const REASONS: Readonly<Record<SyncReasonCode, string>> = {
+  "synced": "synced",
+  "invalid-annotation": "invalid sync value",
+  "service-annotation-false": "Service opted out",
+  "namespace-annotation-false": "Namespace opted out",
+  "demand-not-enabled": "demand mode, not asked",
+  "ignored-namespace": "ignored namespace",
+  "external-name": "ExternalName",
+};
+
 /** The filter inputs, by id; each is also the query parameter of `/debug/services`. */
-const FILTERS = ["state", "namespace", "name"] as const;
+const FILTERS = ["state", "reason", "namespace", "name"] as const;
 
 /** Returns the element with `id`, checked to be of `type`. */
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -112,12 +133,15 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 const stateSelect = byId("state", HTMLSelectElement);
+const reasonSelect = byId("reason", HTMLSelectElement);
 const filterInputs = {
   state: stateSelect,
+  reason: reasonSelect,
   namespace: byId("namespace", HTMLInputElement),
   name: byId("name", HTMLInputElement),
 };
 const readyBox = byId("ready", HTMLElement);
+const alertsBox = byId("alerts", HTMLElement);
 const updatedBox = byId("updated", HTMLElement);
 const clustersBody = byId("clusters", HTMLTableElement).tBodies[0];
 const countsBox = byId("counts", HTMLElement);
@@ -132,6 +156,8 @@ let openKey: string | null = null;
 let busy = false;
 /** When the open detail was last loaded (ms since the epoch). */
 let detailAt = 0;
+/** The HTML of the service rows shown. */
+let rowsHtml = "";
 
 const ESCAPES: Readonly<Record<string, string>> = {
   "&": "&amp;",
@@ -184,7 +210,11 @@ function showHeader(ready: ReadyAnswer): void {
   readyBox.innerHTML = `${state} ${role}${writing}`;
 }
 
-/** Shows one row per cluster: listed or not, and each watched resource's phase. */
+/**
+ * Shows one row per cluster: listed or not, and each watched resource's phase. A resource that
+ * fails (a manifest file that does not parse, a list or watch that errs) is also shown in the
+ * header, where it is seen without looking for it.
+ */
 function showClusters(list: readonly ClusterSourceStatus[]): void {
   clustersBody.innerHTML = list.map((cluster) => {
     const resources = cluster.resources.map((resource) =>
@@ -196,6 +226,13 @@ function showClusters(list: readonly ClusterSourceStatus[]): void {
     return `<tr><td>${esc(cluster.clusterName)}</td><td>${listed}</td>` +
       `<td class="res">${resources.join("<br>")}</td></tr>`;
   }).join("");
+  alertsBox.innerHTML = list.flatMap((cluster) =>
+    cluster.resources.filter((resource) => resource.lastError).map((resource) =>
+      `<div class="alert" data-cluster="${esc(cluster.clusterName)}"><b>${
+        esc(cluster.clusterName)
+      }</b> ${esc(resource.resource)} (${esc(resource.phase)}): ${esc(resource.lastError)}</div>`
+    )
+  ).join("");
 }
 
 /** Shows a button per state with its count; the one filtered on is marked. */
@@ -209,16 +246,58 @@ function showCounts(states: Readonly<Record<string, number>>): void {
   }).join("");
 }
 
+/** Returns the page's name of a sync reason code. */
+function reasonName(code: string): string {
+  return REASONS[code as SyncReasonCode] ?? code;
+}
+
 /** Returns how each cluster sees a service, one line per cluster that has it. */
-function clusterCell(report: Report | null): string {
-  if (!report) return "";
+function clusterCell(service: ServiceItem): string {
+  const report = service.report;
+  if (!report) {
+    // No actor: each cluster's reason, in short.
+    return (service.sync ?? []).map((reason) =>
+      `${esc(reason.clusterName)}: <i>${esc(reasonName(reason.code))}</i>`
+    ).join("<br>");
+  }
   return report.clusters.filter((cluster) => cluster.status !== "absent").map((cluster) => {
     const notReady = cluster.notReady ? `, ${cluster.notReady} not ready` : "";
     const seen = cluster.status === "synced"
       ? `${cluster.ready} ready${notReady}`
-      : `<i>${esc(cluster.status)}</i>`;
+      : `<i title="${esc(cluster.reason)}">${esc(cluster.status)}</i>`;
     return `${esc(cluster.clusterName)}: ${seen}`;
   }).join("<br>");
+}
+
+/** Returns the warnings of a service: problems with its input and conflicts, each once. */
+function warningsOf(service: ServiceItem): string[] {
+  const report = service.report;
+  const all = [
+    ...(report?.problems ?? []).map((problem) => problem.message),
+    ...(report?.conflicts ?? []),
+  ];
+  return [...new Set(all)];
+}
+
+/**
+ * Returns a service's notes: why it is not synced (no actor), its warnings (those its last error
+ * does not already say) and its last error.
+ */
+function notesCell(service: ServiceItem): string {
+  if (!service.report && service.state === "unsynced") {
+    const reasons = service.sync ?? [];
+    return reasons.map((reason) =>
+      `<span class="reason">${reasons.length > 1 ? `${esc(reason.clusterName)}: ` : ""}${
+        esc(reason.message)
+      }</span>`
+    ).join("<br>");
+  }
+  const error = service.lastError || "";
+  const warnings = warningsOf(service).filter((warning) => !error.includes(warning));
+  return [
+    ...warnings.map((warning) => `<span class="warn">${esc(warning)}</span>`),
+    ...(error ? [`<span class="err">${esc(error)}</span>`] : []),
+  ].join("<br>");
 }
 
 /** Returns a service's row; `data-key` and `data-state` let a test read the page. */
@@ -232,12 +311,17 @@ function serviceRow(service: ServiceItem): string {
     ? ` <span class="muted">attempt ${service.attempts}</span>`
     : "";
   const syncedAt = service.lastSyncAt ? esc(new Date(service.lastSyncAt).toISOString()) : "";
-  return `<tr class="svc${openKey === service.key ? " open" : ""}" data-key="${esc(service.key)}"` +
-    ` data-state="${esc(service.state)}"><td>${esc(service.key)}</td>` +
-    `<td>${badge(service.state)}${attempt}</td><td>${clusterCell(report)}</td>` +
-    `<td class="num">${counts}</td><td>${esc(report?.alias || "")}</td>` +
-    `<td class="num" title="${syncedAt}">${ago(service.lastSyncAt)}</td>` +
-    `<td class="err">${esc(service.lastError || "")}</td></tr>`;
+  const classes = "svc" + (openKey === service.key ? " open" : "") +
+    (warningsOf(service).length > 0 ? " warned" : "");
+  return `<tr class="${classes}" data-key="${esc(service.key)}"` +
+    ` data-state="${esc(service.state)}"><td class="key"><a href="#${esc(service.key)}">` +
+    `${esc(service.key)}</a></td><td>${badge(service.state)}${attempt}</td>` +
+    `<td data-label="clusters">${clusterCell(service)}</td>` +
+    `<td class="num" data-label="desired / in Polaris">${counts}</td>` +
+    `<td data-label="alias">${esc(report?.alias || "")}</td>` +
+    `<td class="num" data-label="last sync" title="${syncedAt}"` +
+    (service.lastSyncAt ? ` data-at="${service.lastSyncAt}"` : "") + `></td>` +
+    `<td class="notes">${notesCell(service)}</td></tr>`;
 }
 
 /** Returns a table of instances sorted by address, or why there is none. */
@@ -274,10 +358,12 @@ function showDetail(service: ServiceDetailAnswer): void {
     `<tr><td class="num">${esc(new Date(transition.at).toLocaleTimeString())}</td>` +
     `<td>${badge(transition.from)} → ${badge(transition.to)}</td></tr>`
   );
-  const problems = [
-    ...(report?.problems ?? []).map((problem) => problem.message),
-    ...(report?.conflicts ?? []),
-  ];
+  const error = service.lastError || "";
+  const warnings = warningsOf(service).filter((warning) => !error.includes(warning));
+  const why = (service.sync ?? []).map((reason) =>
+    `<tr><td>${esc(reason.clusterName)}</td><td>${esc(reasonName(reason.code))}</td>` +
+    `<td>${esc(reason.message)}</td></tr>`
+  );
   const clusters = (service.clusters ?? []).map((cluster) =>
     `<tr><td>${esc(cluster.clusterName)}</td><td>${esc(cluster.status)}</td>` +
     `<td>${esc(cluster.reason)}</td></tr>`
@@ -288,8 +374,11 @@ function showDetail(service: ServiceDetailAnswer): void {
   detailBox.innerHTML = `<p>${badge(service.state)} ` +
     (service.lastSyncAt ? `last sync ${ago(service.lastSyncAt)}, ` : "") +
     `reconciles: ${service.reconciles}` +
-    (report?.alias ? `, alias ${esc(report.alias)}` : "") + "</p>" +
-    (problems.length ? `<p class="err">${problems.map(esc).join("<br>")}</p>` : "") +
+    (report?.alias ? `, alias ${esc(report.alias)}` : "") +
+    ` <a class="muted" href="#${esc(service.key)}">link</a></p>` +
+    (error ? `<p class="err">${esc(error)}</p>` : "") +
+    (warnings.length ? `<p class="warn">${warnings.map(esc).join("<br>")}</p>` : "") +
+    `<h3>Why</h3><table><tbody>${why.join("")}</tbody></table>` +
     `<h3>Clusters</h3><table><tbody>${clusters.join("")}</tbody></table>` +
     `<div class="cols"><div><h3>Desired (${(service.desired ?? []).length})</h3>` +
     instanceTable(service.desired, false) +
@@ -302,7 +391,7 @@ function showDetail(service: ServiceDetailAnswer): void {
   detailBox.hidden = false;
 }
 
-/** Loads and shows the open service; says so when its actor is gone. */
+/** Loads and shows the open service; says so when no cluster has it any more. */
 async function loadDetail(): Promise<void> {
   if (!openKey) return;
   const [namespace, ...name] = openKey.split("/");
@@ -311,7 +400,9 @@ async function loadDetail(): Promise<void> {
   const response = await fetch(path, { cache: "no-store" });
   if (response.status === 404) {
     detailTitle.textContent = openKey;
-    detailBox.innerHTML = `<p class="muted">no actor for this service any more</p>`;
+    detailBox.innerHTML = `<p class="muted">no cluster has this Service, and no actor runs ` +
+      `for it</p>`;
+    detailBox.hidden = false;
     return;
   }
   showDetail(await response.json() as ServiceDetailAnswer);
@@ -347,11 +438,16 @@ async function refresh(force: boolean): Promise<void> {
     showHeader(ready);
     showClusters(clusters);
     showCounts(overview.states);
-    const rows = page.items.slice().sort((a, b) => a.key.localeCompare(b.key)).map(serviceRow);
-    servicesBody.innerHTML = rows.join("") ||
+    // The server sends the list in key order. Rows are replaced only when they change, and their
+    // times are filled in place, so a row under the pointer stays the element clicked.
+    const html = page.items.map(serviceRow).join("") ||
       `<tr><td colspan="7" class="muted">no service matches</td></tr>`;
+    if (html !== rowsHtml) servicesBody.innerHTML = rowsHtml = html;
+    for (const cell of servicesBody.querySelectorAll<HTMLElement>("td[data-at]")) {
+      cell.textContent = ago(Number(cell.dataset.at));
+    }
     const shown = page.items.length;
-    shownBox.textContent = `${shown} of ${overview.services} services` +
+    shownBox.textContent = `${shown} of ${overview.services + (overview.unsynced ?? 0)} services` +
       (page.total > shown ? ` (first ${shown} of ${page.total} matches)` : "");
     if (openKey && (force || Date.now() - detailAt > 2000)) await loadDetail();
     updatedBox.textContent = `updated ${new Date().toLocaleTimeString()}`;
@@ -362,20 +458,45 @@ async function refresh(force: boolean): Promise<void> {
   }
 }
 
+/** Returns the service key of the page's address (`/debug#namespace/name`), or null. */
+function keyOfHash(): string | null {
+  const key = decodeURIComponent(location.hash.replace(/^#/, ""));
+  return key.includes("/") ? key : null;
+}
+
+/** Opens a service's detail, scrolls to it and refreshes the list (its row is marked open). */
+function openService(key: string): void {
+  openKey = key;
+  detailAt = 0;
+  loadDetail().then(() => detailTitle.scrollIntoView({ behavior: "smooth" }), showUnreachable);
+  refresh(true);
+}
+
 for (const state of STATES) {
   const option = document.createElement("option");
   option.value = state;
   option.textContent = state;
   stateSelect.appendChild(option);
 }
+for (const [code, name] of Object.entries(REASONS)) {
+  const option = document.createElement("option");
+  option.value = code;
+  option.textContent = name;
+  reasonSelect.appendChild(option);
+}
 
+// A row (or its link) opens the service through the address, so every open detail has a link.
 servicesBody.addEventListener("click", (event) => {
   const row = event.target instanceof Element ? event.target.closest("tr.svc") : null;
-  if (!(row instanceof HTMLElement)) return;
-  openKey = row.dataset.key ?? null;
-  detailAt = 0;
-  loadDetail().then(() => detailTitle.scrollIntoView({ behavior: "smooth" }), showUnreachable);
-  refresh(true);
+  if (!(row instanceof HTMLElement) || !row.dataset.key) return;
+  event.preventDefault();
+  if (keyOfHash() === row.dataset.key) openService(row.dataset.key);
+  else location.hash = row.dataset.key;
+});
+
+addEventListener("hashchange", () => {
+  const key = keyOfHash();
+  if (key) openService(key);
 });
 
 countsBox.addEventListener("click", (event) => {
@@ -388,5 +509,7 @@ countsBox.addEventListener("click", (event) => {
 
 for (const filter of FILTERS) filterInputs[filter].addEventListener("input", () => refresh(true));
 
-refresh(true);
+const linked = keyOfHash();
+if (linked) openService(linked);
+else refresh(true);
 setInterval(() => refresh(false), 500);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { DEBUG_PAGE, DEBUG_PAGE_SCRIPT, DEBUG_PAGE_SCRIPT_PATH } from "./debug_page.ts";
+import {
+  DEBUG_PAGE,
+  DEBUG_PAGE_SCRIPT,
+  DEBUG_PAGE_SCRIPT_PATH,
+  FAVICON_PATH,
+  FAVICON_SVG,
+} from "./debug_page.ts";
 import { handleRequest } from "./http_server.ts";
 import type { OperatorView } from "./operator_view.ts";
 
@@ -45,4 +51,40 @@ Deno.test("DEBUG_PAGE_SCRIPT is JavaScript without types or imports, lines and c
     "",
     "//# sourceURL=debug_page_script.ts",
   ]);
+});
+
+Deno.test("handleRequest() redirects / to the /debug page", async () => {
+  const response = await get("/");
+  assert.deepStrictEqual([response.status, response.headers.get("location")], [302, "/debug"]);
+});
+
+Deno.test("handleRequest() serves the favicon as an SVG, and the page links it", async () => {
+  const response = await get(FAVICON_PATH);
+  assert.deepStrictEqual(response.status, 200);
+  assert.deepStrictEqual(response.headers.get("content-type"), "image/svg+xml");
+  const svg = await response.text();
+  assert.deepStrictEqual(svg, FAVICON_SVG);
+  assert.ok(svg.startsWith("<svg ") && svg.endsWith("</svg>") && svg.length < 1000, "small");
+  assert.ok(DEBUG_PAGE.includes(`<link rel="icon" type="image/svg+xml" href="${FAVICON_PATH}">`));
+});
+
+Deno.test("handleRequest() passes the reason filter of /debug/services to the view", async () => {
+  const seen: unknown[] = [];
+  const view: OperatorView = {
+    ...NO_VIEW,
+    services: (filter, offset, limit) => {
+      seen.push(filter);
+      return { total: 0, offset, limit, items: [] };
+    },
+  };
+  await handleRequest(
+    view,
+    new Request("http://127.0.0.1/debug/services?reason=external-name&namespace=shop"),
+  );
+  assert.deepStrictEqual(seen, [{
+    state: undefined,
+    namespace: "shop",
+    name: undefined,
+    reason: "external-name",
+  }]);
 });

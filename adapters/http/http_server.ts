@@ -1,15 +1,22 @@
 /**
  * The operator endpoints (SPEC §6): the operations endpoints `/healthz`, `/readyz` and `/metrics`,
  * and the debug endpoints `/debug/services[/{namespace}/{service}]`, `/debug/clusters`,
- * `/debug/overview` and the `/debug` page with its script. The server on `listen` answers only the
- * operations endpoints when the debug ones have an address of their own, `debugListen` (loopback
- * unless told otherwise: docs/decisions.md §23), whose server answers everything.
+ * `/debug/overview` and the `/debug` page with its script and favicon; `/` redirects to the page.
+ * The server on `listen` answers only the operations endpoints when the debug ones have an
+ * address of their own, `debugListen` (loopback unless told otherwise: docs/decisions.md §23),
+ * whose server answers everything.
  *
  * @module
  */
 
 import { NO_SECRETS, type Redactor, redactStrings } from "../log/secret_redactor.ts";
-import { DEBUG_PAGE, DEBUG_PAGE_SCRIPT, DEBUG_PAGE_SCRIPT_PATH } from "./debug_page.ts";
+import {
+  DEBUG_PAGE,
+  DEBUG_PAGE_SCRIPT,
+  DEBUG_PAGE_SCRIPT_PATH,
+  FAVICON_PATH,
+  FAVICON_SVG,
+} from "./debug_page.ts";
 import type { OperatorView } from "./operator_view.ts";
 
 /**
@@ -88,6 +95,13 @@ async function route(
   redact: Redactor,
 ): Promise<Response> {
   switch (path) {
+    case "/":
+      // The page is what a person opening the address wants.
+      return new Response(null, { status: 302, headers: { location: "/debug" } });
+    case FAVICON_PATH:
+      return new Response(FAVICON_SVG, {
+        headers: { "content-type": "image/svg+xml", "cache-control": "max-age=86400" },
+      });
     case "/healthz":
       return new Response("ok\n");
     case "/readyz": {
@@ -115,6 +129,7 @@ async function route(
         state: url.searchParams.get("state") ?? undefined,
         namespace: url.searchParams.get("namespace") ?? undefined,
         name: url.searchParams.get("name") ?? undefined,
+        reason: url.searchParams.get("reason") ?? undefined,
       };
       return json(view.services(filter, page.offset, page.limit), redact);
     }
@@ -123,7 +138,13 @@ async function route(
   if (match) {
     const detail = await view.service(decodeURIComponent(match[1]), decodeURIComponent(match[2]));
     return detail === undefined
-      ? json({ error: `no service actor for "${match[1]}/${match[2]}"` }, redact, 404)
+      ? json(
+        {
+          error: `no cluster has a Service "${match[1]}/${match[2]}" and no actor runs for it`,
+        },
+        redact,
+        404,
+      )
       : json(detail, redact);
   }
   return new Response("not found\n", { status: 404 });

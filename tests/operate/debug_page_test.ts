@@ -19,6 +19,7 @@ const SCREENSHOTS = `${ROOT}test-output`;
 
 /** Colours of the state badges, as the page's stylesheet sets them. */
 const STATE_COLOURS: Readonly<Record<string, string>> = {
+  unsynced: "rgb(224, 224, 224)",
   synced: "rgb(46, 125, 50)",
   conflict: "rgb(198, 40, 40)",
   invalid: "rgb(106, 27, 154)",
@@ -94,15 +95,17 @@ Deno.test({
           items: { key: string; state: string }[];
         };
         const settled = page.items.every((s) =>
-          ["synced", "conflict", "invalid"].includes(s.state)
+          ["synced", "conflict", "invalid", "unsynced"].includes(s.state)
         );
-        // examples/README.md: ten Polaris services, plus payments/ledger held as invalid.
-        return page.items.length === 11 && settled && page.items;
-      }, { what: "eleven settled service actors", timeoutMs: 60_000 });
+        // examples/README.md: ten Polaris services, plus payments/ledger held as invalid, plus the
+        // three Services no cluster syncs (shop/cdn, legacy/inventory, kube-system/kube-dns).
+        return page.items.length === 14 && settled && page.items;
+      }, { what: "eleven settled service actors and three unsynced Services", timeoutMs: 60_000 });
       const expected = Object.fromEntries(api.map((s) => [s.key, s.state]));
       assert.deepStrictEqual(expected["payments/ledger"], "invalid");
       assert.deepStrictEqual(expected["shop/reviews"], "conflict");
       assert.deepStrictEqual(expected["shop/cart"], "synced");
+      assert.deepStrictEqual(expected["shop/cdn"], "unsynced");
 
       const page = await browser.newPage();
       const pageErrors: string[] = [];

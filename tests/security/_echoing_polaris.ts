@@ -25,6 +25,12 @@ export const ECHO_KINDS = [
   "pass",
 ] as const;
 
+/** The rotation of reads: every kind but refused batch items, which only a write can meet. */
+const READ_KINDS = ECHO_KINDS.filter((kind) => kind !== "items-refused");
+
+/** The rotation of writes: refused items first, then the rest. */
+const WRITE_KINDS = ["items-refused", ...READ_KINDS] as const;
+
 /** One kind of answer of the rotation. */
 export type EchoKind = typeof ECHO_KINDS[number];
 
@@ -44,15 +50,22 @@ export function startEchoingPolaris(upstream: string, timeoutMs: number): Echoin
   const served: Partial<Record<EchoKind, number>> = {};
   const tokens = new Set<string>();
   const stopping = new AbortController();
-  let next = 0;
+  let reads = 0;
+  let writes = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     const token = req.headers.get("x-polaris-token") ?? "";
     if (token) tokens.add(token);
     const body = req.method === "GET" ? "" : await req.text();
-    // The health probe (GET /) always passes, so the rotation is about API calls.
-    let kind: EchoKind = url.pathname === "/" ? "pass" : ECHO_KINDS[next++ % ECHO_KINDS.length];
-    if (kind === "items-refused" && req.method === "GET") kind = "refused-info";
+    // The health probe (GET /) always passes, so the rotations are about API calls. Reads and
+    // writes rotate apart, writes starting with refused items: in one rotation for both, which
+    // kind a write meets depends on how reads and writes interleave, and a steady pattern of
+    // backoffs could keep every write off the refused-items turn.
+    const kind: EchoKind = url.pathname === "/"
+      ? "pass"
+      : req.method === "GET"
+      ? READ_KINDS[reads++ % READ_KINDS.length]
+      : WRITE_KINDS[writes++ % WRITE_KINDS.length];
     served[kind] = (served[kind] ?? 0) + 1;
     const echo = [...req.headers].map(([name, value]) => `${name}: ${value}`).join("; ");
     const json = (status: number, answer: unknown) => Response.json(answer, { status });

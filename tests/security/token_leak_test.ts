@@ -95,10 +95,10 @@ async function operatorAnswers(url: string): Promise<Record<string, string>> {
   return answers;
 }
 
-async function waitFor(check: () => boolean, what: string, output: () => string) {
+async function waitFor(check: () => boolean, what: () => string, output: () => string) {
   const deadline = Date.now() + 30_000;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what()}:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -131,18 +131,18 @@ for (
         const kinds = ECHO_KINDS.filter((k) => !(run.inFile && k === "items-refused"));
         await waitFor(
           () => kinds.every((kind) => (polaris.served()[kind] ?? 0) > 0),
-          `every kind of echoing answer (${JSON.stringify(polaris.served())})`,
+          () => `every kind of echoing answer (served so far: ${JSON.stringify(polaris.served())})`,
           controller.output,
         );
         await waitFor(
           () => kube.eventWrites.some((e) => JSON.stringify(e).includes("SyncInvalid")),
-          "the Event on shop/typo",
+          () => "the Event on shop/typo",
           controller.output,
         );
         if (!run.inFile) {
           await waitFor(
             () => kube.eventWrites.some((e) => JSON.stringify(e).includes("Polaris answered")),
-            "an Event about a Polaris failure",
+            () => "an Event about a Polaris failure",
             controller.output,
           );
         }
