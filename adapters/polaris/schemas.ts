@@ -138,15 +138,19 @@ export const InstanceSchema = v.pipe(
   })),
 );
 
+/** The largest `uint32`, the type of a page's `amount` (`google.protobuf.UInt32Value`). */
+const MAX_UINT32 = 4_294_967_295;
+
 /**
  * Parses the envelope of one page of a console list (`BatchQueryResponse`). `amount` is required:
- * paging without it could silently stop early (SPEC §3). The rows are parsed separately with
+ * paging without it could silently stop early (SPEC §3). It is a `uint32`: a larger total is no
+ * Polaris answer, and paging towards it would never end. The rows are parsed separately with
  * {@link rowsSchema}, since each list keeps them under its own key.
  */
 export const PageSchema = v.looseObject({
   code: v.pipe(v.number(), v.integer()),
   info: text,
-  amount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  amount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_UINT32)),
   size: whole,
 });
 
