@@ -209,3 +209,26 @@ Deno.test("parseManifestFile() accepts an empty file", () => {
   assert.deepEqual(file, { namespaces: [], services: [], pods: [], endpoints: [], skipped: [] });
   assert.deepEqual(parseManifestFile("---\n# nothing\n---\n", "e.yaml").services, []);
 });
+
+// Found by parse_manifest_file_fuzz_test.ts (shrunk to a Namespace annotated constructor: "true"):
+// valibot's record dropped the keys constructor and prototype, so such an annotation or label was
+// lost, and a non-string value under one of them went unreported.
+Deno.test("parseManifestFile() keeps annotations and labels named constructor or prototype", () => {
+  const file = parseManifestFile(
+    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n" +
+      '  annotations: {constructor: "true", prototype: "x"}\n',
+    "keys.yaml",
+  );
+  assert.deepStrictEqual({ ...file.namespaces[0].annotations }, {
+    constructor: "true",
+    prototype: "x",
+  });
+  assert.throws(
+    () =>
+      parseManifestFile(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  annotations: {constructor: 0}\n",
+        "keys.yaml",
+      ),
+    /metadata\.annotations\.constructor: .*\(write it in quotes: "0"\)/,
+  );
+});

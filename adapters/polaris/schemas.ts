@@ -11,11 +11,13 @@
 
 import * as v from "valibot";
 import type { RegisteredInstance } from "../../domain/polaris.ts";
+import { stringMap as anyKeyStringMap } from "../validation/string_map.ts";
 
 const text = v.nullish(v.string());
 const whole = v.nullish(v.pipe(v.number(), v.integer()));
 const flag = v.nullish(v.boolean());
-const stringMap = v.nullish(v.record(v.string(), v.string()));
+// Every key kept: `constructor` or `__proto__` are metadata keys like any other to Polaris.
+const stringMap = v.nullish(anyKeyStringMap());
 const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 
 /** Top-level `{code, info}` that every Polaris JSON answer carries. */

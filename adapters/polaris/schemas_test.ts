@@ -169,3 +169,22 @@ Deno.test("BatchWriteSchema rejects a body without a numeric code", () => {
 Deno.test("AliasWriteSchema accepts an answer whose alias is null", () => {
   assert.ok(parseWith(AliasWriteSchema, { code: 400301, info: "x", alias: null }).ok);
 });
+
+// Found by adapters/polaris/answers_fuzz_test.ts ("what the controller registers, listed back,
+// plans no write", shrunk to the metadata {"__proto__": ""}): valibot's record dropped the keys
+// __proto__, constructor and prototype from listed metadata, so an instance carrying one from
+// polarismesh.cn/metadata differed from what was wanted and was rewritten at every resync.
+Deno.test("InstanceSchema keeps the metadata keys __proto__, constructor and prototype", () => {
+  const row = JSON.parse(
+    '{"id":"x","namespace":"n","service":"s","host":"h","port":1,' +
+      '"metadata":{"__proto__":"","constructor":"c","prototype":"p","clusterName":"a"}}',
+  );
+  const parsed = parseWith(InstanceSchema, row);
+  assert.ok(parsed.ok);
+  assert.deepStrictEqual(Object.entries(parsed.value.metadata), [
+    ["__proto__", ""],
+    ["constructor", "c"],
+    ["prototype", "p"],
+    ["clusterName", "a"],
+  ]);
+});
