@@ -14,6 +14,9 @@ import { fuzzParameters } from "../../tests/fuzz/fuzz_runs.ts";
 import { listFaults, type ListScenario } from "../../tests/fuzz/polaris_answers.ts";
 import { startScenarioServer } from "../../tests/fuzz/scenario_server.ts";
 import { adversarialText } from "../../tests/fuzz/adversarial_text.ts";
+import { desiredInstances } from "../../domain/desired_instances.ts";
+import { planService } from "../../domain/plan.ts";
+import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { PolarisClient, PolarisProtocolError, PolarisRequestError } from "./mod.ts";
 
 /** The client as `actors/system.ts` builds it, with retries that do not wait. */
@@ -239,5 +242,70 @@ Deno.test("PolarisClient property: a write answer that does not validate never c
     );
   } finally {
     await server.shutdown();
+  }
+});
+
+/** Metadata keys that are plain strings to Polaris and special to JavaScript objects. */
+const trickyKey = fc.oneof(
+  fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty"),
+  fc.string({ minLength: 1, maxLength: 10 }),
+  fc.string({ minLength: 1, maxLength: 6, unit: "grapheme" }),
+);
+
+Deno.test("PolarisClient property: what the controller registers, listed back, plans no write", async () => {
+  const emulator = await startPolarisEmulator();
+  try {
+    const polaris = client(emulator.url, 1);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(trickyKey, fc.string({ maxLength: 12 }), { minKeys: 1, maxKeys: 6 }),
+        fc.integer({ min: 0, max: 65_535 }),
+        async (metadata, weight) => {
+          const name = `cart-${run++}`;
+          const { instances } = desiredInstances({
+            clusterName: "cluster-a",
+            source: "polaris-controller",
+            service: {
+              namespace: "shop",
+              name,
+              type: "ClusterIP",
+              annotations: {
+                "polarismesh.cn/metadata": JSON.stringify(metadata),
+                "polarismesh.cn/weight": String(weight),
+              },
+            },
+            groups: [{
+              addresses: [{ address: "10.0.0.1", ready: true, terminating: false }],
+              ports: [{ name: "http", port: 8080, protocol: "TCP" }],
+            }],
+            podLabels: () => undefined,
+            podLabelPolicy: { kind: "none" },
+          });
+          const written = await polaris.createInstances(
+            instances.map((i) => ({ ...i, enableHealthCheck: false })),
+          );
+          assert.ok(written.every((r) => r.ok), JSON.stringify(written));
+          const listed = await polaris.listInstances({ namespace: "shop", service: name });
+          const plan = planService({
+            desired: instances,
+            registered: listed,
+            owner: { clusterNames: ["cluster-a"], source: "polaris-controller" },
+            deletesAllowed: true,
+          });
+          assert.deepStrictEqual(
+            plan.updates.map((u) => u.changed),
+            [],
+            `metadata ${JSON.stringify(metadata)} listed back as ${
+              JSON.stringify(listed[0]?.metadata)
+            }: every resync would write it again`,
+          );
+          assert.equal(plan.creates.length + plan.deletes.length, 0);
+        },
+      ),
+      fuzzParameters({ runs: 60, cost: 10 }),
+    );
+  } finally {
+    await emulator.stop();
   }
 });
