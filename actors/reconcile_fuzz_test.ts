@@ -114,7 +114,7 @@ for (const list of ["instances", "aliases"] as const) {
               assert.ok(outcome.cause instanceof PolarisRequestError, String(outcome.cause));
               assert.match(outcome.cause.message, /^Cannot /);
             }),
-            fuzzParameters({ runs: 5, cost: 100 }),
+            fuzzParameters({ runs: 5, cost: 400 }),
           );
         });
       }
@@ -295,7 +295,7 @@ Deno.test("reconcileService() property: an invalid sync value or alias pair writ
         );
       },
     ),
-    fuzzParameters({ runs: 120, cost: 3 }),
+    fuzzParameters({ runs: 120, cost: 30 }),
   );
 });
 
@@ -315,7 +315,7 @@ Deno.test("reconcileService() property: an invalid weight or metadata JSON never
         );
       },
     ),
-    fuzzParameters({ runs: 80, cost: 3 }),
+    fuzzParameters({ runs: 80, cost: 50 }),
   );
 });
 
@@ -337,7 +337,7 @@ Deno.test({
           assert.deepStrictEqual(polaris.writes, [], `${JSON.stringify(change)}: nothing written`);
         },
       ),
-      fuzzParameters({ runs: 200, cost: 3 }),
+      fuzzParameters({ runs: 200, cost: 50 }),
     );
   },
 });

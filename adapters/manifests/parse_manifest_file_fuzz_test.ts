@@ -137,7 +137,7 @@ Deno.test("parseManifestFile() property: valid manifests written as YAML read ba
         assert.deepStrictEqual(file.skipped, []);
       },
     ),
-    fuzzParameters({ runs: 300 }),
+    fuzzParameters({ runs: 300, cost: 4 }),
   );
 });
 
@@ -207,7 +207,7 @@ Deno.test("parseManifestFile() property: one field the API server would refuse i
         return true;
       });
     }),
-    fuzzParameters({ runs: 300 }),
+    fuzzParameters({ runs: 300, cost: 3 }),
   );
 });
 
@@ -278,6 +278,6 @@ Deno.test("parseManifestFile() property: any text gives objects, or a SyntaxErro
         }
       },
     ),
-    fuzzParameters({ runs: 300 }),
+    fuzzParameters({ runs: 300, cost: 5 }),
   );
 });

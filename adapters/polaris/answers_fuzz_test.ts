@@ -91,7 +91,7 @@ for (const kind of ["instances", "aliases"] as const) {
               // A lying total must not make the client page through it.
               assert.ok(server.reads() <= 1_000, `${scenario.label}: ${server.reads()} requests`);
             }),
-            fuzzParameters({ runs: 10, cost: 100 }),
+            fuzzParameters({ runs: 6, cost: 200 }),
           );
         });
       }
@@ -133,7 +133,7 @@ Deno.test("PolarisClient.listOwnedServices() property: the sweep's scan names th
               assert.ok(services!.every((s) => s.namespace === "shop" && s.service === "cart"));
             }
           }),
-          fuzzParameters({ runs: 5, cost: 100 }),
+          fuzzParameters({ runs: 3, cost: 400 }),
         );
       });
     }
@@ -238,7 +238,7 @@ Deno.test("PolarisClient property: a write answer that does not validate never c
           if (!result.ok) assert.ok(result.message.trim().length > 0);
         }
       }),
-      fuzzParameters({ runs: 150, cost: 10 }),
+      fuzzParameters({ runs: 150, cost: 5 }),
     );
   } finally {
     await server.shutdown();
@@ -303,7 +303,7 @@ Deno.test("PolarisClient property: what the controller registers, listed back, p
           assert.equal(plan.creates.length + plan.deletes.length, 0);
         },
       ),
-      fuzzParameters({ runs: 60, cost: 10 }),
+      fuzzParameters({ runs: 40, cost: 20 }),
     );
   } finally {
     await emulator.stop();

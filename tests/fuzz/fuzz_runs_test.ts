@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEFAULT_FUZZ_SEED, fuzzParameters, longFuzzMode } from "./fuzz_runs.ts";
+import { DEFAULT_FUZZ_SEED, fuzzParameters, LONG_FUZZ_RUNS, longFuzzMode } from "./fuzz_runs.ts";
 
 Deno.test("fuzzParameters() keeps a property's own runs and the fixed seed by default", () => {
   assert.deepStrictEqual(fuzzParameters({ runs: 200, cost: 10 }, {}), {
@@ -16,8 +16,18 @@ Deno.test("fuzzParameters() takes FUZZ_RUNS divided by the cost, and FUZZ_SEED",
     numRuns: 3_334,
     seed: -42,
   });
-  assert.equal(fuzzParameters({ runs: 5, cost: 1_000 }, { FUZZ_RUNS: "10" }).numRuns, 1);
+  // Never fewer runs than the short mode.
+  assert.equal(fuzzParameters({ runs: 5, cost: 1_000 }, { FUZZ_RUNS: "10" }).numRuns, 5);
   assert.equal(longFuzzMode(env), true);
+});
+
+Deno.test("fuzzParameters() runs LONG_FUZZ_RUNS / cost under FUZZ_MODE=long", () => {
+  const env = { FUZZ_MODE: "long" };
+  assert.equal(longFuzzMode(env), true);
+  assert.equal(fuzzParameters({ runs: 10 }, env).numRuns, LONG_FUZZ_RUNS);
+  assert.equal(fuzzParameters({ runs: 10, cost: 200 }, env).numRuns, LONG_FUZZ_RUNS / 200);
+  assert.equal(fuzzParameters({ runs: 10 }, { ...env, FUZZ_RUNS: "50" }).numRuns, 50);
+  assert.throws(() => longFuzzMode({ FUZZ_MODE: "short" }), /^RangeError: FUZZ_MODE is "short"/);
 });
 
 Deno.test("fuzzParameters() refuses a FUZZ_RUNS or FUZZ_SEED that is not a whole number", () => {
