@@ -5,7 +5,8 @@
  *   `tests/fuzz/polaris_answers.ts`, over HTTP through the real client) makes the reconcile reject
  *   before anything is planned, and no write reaches the server;
  * - an invalid annotation on a synced Service (sync, the alias pair, weight, metadata JSON) never
- *   deletes a live instance or alias, and an invalid sync value or alias pair writes nothing;
+ *   deletes a live instance or alias, an invalid sync value or alias pair writes nothing, and an
+ *   invalid weight or metadata rewrites at most that field (today; SPEC says nothing, see below);
  *   the reason names the annotation. Runs and seed: `tests/fuzz/fuzz_runs.ts`.
  */
 import assert from "node:assert/strict";
@@ -28,7 +29,12 @@ import type { EndpointGroup } from "../domain/kubernetes.ts";
 import { aliasMarker } from "../domain/plan_alias.ts";
 import type { RegisteredInstance } from "../domain/polaris.ts";
 import { KnownResources } from "./known_resources.ts";
-import type { PolarisAliasRecord, PolarisApi, WriteItemResult } from "./polaris_api.ts";
+import type {
+  InstanceWriteItem,
+  PolarisAliasRecord,
+  PolarisApi,
+  WriteItemResult,
+} from "./polaris_api.ts";
 import { type ReconcileDeps, reconcileService, RetryableReconcileError } from "./reconcile.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import { Tombstones } from "./tombstones.ts";
@@ -126,7 +132,10 @@ for (const list of ["instances", "aliases"] as const) {
 
 /** Polaris in memory: lists what it holds, answers every write with success, records each. */
 class RecordingPolaris implements PolarisApi {
+  /** Every item written, as `kind JSON`. */
   readonly writes: string[] = [];
+  /** The instance updates, as sent. */
+  readonly updates: InstanceWriteItem[] = [];
   constructor(
     readonly instances: readonly RegisteredInstance[],
     readonly aliases: readonly PolarisAliasRecord[],
@@ -141,7 +150,10 @@ class RecordingPolaris implements PolarisApi {
   createNamespaces = (items: readonly unknown[]) => this.#ok("createNamespace", items);
   createServices = (items: readonly unknown[]) => this.#ok("createService", items);
   createInstances = (items: readonly unknown[]) => this.#ok("createInstance", items);
-  updateInstances = (items: readonly unknown[]) => this.#ok("updateInstance", items);
+  updateInstances = (items: readonly InstanceWriteItem[]) => {
+    this.updates.push(...items);
+    return this.#ok("updateInstance", items);
+  };
   deleteInstances = (items: readonly unknown[]) => this.#ok("deleteInstance", items);
   listInstances = (filter: { namespace?: string; service?: string }) =>
     Promise.resolve(
@@ -273,7 +285,7 @@ async function reconcileAfter(
     (_, i) => cluster(i + 1, i === 0 ? applyChange(before, change) : before),
   );
   const result = await reconcileService(deps(views, polaris, [KEY]), KEY);
-  return { polaris, result };
+  return { polaris, result, live };
 }
 
 Deno.test("reconcileService() property: an invalid sync value or alias pair writes nothing and deletes nothing, naming the annotation", async () => {
@@ -299,16 +311,35 @@ Deno.test("reconcileService() property: an invalid sync value or alias pair writ
   );
 });
 
-Deno.test("reconcileService() property: an invalid weight or metadata JSON never deletes a live instance or alias, and is reported by name", async () => {
+// SPEC §2 says an invalid polarismesh.cn/weight or polarismesh.cn/metadata holds the Service like an
+// invalid sync value: nothing written. Today the weight falls back to 100 and the metadata to none,
+// and the live instances are rewritten with those (counterexamples in docs/RELIABILITY.md); the
+// issue "bad input is held" fixes that. Until then this property documents the current behaviour
+// where it must: it allows those rewrites and nothing else (no create, no delete, no other field,
+// no other cluster). Once held, tighten it to `assert.deepStrictEqual(polaris.writes, [])`.
+Deno.test("reconcileService() property: an invalid weight or metadata JSON deletes nothing and rewrites at most that field of its own cluster's instances, named in the report", async () => {
   await fc.assert(
     fc.asyncProperty(
       validAnnotations,
       invalidWeightOrMetadata,
       fc.integer({ min: 1, max: 2 }),
       async (before, { annotation, change }, clusters) => {
-        const { polaris, result } = await reconcileAfter(before, change, clusters);
-        const deletes = polaris.writes.filter((w) => w.startsWith("delete"));
-        assert.deepStrictEqual(deletes, [], `${JSON.stringify(change)}: nothing deleted`);
+        const { polaris, result, live } = await reconcileAfter(before, change, clusters);
+        const others = polaris.writes.filter((w) => !w.startsWith("updateInstance"));
+        assert.deepStrictEqual(others, [], `${JSON.stringify(change)}: only updates`);
+        const field = annotation === WEIGHT_ANNOTATION ? "weight" : "metadata";
+        for (const update of polaris.updates) {
+          const was = live.find((i) => i.host === update.host && i.port === update.port)!;
+          assert.equal(was.metadata.clusterName, "cluster-1", "only the cluster with bad input");
+          const unchanged = (i: typeof update | typeof was) => ({
+            protocol: i.protocol,
+            version: i.version,
+            healthy: i.healthy,
+            isolate: i.isolate,
+            ...(field === "weight" ? { metadata: { ...i.metadata } } : { weight: i.weight }),
+          });
+          assert.deepStrictEqual(unchanged(update), unchanged(was), `only ${field} is rewritten`);
+        }
         assert.ok(
           result.report.problems.some((p) => p.message.includes(annotation)),
           `${JSON.stringify(result.report.problems)} should name ${annotation}`,
@@ -317,27 +348,4 @@ Deno.test("reconcileService() property: an invalid weight or metadata JSON never
     ),
     fuzzParameters({ runs: 80, cost: 50 }),
   );
-});
-
-// SPEC §2: an invalid polarismesh.cn/weight or polarismesh.cn/metadata holds the Service like an
-// invalid sync value. Today the weight falls back to 100 and the metadata to nothing, and the live
-// instances are rewritten with those: the issue "bad input is held" fixes it. Run this property
-// with `--filter "held like"` (remove `ignore`) to see the shrunk counterexample.
-Deno.test({
-  name:
-    "reconcileService() property: an invalid weight or metadata JSON is held like an invalid sync value (known to fail)",
-  ignore: true,
-  fn: async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        validAnnotations,
-        invalidWeightOrMetadata,
-        async (before, { change }) => {
-          const { polaris } = await reconcileAfter(before, change, 1);
-          assert.deepStrictEqual(polaris.writes, [], `${JSON.stringify(change)}: nothing written`);
-        },
-      ),
-      fuzzParameters({ runs: 200, cost: 50 }),
-    );
-  },
 });
