@@ -63,7 +63,20 @@ export function serviceWanted(
   return false;
 }
 
-/** Computes what every cluster wants for a service, from the sources' caches only (no I/O). */
+/**
+ * The alias intent of a held cluster: bad input says nothing reliable about the alias, so the
+ * alias is held too (an invalid intent changes nothing). Read as "no alias" instead, a typo in
+ * `polarismesh.cn/sync` deleted the alias this controller had made for the Service.
+ */
+function heldAlias(clusterName: string, reason: string): AliasIntent {
+  return { kind: "invalid", message: `cluster "${clusterName}" is held (${reason})` };
+}
+
+/**
+ * Computes what every cluster wants for a service, from the sources' caches only (no I/O). The
+ * alias intent is that of the first cluster that syncs the Service or holds it; a held one holds
+ * the alias as it is.
+ */
 export function serviceIntent(
   deps: IntentSources,
   namespace: string,
@@ -95,6 +108,7 @@ export function serviceIntent(
           fatal: true,
           message: decision.reason.message,
         });
+        alias ??= heldAlias(view.clusterName, decision.reason.message);
       }
       clusters.push({
         clusterName: view.clusterName,
@@ -115,13 +129,15 @@ export function serviceIntent(
     });
     problems.push(...result.problems);
     if (result.problems.some((p) => p.fatal)) {
+      const reason = result.problems.filter((p) => p.fatal).map((p) => p.message).join("; ");
       clusters.push({
         clusterName: view.clusterName,
         status: "held",
-        reason: result.problems.filter((p) => p.fatal).map((p) => p.message).join("; "),
+        reason,
         ready: 0,
         notReady: 0,
       });
+      alias ??= heldAlias(view.clusterName, reason);
       continue;
     }
     desired.push(...result.instances);

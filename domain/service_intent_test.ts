@@ -124,3 +124,37 @@ Deno.test("serviceIntent(): an alias only on cluster b is reported, cluster a's 
   );
   assert.deepStrictEqual(oneSynced.problems.map((p) => p.code), ["invalid-weight"]);
 });
+
+// Found by actors/reconcile_fuzz_test.ts, shrunk to one cluster whose Service has the alias pair
+// shared/cart-alias and polarismesh.cn/sync "": the held cluster gave no alias intent, so the
+// reconcile planned "no alias" and deleted the alias this controller had made.
+Deno.test("serviceIntent(): a held cluster holds the alias too, whatever its annotations ask", () => {
+  const alias = {
+    "polarismesh.cn/aliasService": "cart-alias",
+    "polarismesh.cn/aliasNamespace": "shared",
+  };
+  const held = serviceIntent(
+    sources(cluster("a", { ...alias, "polarismesh.cn/sync": "" })),
+    "shop",
+    "cart",
+  );
+  assert.equal(held.alias.kind, "invalid");
+  assert.deepStrictEqual(held.problems.map((p) => p.code), ["invalid-annotation"]);
+  // The first cluster that syncs or holds the Service decides, as a synced one does.
+  const heldFirst = serviceIntent(
+    sources(cluster("a", { "polarismesh.cn/sync": "True" }), cluster("b", alias)),
+    "shop",
+    "cart",
+  );
+  assert.equal(heldFirst.alias.kind, "invalid");
+  const syncedFirst = serviceIntent(
+    sources(cluster("b", alias), cluster("a", { "polarismesh.cn/sync": "True" })),
+    "shop",
+    "cart",
+  );
+  assert.deepStrictEqual(syncedFirst.alias, {
+    kind: "alias",
+    alias: "cart-alias",
+    aliasNamespace: "shared",
+  });
+});
