@@ -209,7 +209,9 @@ for (const autoCreate of [true, false]) {
         await addPod(objects, ns, "web", { name: "web-3", ip: ip(3) });
         await waitHosts(polaris, ns, "web", [ip(1), ip(2), ip(3)]);
         assert.ok(await polaris.hasNamespace(ns), "namespace back");
-        expectCreated("namespaces");
+        // Not asserted: whether the namespace was created by us. The listing drops a deleted
+        // namespace before the server's namespace cache does, so within that second the service
+        // create still passes without one (seen once in a loaded CI run); either way it is back.
         expectCreated("services");
         await waitState(controller, ns, "web", "synced");
       });
