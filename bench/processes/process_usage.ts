@@ -6,6 +6,8 @@
  * @module
  */
 
+import { procStatusBytes } from "./controller_child.ts";
+
 /** One process's usage at one moment. */
 export interface ProcessUsage {
   readonly name: string;
@@ -29,12 +31,6 @@ export function cpuMsOfStat(stat: string): number {
   return (ticks * 1000) / CLOCK_TICKS;
 }
 
-/** Returns a `kB` field of `/proc/<pid>/status` text, in bytes (0 when absent). */
-export function statusBytes(status: string, field: string): number {
-  const found = status.match(new RegExp(`^${field}:\\s*(\\d+)\\s*kB`, "m"));
-  return found ? Number(found[1]) * 1024 : 0;
-}
-
 /** Reads one process's usage; `pid` "self" reads the calling process. */
 export function readProcessUsage(name: string, pid: number | "self"): ProcessUsage {
   // Deno reads /proc only with --allow-all, for /proc/self and /proc/<pid> alike.
@@ -45,7 +41,7 @@ export function readProcessUsage(name: string, pid: number | "self"): ProcessUsa
     name,
     pid: id,
     cpuMs: cpuMsOfStat(stat),
-    rssBytes: statusBytes(status, "VmRSS"),
-    hwmBytes: statusBytes(status, "VmHWM"),
+    rssBytes: procStatusBytes(status, "VmRSS") ?? 0,
+    hwmBytes: procStatusBytes(status, "VmHWM") ?? 0,
   };
 }

@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
-import { cpuMsOfStat, readProcessUsage, statusBytes } from "./process_usage.ts";
+import { cpuMsOfStat, readProcessUsage } from "./process_usage.ts";
 
 Deno.test("cpuMsOfStat adds utime and stime, past a command name with spaces", () => {
   const stat = "42 (polaris server) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 9 0 1 2 3";
   assert.equal(cpuMsOfStat(stat), 3000);
-});
-
-Deno.test("statusBytes reads a kB field and answers 0 when it is absent", () => {
-  const status = "Name:\tdeno\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n";
-  assert.equal(statusBytes(status, "VmHWM"), 2 * 1024 * 1024);
-  assert.equal(statusBytes(status, "VmRSS"), 1024 * 1024);
-  assert.equal(statusBytes(status, "VmSwap"), 0);
 });
 
 Deno.test("readProcessUsage reads this process", () => {
