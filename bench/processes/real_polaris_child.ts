@@ -197,7 +197,11 @@ if (import.meta.main) {
     token: server.token,
   }));
   const shutdown = async () => {
-    await Promise.allSettled([control.shutdown(), proxy.stop()]);
+    // A listener waits for its requests in flight; a killed scenario may leave some: 2 s at most.
+    await Promise.race([
+      Promise.allSettled([control.shutdown(), proxy.stop()]),
+      new Promise((resolve) => setTimeout(resolve, 2_000)),
+    ]);
     await server.stop();
     await db?.stop();
     Deno.exit(0);
