@@ -4,6 +4,11 @@
  * @module
  */
 
+import type { PolarisKind } from "./processes/emulator_client.ts";
+
+/** The Polaris sides `--polaris` takes, in the order a run goes through them. */
+export const POLARIS_KINDS: readonly PolarisKind[] = ["emulator", "boltdb", "mysql"];
+
 /** One scenario: S Services in each of C clusters. */
 export interface ScenarioSpec {
   readonly services: number;
@@ -35,6 +40,11 @@ export interface BenchArgs {
   /** The apiserver scenario, run after the others; null when not asked for (never in --quick). */
   readonly apiserver: ApiserverSpec | null;
   readonly runs: number;
+  /**
+   * The Polaris sides each scenario runs against, one after another on the same workload: the
+   * emulator, the real server on boltdb, the real server on MySQL (MariaDB). Default the emulator.
+   */
+  readonly polaris: readonly PolarisKind[];
   readonly endpoints: number;
   readonly rollouts: readonly number[];
   readonly eventIntervalMs: number;
@@ -62,7 +72,7 @@ export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
 
 /** The one-line usage of `deno task bench`, with every flag. */
 export const USAGE = "usage: deno task bench [--quick] [--scenarios 1000x1,10000x3] [--runs N] " +
-  "[--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--controller-heap-mb MB] [--out DIR]\n" +
+  "[--polaris emulator,boltdb,mysql] [--rollouts 100,1000] [--event-interval-ms 5] [--timeout-min 30] [--max-heap-mb 8192] [--controller-heap-mb MB] [--out DIR]\n" +
   "       [--apiserver] [--api-services 1000] [--api-pods 3] [--api-rollout-pods 20] " +
   "[--api-event-interval-ms 250]";
 
@@ -90,6 +100,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
   let quick = false;
   let scenarios: ScenarioSpec[] | undefined;
   let runs = 1;
+  let polaris: PolarisKind[] = ["emulator"];
   let rollouts = [100, 1000];
   let eventIntervalMs = 5;
   let timeoutMs = 30 * 60_000;
@@ -121,6 +132,19 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
       case "--runs":
         runs = int(flag, value(), 1);
         break;
+      case "--polaris": {
+        const text = value() ?? "";
+        polaris = [...new Set(text.split(",").map((s) => s.trim()))] as PolarisKind[];
+        const bad = polaris.find((kind) => !POLARIS_KINDS.includes(kind));
+        if (bad !== undefined || polaris.length === 0) {
+          throw new TypeError(
+            `Cannot run the benchmark: --polaris "${text}"; expected a list of ${
+              POLARIS_KINDS.join(", ")
+            }\n${USAGE}`,
+          );
+        }
+        break;
+      }
       case "--rollouts": {
         const text = value() ?? "";
         rollouts = text === "none" ? [] : text.split(",").map((s) => int(flag, s, 1));
@@ -181,6 +205,7 @@ export function parseBenchArgs(args: readonly string[]): BenchArgs {
     scenarios: chosen,
     apiserver,
     runs,
+    polaris,
     endpoints: 10,
     rollouts,
     eventIntervalMs,

@@ -48,3 +48,13 @@ Deno.test("parseBenchArgs() keeps the apiserver scenario out of --quick", () => 
   assertThrows(() => parseBenchArgs(["--quick", "--apiserver"]), /not part of --quick/);
   assertThrows(() => parseBenchArgs(["--api-pods", "0"]), /--api-pods is "0"/);
 });
+
+Deno.test("parseBenchArgs() runs against the emulator unless --polaris names the sides", () => {
+  assertEquals(parseBenchArgs([]).polaris, ["emulator"]);
+  assertEquals(parseBenchArgs(["--quick"]).polaris, ["emulator"]);
+  assertEquals(
+    parseBenchArgs(["--polaris", "emulator,boltdb,mysql,boltdb"]).polaris,
+    ["emulator", "boltdb", "mysql"],
+  );
+  assertThrows(() => parseBenchArgs(["--polaris", "etcd"]), /--polaris "etcd"; expected a list/);
+});

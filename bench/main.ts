@@ -9,7 +9,13 @@
  * deno task bench --quick                 # 1k × 1 cluster; exits 1 when the gate fails
  * deno task bench --scenarios 10000x1 --runs 3
  * deno task bench --apiserver             # only the real-kube-apiserver scenario (1k × 3 pods)
+ * deno task bench --scenarios 1000x1 --polaris emulator,boltdb,mysql
  * ```
+ *
+ * `--polaris` runs each scenario against each Polaris side in turn, on the same workload: the
+ * emulator (the default), the real PolarisMesh server on its boltdb store, and on its MySQL store
+ * (a throwaway MariaDB); `real_polaris_child.ts` puts a counting proxy in front of the real one.
+ * With more than one side, a side-by-side table of each scenario follows.
  *
  * The apiserver scenario (`api_scenario.ts`) runs the real controller process against the test
  * control plane; it ends the full run and is never part of `--quick`.
@@ -23,7 +29,9 @@ import { runApiScenario } from "./apiserver/api_scenario.ts";
 import { apiScenarioTable } from "./apiserver/api_report_table.ts";
 import type { ApiScenarioResult } from "./apiserver/api_result.ts";
 import { type BenchArgs, parseBenchArgs, USAGE } from "./bench_args.ts";
+import type { PolarisKind } from "./processes/emulator_client.ts";
 import { startEmulatorProcess } from "./processes/emulator_process.ts";
+import { sideBySideTable } from "./report/side_by_side_table.ts";
 import { quickGate } from "./report/quick_gate.ts";
 import { scenarioTable } from "./report/report_table.ts";
 import type { ScenarioResult } from "./scenario/scenario_result.ts";
@@ -31,6 +39,7 @@ import type { ScenarioResult } from "./scenario/scenario_result.ts";
 /** One scenario run as written to the results file. */
 interface RunRecord {
   readonly scenario: string;
+  readonly polaris: PolarisKind;
   readonly run: number;
   readonly wallMs: number;
   readonly result: ScenarioResult | null;
@@ -75,8 +84,15 @@ async function runOnce(
   args: BenchArgs,
   services: number,
   clusters: number,
+  kind: PolarisKind,
 ): Promise<{ result: ScenarioResult | null; failure: string | null }> {
-  const emulator = await startEmulatorProcess(args.maxHeapMb);
+  let emulator;
+  try {
+    emulator = await startEmulatorProcess(args.maxHeapMb, kind);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause ? `: ${error.cause}` : "";
+    return { result: null, failure: `${error}${cause}` };
+  }
   try {
     const { urls } = emulator;
     const child = new Deno.Command(Deno.execPath(), {
@@ -89,6 +105,7 @@ async function runOnce(
         urls.polaris,
         "--control",
         urls.control,
+        ...(urls.token === undefined ? [] : ["--token", urls.token]),
         "--services",
         String(services),
         "--endpoints",
@@ -145,27 +162,38 @@ async function main(): Promise<number> {
   const records: RunRecord[] = [];
   let failed = false;
   for (const scenario of args.scenarios) {
+    const sides: { polaris: PolarisKind; result: ScenarioResult | null; wallMs: number }[] = [];
     for (let run = 1; run <= args.runs; run++) {
+      for (const kind of args.polaris) {
+        const title =
+          `${scenario.services} services x ${args.endpoints} endpoints x ${scenario.clusters} cluster(s)` +
+          (kind === "emulator" ? "" : `, real Polaris on ${kind}`) +
+          (args.runs > 1 ? `, run ${run}/${args.runs}` : "");
+        console.error(`-- ${title}`);
+        const t0 = performance.now();
+        const { result, failure } = await runOnce(args, scenario.services, scenario.clusters, kind);
+        const wallMs = performance.now() - t0;
+        const gate = result ? (args.quick ? quickGate(result) : []) : [failure ?? "no result"];
+        if (args.quick && gate.length > 0) failed = true;
+        if (result) console.log(`${scenarioTable(title, result, resyncSeconds)}\n`);
+        else console.log(`== ${title} ==\n! ${failure}\n`);
+        for (const reason of args.quick ? gate : []) console.log(`GATE FAILED: ${reason}`);
+        records.push({
+          scenario: `${scenario.services}x${scenario.clusters}`,
+          polaris: kind,
+          run,
+          wallMs,
+          result,
+          failure,
+          gate,
+        });
+        sides.push({ polaris: kind, result, wallMs });
+      }
+    }
+    if (args.polaris.length > 1) {
       const title =
-        `${scenario.services} services x ${args.endpoints} endpoints x ${scenario.clusters} cluster(s)` +
-        (args.runs > 1 ? `, run ${run}/${args.runs}` : "");
-      console.error(`-- ${title}`);
-      const t0 = performance.now();
-      const { result, failure } = await runOnce(args, scenario.services, scenario.clusters);
-      const wallMs = performance.now() - t0;
-      const gate = result ? (args.quick ? quickGate(result) : []) : [failure ?? "no result"];
-      if (args.quick && gate.length > 0) failed = true;
-      if (result) console.log(`${scenarioTable(title, result, resyncSeconds)}\n`);
-      else console.log(`== ${title} ==\n! ${failure}\n`);
-      for (const reason of args.quick ? gate : []) console.log(`GATE FAILED: ${reason}`);
-      records.push({
-        scenario: `${scenario.services}x${scenario.clusters}`,
-        run,
-        wallMs,
-        result,
-        failure,
-        gate,
-      });
+        `${scenario.services} services x ${args.endpoints} endpoints x ${scenario.clusters} cluster(s), side by side`;
+      console.log(`${sideBySideTable(title, sides)}\n`);
     }
   }
   const apiRuns: ApiRunRecord[] = [];

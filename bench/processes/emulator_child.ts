@@ -2,7 +2,7 @@
  * The benchmark's Polaris side, run as its own process so that the controller's memory is
  * measured alone: the real Polaris emulator on a free loopback port, plus a small control server
  * on another free port that the benchmark reads the emulator through (request counters, instance
- * counts, one service's instances, a full verification). The control server's own reads never go
+ * counts, one service's instances, a full verification, the process's CPU time and RSS). The control server's own reads never go
  * through the emulator's handler, so they never show up in the request counters.
  *
  * Prints one JSON line `{"polaris": url, "control": url}` on stdout once both listen; stops on
@@ -13,6 +13,7 @@
 
 import { startPolarisEmulator } from "../../emulator/mod.ts";
 import type { PolarisEmulator } from "../../emulator/mod.ts";
+import { readProcessUsage } from "./process_usage.ts";
 
 /** One instance as the control server reports it for a service. */
 export interface ControlInstance {
@@ -79,6 +80,8 @@ export function handleControl(emulator: PolarisEmulator, request: Request): Resp
     }
     case "/memory":
       return json(Deno.memoryUsage());
+    case "/usage":
+      return json([readProcessUsage("emulator", "self")]);
     default:
       return new Response("not found", { status: 404 });
   }

@@ -1,28 +1,39 @@
 /**
- * Starts the benchmark's Polaris emulator child (`emulator_child.ts`) as its own process and
- * reads the URLs it prints, so every scenario measures the controller's memory alone.
+ * Starts the benchmark's Polaris side as its own process and reads the URLs it prints, so every
+ * scenario measures the controller's memory alone: the emulator child (`emulator_child.ts`), or
+ * the real server with a counting proxy (`real_polaris_child.ts`, boltdb or MySQL store).
  *
  * @module
  */
 
-import type { EmulatorUrls } from "./emulator_client.ts";
+import type { EmulatorUrls, PolarisKind } from "./emulator_client.ts";
 
-/** A running emulator child. */
+/** A running Polaris side. */
 export interface EmulatorProcess {
   readonly urls: EmulatorUrls;
   /** Sends SIGTERM and waits for the exit. */
   stop(): Promise<void>;
 }
 
-/** Starts the emulator child with a V8 heap limit of `maxHeapMb`; resolves once it listens. */
-export async function startEmulatorProcess(maxHeapMb: number): Promise<EmulatorProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
+/**
+ * Starts the Polaris side of `kind` (the emulator with a V8 heap limit of `maxHeapMb`); resolves
+ * once it listens.
+ */
+export async function startEmulatorProcess(
+  maxHeapMb: number,
+  kind: PolarisKind = "emulator",
+): Promise<EmulatorProcess> {
+  const args = kind === "emulator"
+    ? [
       "run",
-      "--allow-net",
+      // Deno reads /proc only with --allow-all (the process's own CPU time and RSS, `/usage`).
+      "--allow-all",
       `--v8-flags=--max-old-space-size=${maxHeapMb}`,
       new URL("emulator_child.ts", import.meta.url).pathname,
-    ],
+    ]
+    : ["run", "--allow-all", new URL("real_polaris_child.ts", import.meta.url).pathname, kind];
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
@@ -41,7 +52,7 @@ export async function startEmulatorProcess(maxHeapMb: number): Promise<EmulatorP
     return { urls, stop };
   } catch (error) {
     await stop();
-    throw new Error("Cannot start the benchmark emulator child", { cause: error });
+    throw new Error(`Cannot start the benchmark's Polaris (${kind})`, { cause: error });
   }
 }
 

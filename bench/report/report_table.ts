@@ -30,6 +30,11 @@ function kindsText(k: RequestKinds): string {
     `reads: inst ${k.instanceReads}, alias ${k.aliasReads}, other ${k.otherReads}`;
 }
 
+/** CPU time of process `name` from the first convergence on (its start-up left out), ms. */
+export function cpuSince(r: ScenarioResult, name: string): number {
+  return (r.usage?.phases ?? []).slice(1).reduce((sum, p) => sum + (p.cpuMs[name] ?? 0), 0);
+}
+
 /** Lays out rows of cells as aligned columns. */
 export function columns(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
@@ -125,6 +130,15 @@ export function scenarioTable(
       (m.heapAfterStopsBytes ?? []).map(formatMiB).join(" / ")
     }; emulator RSS ${formatMiB(m.emulatorRssBytes)}`,
   ]);
+  for (const u of r.usage?.last ?? []) {
+    const cpu = (r.usage?.phases ?? []).map((p) => `${p.phase} ${formatMs(p.cpuMs[u.name] ?? 0)}`);
+    rows.push([
+      `${u.name}: CPU, RSS / peak`,
+      `${formatMs(cpuSince(r, u.name))}, ${formatMiB(u.rssBytes)} / ${formatMiB(u.hwmBytes)}`,
+      "",
+      `CPU by phase: ${cpu.join(", ")}`,
+    ]);
+  }
   const probes = Object.entries(r.probesMs ?? {}).map(([k, v]) => `${k} ${formatMs(v)}`);
   if (probes.length > 0) rows.push(["emulator: one listing page", probes.join("; "), "", ""]);
   const lines = [`== ${title} ==`, columns(rows)];

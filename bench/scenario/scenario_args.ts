@@ -8,6 +8,8 @@
 export interface ScenarioArgs {
   readonly polaris: string;
   readonly control: string;
+  /** The real server's console token (`--token`), sent as the controller's `accessToken`. */
+  readonly token?: string;
   readonly services: number;
   readonly endpoints: number;
   readonly clusters: number;
@@ -55,6 +57,7 @@ export function parseScenarioArgs(args: readonly string[]): ScenarioArgs {
   const out: Record<string, unknown> = {
     polaris: values.get("--polaris"),
     control: values.get("--control"),
+    token: values.get("--token"),
     rollouts: (values.get("--rollouts") ?? "100,1000").split(",").filter((s) => s !== "").map(
       Number,
     ),
@@ -67,7 +70,13 @@ export function parseScenarioArgs(args: readonly string[]): ScenarioArgs {
     }
     out[field] = n;
   }
-  const known = new Set(["--polaris", "--control", "--rollouts", ...NUMERIC.map(([f]) => f)]);
+  const known = new Set([
+    "--polaris",
+    "--control",
+    "--token",
+    "--rollouts",
+    ...NUMERIC.map(([f]) => f),
+  ]);
   for (const flag of values.keys()) {
     if (!known.has(flag)) throw new TypeError(`Cannot run the scenario: unknown flag "${flag}"`);
   }

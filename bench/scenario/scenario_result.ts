@@ -7,6 +7,7 @@
 
 import type { VerifyAnswer } from "../processes/emulator_child.ts";
 import type { MemoryPeaks } from "../processes/memory_sampler.ts";
+import type { UsageFigures } from "../processes/usage_steps.ts";
 import type { LatencySummary } from "../report/percentile.ts";
 import type { RequestKinds, WriteLowerBound } from "./request_kinds.ts";
 import type { WorkloadCounts } from "./workload.ts";
@@ -75,6 +76,8 @@ export interface ScenarioResult {
     readonly heapAfterStopsBytes: readonly number[];
     readonly emulatorRssBytes: number;
   };
+  /** CPU time per phase and RSS of the controller and of each Polaris-side process. */
+  readonly usage: UsageFigures;
   /** Time of one page of each kind of listing against the converged emulator, ms. */
   readonly probesMs: Readonly<Record<string, number>>;
   readonly log: {

@@ -18,6 +18,7 @@ import { MemorySource } from "../../adapters/memory/memory_source.ts";
 import { createSystem, type System } from "../../actors/system.ts";
 import { EmulatorClient } from "../processes/emulator_client.ts";
 import { MemorySampler } from "../processes/memory_sampler.ts";
+import { UsageSteps } from "../processes/usage_steps.ts";
 import { summarizeLatencies } from "../report/percentile.ts";
 import { classifyRequests, counterDelta, writeLowerBound } from "./request_kinds.ts";
 import { rollService } from "./rolling_update.ts";
@@ -43,8 +44,9 @@ function heapNow(): number {
 }
 
 /** Builds the Config the way `main.ts` does, from flags and a config file held in memory. */
-function benchConfig(polarisUrl: string, resyncPeriod: string): Config {
+function benchConfig(polarisUrl: string, resyncPeriod: string, token?: string): Config {
   const yaml = [
+    ...(token === undefined ? [] : [`accessToken: ${token}`]),
     "serviceSync:",
     "  mode: all",
     `  resyncPeriod: ${resyncPeriod}`,
@@ -102,7 +104,11 @@ function phaseRequests(
 }
 
 async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
-  const emulator = new EmulatorClient({ polaris: args.polaris, control: args.control });
+  const emulator = new EmulatorClient(
+    { polaris: args.polaris, control: args.control, token: args.token },
+    Array.from({ length: args.clusters }, (_, i) => clusterNameOf(i)),
+  );
+  const usage = new UsageSteps(() => emulator.usage());
   const sampler = new MemorySampler();
   sampler.start(args.sampleMs);
   const errors: string[] = [];
@@ -143,8 +149,9 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
 
   // Phase 1: first convergence against an empty registry.
   sampler.enter("converge");
+  await usage.mark("generate");
   let system: System = createSystem({
-    config: benchConfig(args.polaris, "5m"),
+    config: benchConfig(args.polaris, "5m", args.token),
     log: logger,
     sources,
   });
@@ -190,6 +197,8 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
     instanceDeletes: 0,
   });
 
+  await usage.mark("converge");
+
   // Phase 2: rolling updates in the first cluster.
   const rollouts: RolloutFigures[] = [];
   let firstAddress = 1 << 16;
@@ -230,11 +239,16 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
     });
     progress(`rolled ${name}: ${requests.kinds.writes} writes for ${result.events} events`);
   }
+  await usage.mark("rollouts");
   await system.stop();
 
   // Phase 3: restart with nothing changed (same sources, same emulator state).
   sampler.enter("restart");
-  system = createSystem({ config: benchConfig(args.polaris, "5m"), log: logger, sources });
+  system = createSystem({
+    config: benchConfig(args.polaris, "5m", args.token),
+    log: logger,
+    sources,
+  });
   current = system;
   heapAfterStops.push(heapNow());
   phase = "restart";
@@ -256,6 +270,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   const restartMs = performance.now() - r0;
   const restartRequests = phaseRequests(await emulator.requests(), restartBefore);
   if (registered && !restartSettled) errors.push("the restarted engine did not settle");
+  await usage.mark("restart");
   await system.stop();
   progress(`restart settled in ${restartMs.toFixed(0)} ms`);
 
@@ -263,7 +278,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   sampler.enter("idle-resync");
   const resyncPeriodMs = Math.max(args.idleResyncMs, Math.min(120_000, Math.ceil(restartMs * 1.5)));
   system = createSystem({
-    config: benchConfig(args.polaris, `${resyncPeriodMs}ms`),
+    config: benchConfig(args.polaris, `${resyncPeriodMs}ms`, args.token),
     log: logger,
     sources,
   });
@@ -288,6 +303,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
     resyncMs = performance.now() - i0;
     resyncRequests = phaseRequests(await emulator.requests(), idleBefore);
   }
+  await usage.mark("idle-resync");
   await system.stop();
   clearInterval(watchdog);
   // Cost of one page of each listing the engine sends, measured last (these requests are not
@@ -304,7 +320,9 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       ]
     ) {
       const p0 = performance.now();
-      const response = await fetch(`${args.polaris}/naming/v1/instances?${query}`);
+      const response = await fetch(`${args.polaris}/naming/v1/instances?${query}`, {
+        headers: args.token === undefined ? {} : { "X-Polaris-Token": args.token },
+      });
       await response.arrayBuffer();
       probes[name] = performance.now() - p0;
     }
@@ -353,6 +371,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       heapAfterStopsBytes: heapAfterStops,
       emulatorRssBytes: emulatorMemory.rss,
     },
+    usage: usage.steps(),
     probesMs: probes,
     log: { lines: log.lines, sweepFailures: log.sweepFailures, first: log.first },
     errors,
