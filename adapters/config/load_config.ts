@@ -7,6 +7,7 @@
 
 import * as v from "valibot";
 import { deepFreeze } from "./_deep_freeze.ts";
+import { closestKey } from "./_did_you_mean.ts";
 import { readConfigFile } from "./_read_config_file.ts";
 import { resolveClusters } from "./_resolve_clusters.ts";
 import { ConfigError, isMap, nonEmpty, show } from "./_values.ts";
@@ -80,6 +81,8 @@ export function loadConfig(args: readonly string[], options: LoadConfigOptions):
   }
   const origins = new Map<string, string>();
   const raw = layFlagsOver(fileData, flags, origins);
+  const typo = keyTypo(raw);
+  if (typo !== undefined) return fail(typo);
   const result = v.safeParse(FILE_SCHEMA, raw, { abortEarly: true });
   if (!result.success) return fail(describeIssue(result.issues[0], origins));
   warnAboutKeys(raw, result.output, warnings);
@@ -129,13 +132,40 @@ function describeIssue(issue: v.BaseIssue<unknown>, origins: ReadonlyMap<string,
   if (issue.type === "strict_object" && issue.expected === "never") {
     const parent = path.slice(0, path.lastIndexOf(".")).replace(/\[\d+\]$/, "[]");
     const allowed = STRICT_KEYS[parent] ?? [];
-    return `${path} is not a known key; expected one of ${allowed.join(", ")}`;
+    const key = String(keys.at(-1));
+    const meant = closestKey(key, allowed);
+    return meant === undefined
+      ? `${path} is not a known key; expected one of ${allowed.join(", ")}`
+      : `${path} is not a known key; did you mean ${show(path.slice(0, -key.length) + meant)}?`;
   }
   const name = origins.get(path) ?? (path === "" ? "the config file" : path);
   const value = path.endsWith("accessToken")
     ? `hidden (${kindOf(issue.input)})`
     : show(issue.input);
   return `${name} is ${value}; ${issue.message}`;
+}
+
+/**
+ * Returns the error for a key at the top level or under `serviceSync` that is a typo of a known
+ * one (`serviceSync.debounse`), else undefined. Other unknown keys there are only warned about
+ * (`warnAboutKeys`): a newer polaris-controller may add keys to these two maps, but a near miss of
+ * a key we read would otherwise silently leave its default in force.
+ */
+function keyTypo(raw: Readonly<Record<string, unknown>>): string | undefined {
+  const maps: ReadonlyArray<[string, unknown, readonly string[]]> = [
+    ["", raw, Object.keys(TOP_LEVEL_ENTRIES)],
+    ["serviceSync.", raw.serviceSync, Object.keys(SERVICE_SYNC_ENTRIES)],
+  ];
+  for (const [prefix, map, known] of maps) {
+    if (!isMap(map)) continue;
+    for (const key of Object.keys(map)) {
+      const meant = closestKey(key, known);
+      if (meant !== undefined) {
+        return `${prefix}${key} is not a known key; did you mean ${show(prefix + meant)}?`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Names the kind of a YAML value without showing it (for secrets). */

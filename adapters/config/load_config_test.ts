@@ -424,17 +424,17 @@ logLevel: error`;
   assertEquals(config({ file, env: { POLARIS_TOKEN: "" } }).polaris.accessToken, "file-token");
 });
 
-Deno.test("loadConfig() warns about unknown keys and ignored settings, never failing on them", () => {
+Deno.test("loadConfig() warns about unknown keys that are no typo and ignored settings", () => {
   const file = `${MINIMAL}extra: 1
 serviceSync:
   enable: false
-  debounc: 1s
+  futureKey: 1s
   operator: someone
-clusterNme: typo`;
+newPolarisControllerKey: x`;
   assertEquals(warnings({ file }), [
     'Ignoring the unknown config key "extra"',
-    'Ignoring the unknown config key "clusterNme"',
-    'Ignoring the unknown config key "serviceSync.debounc"',
+    'Ignoring the unknown config key "newPolarisControllerKey"',
+    'Ignoring the unknown config key "serviceSync.futureKey"',
     'Ignoring serviceSync.operator "someone": not supported; accessToken is sent to Polaris as is',
     "Ignoring serviceSync.enable false, as polaris-controller does; use serviceSync.mode",
   ]);
@@ -660,8 +660,28 @@ const BAD: readonly BadRow[] = [
   {
     name: "an unknown key in a cluster entry",
     input: { file: "serverAddress: p\nclusters:\n  - clusterName: a\n    kubeconfg: /k" },
+    message: 'clusters[0].kubeconfg is not a known key; did you mean "clusters[0].kubeconfig"?',
+  },
+  {
+    name: "an unknown key in a cluster entry that is no typo",
+    input: { file: "serverAddress: p\nclusters:\n  - clusterName: a\n    region: x" },
     message:
-      "clusters[0].kubeconfg is not a known key; expected one of clusterName, kubeconfig, context, manifests",
+      "clusters[0].region is not a known key; expected one of clusterName, kubeconfig, context, manifests",
+  },
+  {
+    name: "a typo of a serviceSync key",
+    input: { file: `${MINIMAL}serviceSync:\n  debounse: 1s` },
+    message: 'serviceSync.debounse is not a known key; did you mean "serviceSync.debounce"?',
+  },
+  {
+    name: "a typo of a top-level key",
+    input: { file: `${MINIMAL}leaderElecton:\n  enabled: true` },
+    message: 'leaderElecton is not a known key; did you mean "leaderElection"?',
+  },
+  {
+    name: "a typo of polaris-controller's clusterName",
+    input: { file: "serverAddress: p\nclusterNme: a" },
+    message: 'clusterNme is not a known key; did you mean "clusterName"?',
   },
   {
     name: "an empty cluster list",
@@ -688,8 +708,7 @@ const BAD: readonly BadRow[] = [
   {
     name: "an unknown leaderElection key",
     input: { file: `${MINIMAL}leaderElection:\n  enable: true` },
-    message:
-      "leaderElection.enable is not a known key; expected one of enabled, namespace, name, leaseDuration, renewDeadline, retryPeriod, identity",
+    message: 'leaderElection.enable is not a known key; did you mean "leaderElection.enabled"?',
   },
   {
     name: "a leaderElection.enabled that is not a boolean",
