@@ -44,6 +44,4 @@ export const TUNING = Object.freeze({
   attemptsBeforeEvent: 3,
   /** How long an Event already sent for a Service and reason is not sent again (SPEC §6). */
   eventDedupeWindowMs: 10 * 60_000,
-  /** How long `--once` waits for the system to settle before it gives up and exits 1. */
-  onceTimeoutMs: 10 * 60_000,
 });

@@ -182,6 +182,8 @@ ask() {
 
 [ -n "$address" ] || address=$(previous serverAddress)
 [ -n "$cluster_name" ] || cluster_name=$(previous clusterName)
+# The placeholder of deploy/config_map.yaml (applied with kubectl apply -k) is no earlier value.
+[[ $cluster_name != "<"*">" ]] || cluster_name=""
 [ -n "$mode" ] || mode=$(previous '  mode')
 if [ "$interactive" = true ]; then
   [ -n "$address" ] || address=$(ask "Polaris address (host, host:port or URL)")

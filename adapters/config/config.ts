@@ -44,7 +44,10 @@ export interface PolarisConfig {
   readonly timeoutMs: number;
   /** Retries of one request before the failure reaches the service actor. */
   readonly maxRetries: number;
-  /** True when `--dev` should start the embedded Polaris emulator at `baseUrl`. */
+  /**
+   * True when `--dev` should start the embedded Polaris emulator at `baseUrl` (port 0: any free
+   * port; `main.ts` then puts the emulator's own URL here).
+   */
   readonly embeddedEmulator: boolean;
 }
 
@@ -104,6 +107,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** Converge once and exit, non-zero if anything failed (`--once`). */
   readonly once: boolean;
+  /** How long `--once` waits for every service to settle (`--once-timeout`). */
+  readonly onceTimeoutMs: number;
   /** `deno task dev`: embedded emulator and example manifest folders (`--dev`). */
   readonly dev: boolean;
   /** The config file read, when `--config` was given. */

@@ -13,7 +13,9 @@ const PROMISED_FLAGS = [
   "--log-level",
   "--dry-run",
   "--once",
+  "--once-timeout",
   "--dev",
+  "--emulator-port",
   "--help",
 ];
 

@@ -37,6 +37,8 @@ export const DEFAULTS = Object.freeze(
     retryPeriod: "2s",
     polarisTimeout: "10s",
     polarisMaxRetries: 4,
+    /** How long `--once` waits for every service to settle (docs/configuration.md says why 60s). */
+    onceTimeout: "60s",
     /** Port added to a `serverAddress` without one (polaris-controller's `--httpPort`). */
     polarisPort: 8090,
     /** Polaris address of `--dev`, where the embedded emulator listens. */
@@ -45,5 +47,7 @@ export const DEFAULTS = Object.freeze(
     devClusters: Object.freeze(["cluster-a", "cluster-b"]),
     /** clusterName of a `--dev` run against a kubeconfig without one (polaris-controller's helm default). */
     devClusterName: "default",
+    /** clusterName of the shipped deploy/config_map.yaml, which install.sh replaces; refused. */
+    clusterNamePlaceholder: "<cluster-name>",
   } as const,
 );

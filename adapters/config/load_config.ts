@@ -18,7 +18,7 @@ import {
   STRICT_KEYS,
   TOP_LEVEL_ENTRIES,
 } from "./_file_schema.ts";
-import type { Config } from "./config.ts";
+import type { ClusterConfig, Config } from "./config.ts";
 import { helpText } from "./config_reference.ts";
 import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
 import { parseDurationMs } from "./duration.ts";
@@ -264,7 +264,11 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       timeoutMs: polaris.timeout ?? ms(DEFAULTS.polarisTimeout),
       maxRetries: polaris.maxRetries ?? DEFAULTS.polarisMaxRetries,
     },
-    clusters: resolveClusters(file, { ...options, flags, origins }, warnings),
+    clusters: checkedClusters(
+      resolveClusters(file, { ...options, flags, origins }, warnings),
+      file,
+      { origins, warnings },
+    ),
     sync: {
       mode: sync.mode ?? DEFAULTS.syncMode,
       debounceMs: sync.debounce ?? ms(DEFAULTS.debounce),
@@ -292,6 +296,7 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
     logLevel: file.logLevel ?? DEFAULTS.logLevel,
     dryRun: flags.dryRun,
     once: flags.once,
+    onceTimeoutMs: onceTimeoutMs(flags),
     dev: flags.dev,
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   };
@@ -302,22 +307,90 @@ function polarisAddress(
   flags: CliFlags,
   warnings: string[],
 ): { baseUrl: string; embeddedEmulator: boolean } {
-  if (file.serverAddress) return { baseUrl: file.serverAddress, embeddedEmulator: false };
   const deprecated = file.serviceSync?.serverAddress;
+  if (flags.emulatorPort !== undefined && (!flags.dev || file.serverAddress || deprecated)) {
+    throw new ConfigError(
+      `--emulator-port is ${show(flags.emulatorPort)}; expected it only with --dev and no ` +
+        "serverAddress or --polaris-address (only then is the embedded emulator started)",
+    );
+  }
+  if (file.serverAddress) return { baseUrl: file.serverAddress, embeddedEmulator: false };
   if (deprecated) {
     warnings.push("Using the deprecated serviceSync.serverAddress; move it to serverAddress");
     return { baseUrl: deprecated, embeddedEmulator: false };
   }
   if (flags.dev) {
+    const port = flags.emulatorPort === undefined
+      ? DEFAULTS.polarisPort
+      : emulatorPort(flags.emulatorPort);
     const dev = normalizePolarisAddress(DEFAULTS.devServerAddress);
     if (!dev.ok) {
       throw new Error(`Cannot normalize the built-in address "${DEFAULTS.devServerAddress}"`);
     }
-    return { baseUrl: dev.url, embeddedEmulator: true };
+    return { baseUrl: dev.url.replace(/:\d+$/, `:${port}`), embeddedEmulator: true };
   }
   throw new ConfigError(
     "serverAddress is missing; expected the Polaris address in serverAddress or --polaris-address",
   );
+}
+
+/**
+ * Returns the clusters, refusing the placeholder clusterName of deploy/config_map.yaml and
+ * warning about `default`: polaris-controller's helm chart defaults clusterName to `default`, and
+ * since the clusterName is the ownership marker of every instance, two clusters left at `default`
+ * overwrite and delete each other's instances (docs/configuration.md).
+ */
+function checkedClusters(
+  clusters: ClusterConfig[],
+  file: FileOutput,
+  context: { readonly origins: ReadonlyMap<string, string>; readonly warnings: string[] },
+): ClusterConfig[] {
+  const { origins, warnings } = context;
+  const named = file.clusters
+    ? file.clusters.map((entry, index) => [`clusters[${index}].clusterName`, entry.clusterName])
+    : [[origins.get("clusterName") ?? "clusterName", file.clusterName]];
+  for (const [key, name] of named) {
+    if (name === DEFAULTS.clusterNamePlaceholder) {
+      throw new ConfigError(
+        `${key} is ${show(name)}, the placeholder of deploy/config_map.yaml; expected the name ` +
+          "of this cluster in Polaris (deploy/install.sh --cluster-name NAME fills it in)",
+      );
+    }
+    if (name === DEFAULTS.devClusterName) {
+      warnings.push(
+        `${key} is "default", polaris-controller's helm default: every instance is owned by its ` +
+          'clusterName, so two clusters left at "default" overwrite and delete each other\'s ' +
+          "instances; give each cluster its own name",
+      );
+    }
+  }
+  return clusters;
+}
+
+/** Returns the port of `--emulator-port`, or throws naming the flag. */
+function emulatorPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new ConfigError(
+      `--emulator-port is ${show(text)}; expected a port from 1 to 65535, or 0 for any free port`,
+    );
+  }
+  return port;
+}
+
+/** Returns the `--once-timeout` in milliseconds (the default when absent), or throws. */
+function onceTimeoutMs(flags: CliFlags): number {
+  const text = flags.onceTimeout ?? DEFAULTS.onceTimeout;
+  const timeoutMs = parseDurationMs(text);
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new ConfigError(
+      `--once-timeout is ${show(text)}; expected a Go duration above 0, such as "60s" or "5m"`,
+    );
+  }
+  if (flags.onceTimeout !== undefined && !flags.once) {
+    throw new ConfigError(`--once-timeout is ${show(text)}; expected it only with --once`);
+  }
+  return timeoutMs;
 }
 
 /** Returns the error for a cross-key rule, naming `path` and the value the user wrote there. */

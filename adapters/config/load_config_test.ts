@@ -105,6 +105,7 @@ Deno.test("loadConfig() fills every default around a minimal file", () => {
     logLevel: "info",
     dryRun: false,
     once: false,
+    onceTimeoutMs: 60_000,
     dev: false,
     configFile: "mesh.yaml",
   };
@@ -361,6 +362,24 @@ clusters:
     expect: [{ clusterName: "mine", origin: { kind: "kubeconfig", path: "/k" } }],
   },
   {
+    name: "--dev --emulator-port: the emulator on that port",
+    input: { args: ["--dev", "--emulator-port", "18090"] },
+    pick: (c) => [c.polaris.baseUrl, c.polaris.embeddedEmulator],
+    expect: ["http://127.0.0.1:18090", true],
+  },
+  {
+    name: "--dev --emulator-port 0: the emulator on any free port",
+    input: { args: ["--dev", "--emulator-port=0"] },
+    pick: (c) => c.polaris.baseUrl,
+    expect: "http://127.0.0.1:0",
+  },
+  {
+    name: "--once --once-timeout",
+    input: { file: MINIMAL, args: ["--once", "--once-timeout", "5m"] },
+    pick: (c) => [c.once, c.onceTimeoutMs],
+    expect: [true, 300_000],
+  },
+  {
     name: "--dev with a real Polaris address starts no emulator",
     input: { args: ["--dev", "--polaris-address", "polaris:8090"] },
     pick: (c) => [c.polaris.baseUrl, c.polaris.embeddedEmulator],
@@ -438,6 +457,24 @@ newPolarisControllerKey: x`;
     'Ignoring serviceSync.operator "someone": not supported; accessToken is sent to Polaris as is',
     "Ignoring serviceSync.enable false, as polaris-controller does; use serviceSync.mode",
   ]);
+});
+
+Deno.test('loadConfig() warns about the clusterName "default", from the file, a flag or a list', () => {
+  const warning = (key: string) =>
+    `${key} is "default", polaris-controller's helm default: every instance is owned by its ` +
+    'clusterName, so two clusters left at "default" overwrite and delete each other\'s ' +
+    "instances; give each cluster its own name";
+  assertEquals(warnings({ file: "serverAddress: p\nclusterName: default" }), [
+    warning("clusterName"),
+  ]);
+  assertEquals(warnings({ file: "serverAddress: p", args: ["--cluster-name", "default"] }), [
+    warning("--cluster-name"),
+  ]);
+  assertEquals(
+    warnings({ file: "serverAddress: p\nclusters:\n  - clusterName: a\n  - clusterName: default" }),
+    [warning("clusters[1].clusterName")],
+  );
+  assertEquals(warnings({ file: MINIMAL }), []);
 });
 
 Deno.test("loadConfig() answers help for --help, even beside a bad flag", () => {
@@ -746,6 +783,39 @@ const BAD: readonly BadRow[] = [
     name: "an empty --kubeconfig",
     input: { file: MINIMAL, args: ["--kubeconfig="] },
     message: '--kubeconfig is ""; expected a kubeconfig file path',
+  },
+  {
+    name: "--emulator-port without --dev",
+    input: { file: MINIMAL, args: ["--emulator-port", "18090"] },
+    message:
+      '--emulator-port is "18090"; expected it only with --dev and no serverAddress or --polaris-address (only then is the embedded emulator started)',
+  },
+  {
+    name: "--emulator-port beside --polaris-address",
+    input: { args: ["--dev", "--polaris-address", "p", "--emulator-port", "1"] },
+    message:
+      '--emulator-port is "1"; expected it only with --dev and no serverAddress or --polaris-address (only then is the embedded emulator started)',
+  },
+  {
+    name: "a bad --emulator-port",
+    input: { args: ["--dev", "--emulator-port", "80a"] },
+    message: '--emulator-port is "80a"; expected a port from 1 to 65535, or 0 for any free port',
+  },
+  {
+    name: "a bad --once-timeout",
+    input: { file: MINIMAL, args: ["--once", "--once-timeout", "60"] },
+    message: '--once-timeout is "60"; expected a Go duration above 0, such as "60s" or "5m"',
+  },
+  {
+    name: "--once-timeout without --once",
+    input: { file: MINIMAL, args: ["--once-timeout", "1m"] },
+    message: '--once-timeout is "1m"; expected it only with --once',
+  },
+  {
+    name: "the placeholder clusterName of deploy/config_map.yaml",
+    input: { file: 'serverAddress: p\nclusterName: "<cluster-name>"' },
+    message:
+      'clusterName is "<cluster-name>", the placeholder of deploy/config_map.yaml; expected the name of this cluster in Polaris (deploy/install.sh --cluster-name NAME fills it in)',
   },
   {
     name: "an unknown flag",
