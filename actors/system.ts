@@ -11,7 +11,7 @@ import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { Config } from "../adapters/config/config.ts";
-import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
+import { EventRecorder, normalEvents, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
 import { KubeClient } from "../adapters/kubernetes/kube_client.ts";
 import { findKubeConfig } from "../adapters/kubernetes/load_kube_config.ts";
@@ -188,10 +188,11 @@ export function createSystem(options: SystemOptions): System {
       );
     }
   }
-  const recordEvents = (planned: ReturnType<typeof serviceEvents>) => {
+  const recordEvents = (planned: ReturnType<typeof serviceEvents>, normal = false) => {
     for (const event of planned) {
       const recorder = events.get(event.clusterName);
-      if (recorder) recorder.warn(event, event.reason, event.message);
+      if (recorder && normal) recorder.normal(event, event.reason, event.message);
+      else if (recorder) recorder.warn(event, event.reason, event.message);
       else {
         log.debug("no Kubernetes API for an Event; logged only", {
           cluster: event.clusterName,
@@ -292,6 +293,9 @@ export function createSystem(options: SystemOptions): System {
           ? outcome.message
           : undefined;
         recordEvents(serviceEvents(report, failure));
+        if (outcome?.kind === "synced" && !config.dryRun) {
+          recordEvents(normalEvents(report, s, config.events.emit), true);
+        }
       },
       onApplied: (_key, latencyMs) => metrics.observeLatency(latencyMs),
       onSweep: (found, error) => {

@@ -94,6 +94,21 @@ export interface LeaderElectionConfig {
   readonly identity?: string;
 }
 
+/** The Normal Events that may be written on a Service (`events.emit`, `--events-emit`). */
+export const EMITTABLE_EVENTS = ["Synced", "InstancesChanged"] as const;
+
+/**
+ * A Normal Event on a Service: `Synced` when its instances are first registered in Polaris,
+ * `InstancesChanged` when a later reconcile creates, updates or deletes some.
+ */
+export type EmittedEvent = typeof EMITTABLE_EVENTS[number];
+
+/** Kubernetes Events beside the Warnings, which are always written (`events`). */
+export interface EventsConfig {
+  /** Normal Events to write; none by default, as external-dns' `--events-emit`. */
+  readonly emit: readonly EmittedEvent[];
+}
+
 /** The whole configuration, deeply frozen. */
 export interface Config {
   readonly polaris: PolarisConfig;
@@ -102,6 +117,7 @@ export interface Config {
   readonly sync: SyncConfig;
   readonly listen: ListenAddress;
   readonly leaderElection: LeaderElectionConfig;
+  readonly events: EventsConfig;
   readonly logLevel: LogLevel;
   /** Log the plan, write nothing (`--dry-run`). */
   readonly dryRun: boolean;

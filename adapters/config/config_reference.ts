@@ -190,6 +190,12 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
     description: "this replica's holder identity",
   },
   {
+    key: "events.emit",
+    default: "none",
+    description:
+      "Normal Events on a Service besides the Warnings: Synced (first registered), InstancesChanged; --events-emit wins",
+  },
+  {
     key: "polaris.timeout",
     default: DEFAULTS.polarisTimeout,
     description: "deadline of one Polaris HTTP request",

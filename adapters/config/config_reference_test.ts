@@ -11,6 +11,7 @@ const PROMISED_FLAGS = [
   "--polaris-address",
   "--listen",
   "--log-level",
+  "--events-emit",
   "--dry-run",
   "--once",
   "--once-timeout",

@@ -113,6 +113,15 @@ export const FLAGS = [
     description: "overrides logLevel",
   },
   {
+    kind: "value",
+    name: "--events-emit",
+    placeholder: "REASONS",
+    field: "eventsEmit",
+    overrides: "events.emit",
+    default: "value of events.emit",
+    description: "overrides events.emit (comma-separated: Synced,InstancesChanged)",
+  },
+  {
     kind: "switch",
     name: "--dry-run",
     field: "dryRun",

@@ -293,6 +293,7 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       retryPeriodMs,
       ...(leader.identity === undefined ? {} : { identity: leader.identity }),
     },
+    events: { emit: file.events?.emit ?? [] },
     logLevel: file.logLevel ?? DEFAULTS.logLevel,
     dryRun: flags.dryRun,
     once: flags.once,

@@ -102,6 +102,7 @@ Deno.test("loadConfig() fills every default around a minimal file", () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
     },
+    events: { emit: [] },
     logLevel: "info",
     dryRun: false,
     once: false,
@@ -372,6 +373,27 @@ clusters:
     input: { args: ["--dev", "--emulator-port=0"] },
     pick: (c) => c.polaris.baseUrl,
     expect: "http://127.0.0.1:0",
+  },
+  {
+    name: "Normal Events from events.emit",
+    input: { file: `${MINIMAL}events:\n  emit: [Synced, InstancesChanged, Synced]` },
+    pick: (c) => c.events.emit,
+    expect: ["Synced", "InstancesChanged"],
+  },
+  {
+    name: "Normal Events from --events-emit over the file",
+    input: {
+      file: `${MINIMAL}events:\n  emit: [Synced]`,
+      args: ["--events-emit=InstancesChanged"],
+    },
+    pick: (c) => c.events.emit,
+    expect: ["InstancesChanged"],
+  },
+  {
+    name: "no Normal Events from an empty --events-emit",
+    input: { file: `${MINIMAL}events:\n  emit: [Synced]`, args: ["--events-emit="] },
+    pick: (c) => c.events.emit,
+    expect: [],
   },
   {
     name: "--once --once-timeout",
@@ -816,6 +838,12 @@ const BAD: readonly BadRow[] = [
     input: { file: 'serverAddress: p\nclusterName: "<cluster-name>"' },
     message:
       'clusterName is "<cluster-name>", the placeholder of deploy/config_map.yaml; expected the name of this cluster in Polaris (deploy/install.sh --cluster-name NAME fills it in)',
+  },
+  {
+    name: "an unknown Normal Event",
+    input: { file: MINIMAL, args: ["--events-emit", "Synced,RecordReady"] },
+    message:
+      '--events-emit is "Synced,RecordReady"; expected a list of Synced and InstancesChanged, or the same as text ("Synced,InstancesChanged")',
   },
   {
     name: "an unknown flag",
