@@ -14,7 +14,10 @@ import { createSystem, type System } from "./actors/system.ts";
 import { onceSummary } from "./actors/once_summary.ts";
 import type { Config } from "./adapters/config/config.ts";
 
-/** Exit code for bad configuration (SPEC §5: one clear message, never half-configured). */
+/**
+ * Exit code for bad configuration (docs/configuration.md: one clear message, never
+ * half-configured).
+ */
 const EXIT_BAD_CONFIG = 2;
 
 function environment(): Record<string, string | undefined> {

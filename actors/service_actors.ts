@@ -1,8 +1,8 @@
 /**
- * The registry of service actors (SPEC §4): one per Polaris service key, spawned on the first change
- * that names the key, parked while it rests, woken by its next event, retired when it is released
- * or crashes. It knows nothing of what a reconcile does: the machine it runs comes with its
- * reconcile already provided.
+ * The registry of service actors (README "Where things are"): one per Polaris service key, spawned
+ * on the first change that names the key, parked while it rests, woken by its next event, retired
+ * when it is released or crashes. It knows nothing of what a reconcile does: the machine it runs
+ * comes with its reconcile already provided.
  *
  * An actor at rest is parked: its persisted snapshot is kept and the running actor stopped, then
  * restored by the next event. A running xstate actor costs about 4.5 KB of heap and a parked one
@@ -87,7 +87,9 @@ const TRANSITIONS_KEPT = 20;
 export class ServiceActors {
   readonly #options: ServiceActorsOptions;
   readonly #records = new Map<string, ServiceRecord>();
-  /** Set by `stopAll`: an actor that comes to rest afterwards is not parked (its timers are gone). */
+  /**
+   * Set by `stopAll`: an actor that comes to rest afterwards is not parked (its timers are gone).
+   */
   #stopped = false;
 
   constructor(options: ServiceActorsOptions) {
@@ -121,7 +123,9 @@ export class ServiceActors {
     return parked;
   }
 
-  /** Whether the key's actor is at rest: parked, or in a resting state (`synced`, `conflict`, …). */
+  /**
+   * Whether the key's actor is at rest: parked, or in a resting state (`synced`, `conflict`, …).
+   */
   resting(key: string): boolean {
     const record = this.#records.get(key);
     return record !== undefined && (record.actor === null || isResting(record.state));

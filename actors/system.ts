@@ -48,7 +48,7 @@ export interface System {
  * clusterName: the source's lists and watches, the Event recorder and the Lease elector share it,
  * so each cluster has one connection pool and one set of credentials. Logs the kubeconfig, context
  * and API server each uses. Throws on a kubeconfig that cannot load, or none found, so bad config
- * stops start-up (SPEC §5). API warnings (a deprecated API, an ignored
+ * stops start-up (docs/configuration.md). API warnings (a deprecated API, an ignored
  * field) are logged once each, as client-go does.
  */
 function createKubeClients(config: Config, log: Logger): Map<string, KubeClient> {
@@ -122,7 +122,7 @@ export interface SystemOptions {
 }
 
 /**
- * Creates the Lease elector on the first Kubernetes cluster of the configuration (SPEC §3);
+ * Creates the Lease elector on the first Kubernetes cluster of the configuration (sync-rules §3.8);
  * throws when leader election is on but every cluster is a manifest folder.
  */
 function createElector(

@@ -1,5 +1,5 @@
 /**
- * The rule "which instances should Polaris hold for this Service in this cluster" (SPEC §2).
+ * The rule "which instances should Polaris hold for this Service in this cluster" (sync-rules §2).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Instance metadata composition within Polaris' limits (SPEC §2, reference §3).
+ * Instance metadata composition within Polaris' limits (sync-rules §2.7, reference §3).
  *
  * @module
  */
@@ -114,10 +114,10 @@ export interface MetadataLayers {
 
 /**
  * Composes instance metadata: Pod labels, then the annotation's map, then the `k8s_*` keys, then
- * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2). Entries
- * whose key or value exceed Polaris' limits are dropped and reported; when more than 64 entries
- * remain, the lowest layers lose their entries first (in key order), and that is reported too.
- * Nothing over a limit is ever sent.
+ * the ownership keys last so nothing can override `clusterName` or `source` (sync-rules §2.7).
+ * Entries whose key or value exceed Polaris' limits are dropped and reported; when more than 64
+ * entries remain, the lowest layers lose their entries first (in key order), and that is reported
+ * too. Nothing over a limit is ever sent.
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 /**
- * Finds the known key a mistyped config key was meant to be, for "did you mean" messages (SPEC
- * §5: unknown keys among our own are errors with a "did you mean"). Private to the config folder.
+ * Finds the known key a mistyped config key was meant to be, for "did you mean" messages
+ * (docs/configuration.md: a near miss of a known key is an error with a "did you mean"). Private
+ * to the config folder.
  *
  * @module
  */

@@ -42,7 +42,7 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
   {
     key: "serviceSync.mode",
     default: DEFAULTS.syncMode,
-    description: "all | demand (SPEC §2); --sync-mode wins",
+    description: "all | demand (sync-rules §2); --sync-mode wins",
   },
   {
     key: "server.resyncDuration",
@@ -218,7 +218,10 @@ export const ENV_VARS: readonly EnvVarReference[] = [
   },
 ];
 
-/** Returns the text `--help` prints: usage, then every flag, config key and environment variable with its default. */
+/**
+ * Returns the text `--help` prints: usage, then every flag, config key and environment variable
+ * with its default.
+ */
 export function helpText(): string {
   const lines = [
     "polaris-k8s-sync: keeps a PolarisMesh registry in step with Kubernetes Services",

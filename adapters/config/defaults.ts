@@ -5,7 +5,10 @@
  * @module
  */
 
-/** Namespaces that are never synced unless `serviceSync.ignoreNamespaces` says otherwise (SPEC §2). */
+/**
+ * Namespaces that are never synced unless `serviceSync.ignoreNamespaces` says otherwise (sync-rules
+ * §2.3).
+ */
 export const DEFAULT_IGNORE_NAMESPACES: readonly string[] = Object.freeze([
   "kube-system",
   "kube-public",
@@ -45,7 +48,10 @@ export const DEFAULTS = Object.freeze(
     devServerAddress: "127.0.0.1:8090",
     /** Manifest folders of `--dev`, relative to the examples folder, and their clusterNames. */
     devClusters: Object.freeze(["cluster-a", "cluster-b"]),
-    /** clusterName of a `--dev` run against a kubeconfig without one (polaris-controller's helm default). */
+    /**
+     * clusterName of a `--dev` run against a kubeconfig without one (polaris-controller's helm
+     * default).
+     */
     devClusterName: "default",
     /** clusterName of the shipped deploy/config_map.yaml, which install.sh replaces; refused. */
     clusterNamePlaceholder: "<cluster-name>",

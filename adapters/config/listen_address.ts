@@ -1,5 +1,6 @@
 /**
- * Parses `listen` / `--listen`, the address of the health, metrics and debug server (SPEC §6).
+ * Parses `listen` / `--listen`, the address of the health, metrics and debug server
+ * (docs/operating.md).
  *
  * @module
  */

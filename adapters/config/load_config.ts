@@ -1,6 +1,6 @@
 /**
  * Builds the one validated, frozen `Config` from embedded defaults, the config file, flags and
- * the environment (SPEC §5), or one message saying which key is wrong.
+ * the environment (docs/configuration.md), or one message saying which key is wrong.
  *
  * @module
  */
@@ -52,7 +52,7 @@ const OVERRIDING_FLAGS = FLAGS.flatMap((flag) => "overrides" in flag ? [flag] : 
  * Returns the configuration for `args`: embedded defaults, then the YAML file of `--config`
  * (the polaris-controller ConfigMap key `mesh` as is, plus our keys), then flags, then
  * `POLARIS_TOKEN`. Any bad value yields `{ kind: "error" }` with one message naming the key (or
- * the flag) and the value, so the controller never starts half-configured (SPEC §5).
+ * the flag) and the value, so the controller never starts half-configured (docs/configuration.md).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 /**
- * Writes core/v1 Warning Events on Services whose sync is invalid or in conflict (SPEC §2, §6),
- * so `kubectl describe service` tells the owner why it is not in Polaris, and the Normal Events
- * `events.emit` asks for (first synced, instances changed).
+ * Writes core/v1 Warning Events on Services whose sync is invalid or in conflict (sync-rules §1,
+ * docs/operating.md), so `kubectl describe service` tells the owner why it is not in Polaris, and
+ * the Normal Events `events.emit` asks for (first synced, instances changed).
  *
  * Deduplicated: the same (Service, reason, message) is written at most once per `dedupeWindowMs`.
  * A repeat inside the window costs nothing (no API call): resyncs reconcile every service every

@@ -1,8 +1,8 @@
 /**
- * Kubernetes Events on Services whose sync is invalid or in conflict (SPEC §2, §6), and the
- * optional Normal ones (`events.emit`): the recorder (deduplicated, rate-limited, bounded), the
- * rules that pick Events from a reconcile report, and
- * the JSON requests that write them (sent by `KubeClient`).
+ * Kubernetes Events on Services whose sync is invalid or in conflict (sync-rules §1,
+ * docs/operating.md), and the optional Normal ones (`events.emit`): the recorder (deduplicated,
+ * rate-limited, bounded), the rules that pick Events from a reconcile report, and the JSON requests
+ * that write them (sent by `KubeClient`).
  *
  * @module
  */

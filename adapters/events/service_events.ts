@@ -32,11 +32,11 @@ export interface PlannedEvent {
 }
 
 /**
- * Returns the Events for one report (SPEC §2: invalid input and conflicts are reported as Events
- * on the object). A fatal problem goes to the clusters that hold the Service because of it (their
- * `reason` carries the message); a problem no cluster claims, a non-fatal problem and a conflict
- * go to every cluster where the Service exists and takes part in the sync. A cluster where the
- * Service is absent or switched off gets nothing. `failure` (a write Polaris refused for good)
+ * Returns the Events for one report (sync-rules §1: invalid input and conflicts are reported as
+ * Events on the object). A fatal problem goes to the clusters that hold the Service because of it
+ * (their `reason` carries the message); a problem no cluster claims, a non-fatal problem and a
+ * conflict go to every cluster where the Service exists and takes part in the sync. A cluster where
+ * the Service is absent or switched off gets nothing. `failure` (a write Polaris refused for good)
  * becomes a `SyncFailed` Event the same way.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The operator endpoints on `--listen` (SPEC §6): `/healthz`, `/readyz`, `/metrics`,
+ * The operator endpoints on `--listen` (docs/operating.md): `/healthz`, `/readyz`, `/metrics`,
  * `/debug/services[/{namespace}/{service}]`, `/debug/clusters` and the `/debug` page with its
  * script.
  *

@@ -43,16 +43,16 @@ export class UnstableListError extends Error {
 }
 
 /**
- * Returns every row of a paged list, walking `offset` by the rows received until
- * `offset >= amount` (reference §5), de-duplicated by id. A pass is trusted only if `amount`
- * stayed the same on every page and the distinct rows add up to it; otherwise rows were skipped
- * or repeated by concurrent writes (pages shift, and v1.18.1 sorts unstably), so it starts over
- * from offset 0, up to `maxRestarts` times, then rejects with {@link UnstableListError}: a
- * partial list must never pass for the whole (SPEC §3). Errors from `fetchPage` propagate as is.
- * With `concurrency` above 1, pages 2..n are asked for at once, at offsets spaced by the size of
- * page 1; the same checks judge the pass.
- * Limit: a delete behind the cursor plus an insert ahead of it between two pages keeps both the
- * total and the distinct count, so that one swap goes unseen; the periodic resync repairs it.
+ * Returns every row of a paged list, walking `offset` by the rows received until `offset >= amount`
+ * (reference §5), de-duplicated by id. A pass is trusted only if `amount` stayed the same on every
+ * page and the distinct rows add up to it; otherwise rows were skipped or repeated by concurrent
+ * writes (pages shift, and v1.18.1 sorts unstably), so it starts over from offset 0, up to
+ * `maxRestarts` times, then rejects with {@link UnstableListError}: a partial list must never pass
+ * for the whole (sync-rules §3). Errors from `fetchPage` propagate as is. With `concurrency` above
+ * 1, pages 2..n are asked for at once, at offsets spaced by the size of page 1; the same checks
+ * judge the pass. Limit: a delete behind the cursor plus an insert ahead of it between two pages
+ * keeps both the total and the distinct count, so that one swap goes unseen; the periodic resync
+ * repairs it.
  */
 export async function readAllPages<T>(
   fetchPage: (offset: number, limit: number) => Promise<ListPage<T>>,
@@ -96,7 +96,9 @@ async function readRestInTurn<T>(
   }
 }
 
-/** One pass after page 1, with up to `concurrency` pages in flight; returns what went wrong, or "". */
+/**
+ * One pass after page 1, with up to `concurrency` pages in flight; returns what went wrong, or "".
+ */
 async function readRestTogether<T>(
   fetchPage: (offset: number, limit: number) => Promise<ListPage<T>>,
   first: ListPage<T>,

@@ -140,7 +140,7 @@ export const InstanceSchema = v.pipe(
 
 /**
  * Parses the envelope of one page of a console list (`BatchQueryResponse`). `amount` is required:
- * paging without it could silently stop early (SPEC §3). The rows are parsed separately with
+ * paging without it could silently stop early (sync-rules §3). The rows are parsed separately with
  * {@link rowsSchema}, since each list keeps them under its own key.
  */
 export const PageSchema = v.looseObject({

@@ -1,7 +1,7 @@
 /**
- * `/metrics` of a running controller process (SPEC §6): it parses as strict Prometheus text,
- * holds every family with its labels and plausible values after a sync of `examples/`, and the
- * tables of README.md's "Metrics" section list exactly these families, types and labels.
+ * `/metrics` of a running controller process (docs/operating.md): it parses as strict Prometheus
+ * text, holds every family with its labels and plausible values after a sync of `examples/`, and
+ * the tables of README.md's "Metrics" section list exactly these families, types and labels.
  */
 import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";

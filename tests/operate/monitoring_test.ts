@@ -1,9 +1,9 @@
 /**
- * The Grafana dashboard and the Prometheus alert rules of `deploy/monitoring/` (SPEC §6) query
- * only what a running controller exposes: every metric of every expression is a series of its
+ * The Grafana dashboard and the Prometheus alert rules of `deploy/monitoring/` (docs/operating.md)
+ * query only what a running controller exposes: every metric of every expression is a series of its
  * `/metrics`, and every label they match or group on is one README.md documents for that metric
- * (`tests/operate/metrics_test.ts` checks the README against the controller). The rules' own
- * syntax is checked by `promtool check rules` in `tests/operate/prometheus_rules_test.ts`.
+ * (`tests/operate/metrics_test.ts` checks the README against the controller). The rules' own syntax
+ * is checked by `promtool check rules` in `tests/operate/prometheus_rules_test.ts`.
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
