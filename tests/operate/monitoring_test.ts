@@ -3,7 +3,7 @@
  * query only what a running controller exposes: every metric of every expression is a series of its
  * `/metrics`, and every label they match or group on is one README.md documents for that metric
  * (`tests/operate/metrics_test.ts` checks the README against the controller). The rules' own syntax
- * is checked by `promtool check rules` in `tests/operate/prometheus_rules_test.ts`.
+ * is checked by Prometheus' rule parser in `tests/operate/prometheus_rules_test.ts`.
  */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
