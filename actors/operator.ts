@@ -33,6 +33,19 @@ function matches(summary: ServiceSummary, filter: ServiceFilter): boolean {
   return true;
 }
 
+/** Orders text by code unit, the same everywhere (no locale). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders instances by host (its numbers as numbers: 10.0.0.9 before 10.0.0.10), then port. */
+function byAddress(
+  a: { readonly host: string; readonly port: number },
+  b: { readonly host: string; readonly port: number },
+): number {
+  return a.host.localeCompare(b.host, "en", { numeric: true }) || a.port - b.port;
+}
+
 /** Creates the view; it reads the live system at each call and copies only what it returns. */
 export function createOperatorView(parts: OperatorParts): OperatorView {
   const { supervisor, sources, api, metrics, config } = parts;
@@ -64,14 +77,14 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
     },
     metrics: () => metrics.render(),
     services(filter, offset, limit) {
-      const items: ServiceSummary[] = [];
-      let total = 0;
+      // In key order, so that pages are stable and a reader finds a Service where expected.
+      const matching: ServiceSummary[] = [];
       for (const summary of supervisor.services()) {
-        if (!matches(summary, filter)) continue;
-        if (total >= offset && items.length < limit) items.push(summary);
-        total++;
+        if (matches(summary, filter)) matching.push(summary);
       }
-      return { total, offset, limit, items };
+      matching.sort((a, b) => byText(a.key, b.key));
+      const items = matching.slice(offset, offset + limit);
+      return { total: matching.length, offset, limit, items };
     },
     async service(namespace, name) {
       const detail = supervisor.service(serviceKey(namespace, name));
@@ -92,9 +105,16 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       } catch (error) {
         registered = { error: error instanceof Error ? error.message : String(error) };
       }
-      return { ...detail, desired: intent.desired, clusters: intent.clusters, registered };
+      return {
+        ...detail,
+        desired: [...intent.desired].sort(byAddress),
+        clusters: [...intent.clusters].sort((a, b) => byText(a.clusterName, b.clusterName)),
+        registered: Array.isArray(registered) ? [...registered].sort(byAddress) : registered,
+      };
     },
-    clusters: () => sources.map((s) => s.status()),
+    // By clusterName; each cluster's resources stay in the source's own, fixed order.
+    clusters: () =>
+      sources.map((s) => s.status()).sort((a, b) => byText(a.clusterName, b.clusterName)),
     overview: () => ({
       states: supervisor.countByState(),
       supervisor: supervisor.supervisorStatus(),

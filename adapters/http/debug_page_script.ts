@@ -59,7 +59,8 @@ interface ServiceItem {
   readonly state: string;
   readonly attempts: number;
   readonly lastError: string | null;
-  readonly lastSyncAt: number | null;
+  /** ISO-8601. */
+  readonly lastSyncAt: string | null;
   readonly reconciles: number;
   readonly report: Report | null;
 }
@@ -73,7 +74,8 @@ interface ServicesAnswer {
 /** `/debug/services/{namespace}/{service}`. */
 interface ServiceDetailAnswer extends ServiceItem {
   readonly transitions?: readonly {
-    readonly at: number;
+    /** ISO-8601. */
+    readonly at: string;
     readonly from: string;
     readonly to: string;
   }[];
@@ -152,8 +154,9 @@ async function getJson<T>(path: string): Promise<T> {
   return await response.json() as T;
 }
 
-/** Returns how long ago `ms` was: seconds, then minutes, then the date; empty for none. */
-function ago(ms: number | null | undefined): string {
+/** Returns how long ago an ISO-8601 time was: seconds, then minutes, then the date; empty for none. */
+function ago(time: string | null | undefined): string {
+  const ms = time ? Date.parse(time) : NaN;
   if (!ms) return "";
   const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
@@ -231,7 +234,7 @@ function serviceRow(service: ServiceItem): string {
   const attempt = service.attempts > 1
     ? ` <span class="muted">attempt ${service.attempts}</span>`
     : "";
-  const syncedAt = service.lastSyncAt ? esc(new Date(service.lastSyncAt).toISOString()) : "";
+  const syncedAt = esc(service.lastSyncAt || "");
   return `<tr class="svc${openKey === service.key ? " open" : ""}" data-key="${esc(service.key)}"` +
     ` data-state="${esc(service.state)}"><td>${esc(service.key)}</td>` +
     `<td>${badge(service.state)}${attempt}</td><td>${clusterCell(report)}</td>` +
