@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The polaris-k8s-sync image (SPEC §7): the official Deno image, the controller's modules and
+# The polaris-k8s-sync image (README): the official Deno image, the controller's modules and
 # their npm dependencies cached at build time from the lockfile (nothing is downloaded at
 # start-up), a non-root user, and a start-up that never writes to the root filesystem, so the
 # Deployment can mount it read-only.

@@ -1,7 +1,8 @@
 /**
- * The controller's Prometheus metrics (SPEC §6). Counters and histograms are fed by hooks; gauges
- * that describe the running system (actors by state, watch restarts) are read at scrape time, so
- * no work is done per event to keep them current. Each call makes its own prom-client `Registry`.
+ * The controller's Prometheus metrics (docs/operating.md). Counters and histograms are fed by
+ * hooks; gauges that describe the running system (actors by state, watch restarts) are read at
+ * scrape time, so no work is done per event to keep them current. Each call makes its own
+ * prom-client `Registry`.
  *
  * @module
  */

@@ -67,6 +67,19 @@ function keyParts(key: string): [string, string] {
   return [namespace, service];
 }
 
+/** Orders text by code unit, the same everywhere (no locale). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Orders instances by host (its numbers as numbers: 10.0.0.9 before 10.0.0.10), then port. */
+function byAddress(
+  a: { readonly host: string; readonly port: number },
+  b: { readonly host: string; readonly port: number },
+): number {
+  return a.host.localeCompare(b.host, "en", { numeric: true }) || a.port - b.port;
+}
+
 /** Creates the view; it reads the live system at each call and copies only what it returns. */
 export function createOperatorView(parts: OperatorParts): OperatorView {
   const { supervisor, sources, api, metrics, config } = parts;
@@ -129,7 +142,7 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       }
       // In key order, so that a page is stable while actors come and go (the unsynced keys are
       // sorted already: one run for the sort to merge).
-      entries.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      entries.sort((a, b) => byText(a.key, b.key));
       const items: ServiceListItem[] = entries.slice(offset, offset + limit).map((entry) => ({
         ...(entry.summary ?? noActor(entry.key, "unsynced")),
         sync: reasonsOf(entry),
@@ -160,9 +173,17 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       }
       const base = detail ??
         { ...noActor(key, noneSyncs(sync) ? "unsynced" : "pending"), transitions: [] };
-      return { ...base, sync, desired: intent.desired, clusters: intent.clusters, registered };
+      return {
+        ...base,
+        sync,
+        desired: [...intent.desired].sort(byAddress),
+        clusters: [...intent.clusters].sort((a, b) => byText(a.clusterName, b.clusterName)),
+        registered: Array.isArray(registered) ? [...registered].sort(byAddress) : registered,
+      };
     },
-    clusters: () => sources.map((s) => s.status()),
+    // By clusterName; each cluster's resources stay in the source's own, fixed order.
+    clusters: () =>
+      sources.map((s) => s.status()).sort((a, b) => byText(a.clusterName, b.clusterName)),
     overview: () => {
       const count = unsynced.keys().length;
       return {

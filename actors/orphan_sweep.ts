@@ -1,6 +1,6 @@
 /**
- * The orphan sweep (SPEC §3): every Polaris service that holds an instance this controller owns
- * (one owner per cluster source), and every service an alias of ours points to. The supervisor
+ * The orphan sweep (sync-rules §3.2): every Polaris service that holds an instance this controller
+ * owns (one owner per cluster source), and every service an alias of ours points to. The supervisor
  * gives each such key with no Service behind it an actor, which plans the deletes through the same
  * rules as any other change.
  *

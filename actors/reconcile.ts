@@ -28,8 +28,8 @@ import {
 } from "./reconcile_report.ts";
 
 /**
- * An instance as written: a desired one (its health check off, SPEC §2), or a listed one as it
- * was (a phantom's purge, `enableHealthCheck` given).
+ * An instance as written: a desired one (its health check off, sync-rules §2.5), or a listed one as
+ * it was (a phantom's purge, `enableHealthCheck` given).
  */
 function writeItemOf(i: DesiredInstance | RegisteredInstance, enableHealthCheck = false) {
   return {

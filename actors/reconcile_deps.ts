@@ -19,7 +19,7 @@ import type { Writer } from "./writer.ts";
 export interface ReconcileDeps {
   readonly views: readonly ClusterView[];
   readonly policy: SyncPolicy;
-  /** The `source` metadata value that marks instances as ours (SPEC §2). */
+  /** The `source` metadata value that marks instances as ours (sync-rules §1). */
   readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
   readonly api: PolarisApi;
@@ -31,11 +31,13 @@ export interface ReconcileDeps {
    * every kind.
    */
   readonly dryRun: boolean;
-  /** True once every cluster source has finished its first list (SPEC §3). */
+  /** True once every cluster source has finished its first list (sync-rules §3). */
   readonly deletesAllowed: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */
   readonly known: KnownResources;
-  /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
+  /**
+   * Services that had an alias of ours at the last reconcile (so a removed annotation is acted on).
+   */
   readonly aliased: Set<string>;
   /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
   readonly tombstones: Tombstones;

@@ -235,7 +235,7 @@ const invalidChange = fc.oneof(
   })),
 );
 
-/** Soon: an invalid weight or metadata JSON (SPEC §2 says held; today they rewrite, see below). */
+/** Soon: an invalid weight or metadata JSON (sync-rules §2.2 says held; today they rewrite, see below). */
 const invalidWeightOrMetadata = fc.oneof(
   adversarialText.filter((v) => !/^\s*[0-9]+\s*$/.test(v) || Number(v.trim()) > 65_535).map((
     value,
@@ -312,7 +312,7 @@ Deno.test("reconcileService() property: an invalid sync value or alias pair writ
   );
 });
 
-// SPEC §2: an invalid polarismesh.cn/weight or polarismesh.cn/metadata holds the Service like an
+// sync-rules §2.2: an invalid polarismesh.cn/weight or polarismesh.cn/metadata holds the Service like an
 // invalid sync value (decisions §1): nothing is written, live weights and metadata stay, and the
 // report names the annotation. Before that fix, the weight fell back to 100 and the metadata to
 // none, and the live instances were rewritten with those (docs/RELIABILITY.md, "Bugs found").

@@ -1,8 +1,8 @@
 /**
- * The registry of service actors (SPEC §4): one per Polaris service key, spawned on the first change
- * that names the key, parked while it rests, woken by its next event, retired when it is released
- * or crashes. It knows nothing of what a reconcile does: the machine it runs comes with its
- * reconcile already provided.
+ * The registry of service actors (README "Where things are"): one per Polaris service key, spawned
+ * on the first change that names the key, parked while it rests, woken by its next event, retired
+ * when it is released or crashes. It knows nothing of what a reconcile does: the machine it runs
+ * comes with its reconcile already provided.
  *
  * An actor at rest is parked: its persisted snapshot is kept and the running actor stopped, then
  * restored by the next event. A running xstate actor costs about 4.5 KB of heap and a parked one
@@ -54,20 +54,22 @@ export interface ServiceRecord {
   pendingSince: number | null;
 }
 
-/** A service actor's summary for `/debug/services`. */
+/** A service actor's summary for `/debug/services`; times are ISO-8601 strings, as JSON shows them. */
 export interface ServiceSummary {
   readonly key: string;
   readonly state: ServiceState;
   readonly attempts: number;
   readonly lastError: string | null;
-  readonly lastSyncAt: number | null;
+  /** When the last reconcile succeeded, e.g. `2026-12-04T22:02:55.291Z`. */
+  readonly lastSyncAt: string | null;
   readonly reconciles: number;
   readonly report: ReconcileReport | null;
 }
 
 /** One service in full for `/debug/services/{namespace}/{service}`. */
 export interface ServiceDetail extends ServiceSummary {
-  readonly transitions: readonly Transition[];
+  /** The recent state changes, oldest first, each `at` an ISO-8601 time. */
+  readonly transitions: readonly (Omit<Transition, "at"> & { readonly at: string })[];
 }
 
 /** Options of {@linkcode ServiceActors}. */
@@ -87,7 +89,9 @@ const TRANSITIONS_KEPT = 20;
 export class ServiceActors {
   readonly #options: ServiceActorsOptions;
   readonly #records = new Map<string, ServiceRecord>();
-  /** Set by `stopAll`: an actor that comes to rest afterwards is not parked (its timers are gone). */
+  /**
+   * Set by `stopAll`: an actor that comes to rest afterwards is not parked (its timers are gone).
+   */
   #stopped = false;
 
   constructor(options: ServiceActorsOptions) {
@@ -121,7 +125,9 @@ export class ServiceActors {
     return parked;
   }
 
-  /** Whether the key's actor is at rest: parked, or in a resting state (`synced`, `conflict`, …). */
+  /**
+   * Whether the key's actor is at rest: parked, or in a resting state (`synced`, `conflict`, …).
+   */
   resting(key: string): boolean {
     const record = this.#records.get(key);
     return record !== undefined && (record.actor === null || isResting(record.state));
@@ -147,7 +153,10 @@ export class ServiceActors {
   /** The key in full for `/debug/services/{namespace}/{service}`, or undefined. */
   detail(key: string): ServiceDetail | undefined {
     const record = this.#records.get(key);
-    return record && { ...summaryOf(key, record), transitions: [...record.transitions] };
+    return record && {
+      ...summaryOf(key, record),
+      transitions: record.transitions.map((t) => ({ ...t, at: isoTime(t.at) })),
+    };
   }
 
   /** Counts of actors per state. */
@@ -271,10 +280,15 @@ function summaryOf(key: string, record: ServiceRecord): ServiceSummary {
     state: record.state,
     attempts: context.attempts,
     lastError: context.lastError,
-    lastSyncAt: context.lastSyncAt,
+    lastSyncAt: context.lastSyncAt === null ? null : isoTime(context.lastSyncAt),
     reconciles: context.reconciles,
     report: record.report,
   };
+}
+
+/** An epoch-milliseconds time as ISO-8601, how the debug endpoints show every time. */
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 /** `synced`, `conflict` or `invalid`: the states under the machine's `resting` parent. */

@@ -1,5 +1,5 @@
 /**
- * The running system (SPEC §4). One change, from a cluster source to Polaris:
+ * The running system (README "Where things are"). One change, from a cluster source to Polaris:
  *
  * 1. a source reports a change (`#onChange`) and the key is routed to its service actor
  *    (`#touch`, through {@linkcode ServiceActors}); a full list goes through a
@@ -58,7 +58,9 @@ export interface SupervisorOptions {
   readonly api: PolarisApi;
   readonly writer: Writer;
   readonly policy: SyncPolicy;
-  /** The `source` metadata value that marks instances as ours (beside `clusterName`, SPEC §2). */
+  /**
+   * The `source` metadata value that marks instances as ours (beside `clusterName`, sync-rules §1).
+   */
   readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
   readonly timing: ServiceTiming;
@@ -230,7 +232,7 @@ export class Supervisor {
   }
 
   /**
-   * Stops everything without deregistering anything (SPEC §3: pods keep serving while the
+   * Stops everything without deregistering anything (sync-rules §3.7: pods keep serving while the
    * controller restarts): actors stop, queued writes are abandoned, requests in flight finish.
    */
   async stop(): Promise<void> {

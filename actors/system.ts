@@ -11,9 +11,10 @@ import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import type { Config } from "../adapters/config/config.ts";
-import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
+import { EventRecorder, normalEvents, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
-import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
+import { KubeClient } from "../adapters/kubernetes/kube_client.ts";
+import { findKubeConfig } from "../adapters/kubernetes/load_kube_config.ts";
 import { leaderIdentity, LeaseElector } from "../adapters/leader/mod.ts";
 import { type Logger, secretRedactor } from "../adapters/log/mod.ts";
 import { createManifestSource } from "../adapters/manifests/mod.ts";
@@ -24,6 +25,7 @@ import { Supervisor } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { createMetrics, type EngineMetrics } from "./metrics.ts";
 import { createOperatorView } from "./operator.ts";
+import { PolarisAuthWatch } from "./polaris_auth.ts";
 
 /** The running system. */
 export interface System {
@@ -35,6 +37,8 @@ export interface System {
   readonly elector: LeaseElector | null;
   /** One Event recorder per Kubernetes cluster (manifest folders have none), by clusterName. */
   readonly events: ReadonlyMap<string, EventRecorder>;
+  /** Whether Polaris refuses our access token (401001) now. */
+  readonly polarisAuth: PolarisAuthWatch;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,8 +46,9 @@ export interface System {
 /**
  * One Kubernetes client per cluster read from Kubernetes (manifest folders have none), by
  * clusterName: the source's lists and watches, the Event recorder and the Lease elector share it,
- * so each cluster has one connection pool and one set of credentials. Throws on a kubeconfig that
- * cannot load, so bad config stops start-up (SPEC §5). API warnings (a deprecated API, an ignored
+ * so each cluster has one connection pool and one set of credentials. Logs the kubeconfig, context
+ * and API server each uses. Throws on a kubeconfig that cannot load, or none found, so bad config
+ * stops start-up (docs/configuration.md). API warnings (a deprecated API, an ignored
  * field) are logged once each, as client-go does.
  */
 function createKubeClients(config: Config, log: Logger): Map<string, KubeClient> {
@@ -51,12 +56,19 @@ function createKubeClients(config: Config, log: Logger): Map<string, KubeClient>
   for (const cluster of config.clusters) {
     const origin = cluster.origin;
     if (origin.kind === "manifests") continue;
-    const kubeconfig = origin.kind === "in-cluster"
-      ? loadKubeConfig({ inCluster: true })
-      : loadKubeConfig({ kubeconfigPath: origin.path, context: origin.context });
+    const clusterName = cluster.clusterName;
+    const found = origin.kind === "in-cluster"
+      ? findKubeConfig({ inCluster: true, clusterName })
+      : findKubeConfig({ kubeconfigPath: origin.path, context: origin.context, clusterName });
+    log.info("Kubernetes cluster", {
+      cluster: clusterName,
+      kubeconfig: found.source,
+      context: found.context,
+      server: found.server,
+    });
     clients.set(
       cluster.clusterName,
-      new KubeClient(kubeconfig, {
+      new KubeClient(found.config, {
         onWarning: (warning, path) =>
           log.warn(`the Kubernetes API server warns: ${warning}`, {
             cluster: cluster.clusterName,
@@ -110,7 +122,7 @@ export interface SystemOptions {
 }
 
 /**
- * Creates the Lease elector on the first Kubernetes cluster of the configuration (SPEC §3);
+ * Creates the Lease elector on the first Kubernetes cluster of the configuration (sync-rules §3.8);
  * throws when leader election is on but every cluster is a manifest folder.
  */
 function createElector(
@@ -178,10 +190,11 @@ export function createSystem(options: SystemOptions): System {
       );
     }
   }
-  const recordEvents = (planned: ReturnType<typeof serviceEvents>) => {
+  const recordEvents = (planned: ReturnType<typeof serviceEvents>, normal = false) => {
     for (const event of planned) {
       const recorder = events.get(event.clusterName);
-      if (recorder) recorder.warn(event, event.reason, event.message);
+      if (recorder && normal) recorder.normal(event, event.reason, event.message);
+      else if (recorder) recorder.warn(event, event.reason, event.message);
       else {
         log.debug("no Kubernetes API for an Event; logged only", {
           cluster: event.clusterName,
@@ -192,13 +205,20 @@ export function createSystem(options: SystemOptions): System {
       }
     }
   };
+  const polarisAuth = new PolarisAuthWatch({
+    tokenGiven: config.polaris.accessToken !== undefined,
+    log: (level, message, fields) => log[level](message, fields),
+  });
   const api: PolarisApi = options.api ?? new PolarisClient({
     baseUrl: config.polaris.baseUrl,
     token: config.polaris.accessToken,
     timeoutMs: config.polaris.timeoutMs,
     maxRetries: config.polaris.maxRetries,
     pageConcurrency: config.sync.concurrency,
-    onRequest: (r) => metrics.observeRequest(r),
+    onRequest: (r) => {
+      metrics.observeRequest(r);
+      polarisAuth.observe(r);
+    },
   });
   const writer = new Writer({
     api,
@@ -246,7 +266,15 @@ export function createSystem(options: SystemOptions): System {
       },
       onReport: (report, outcome) => {
         const s = report.summary;
-        if (s.created + s.updated + s.deleted > 0) {
+        if (config.dryRun) {
+          // Nothing was written: say what would be, with the plan's keys.
+          if (s.created + s.updated + s.deleted > 0) {
+            log.info(
+              `dry run: would create ${s.created}, update ${s.updated}, delete ${s.deleted}`,
+              { service: report.key, desired: s.desired, plan: report.plan },
+            );
+          }
+        } else if (s.created + s.updated + s.deleted > 0) {
           log.info("service synced", {
             service: report.key,
             created: s.created,
@@ -267,11 +295,8 @@ export function createSystem(options: SystemOptions): System {
           ? outcome.message
           : undefined;
         recordEvents(serviceEvents(report, failure));
-        if (
-          config.dryRun &&
-          (report.plan.creates.length + report.plan.updates.length + report.plan.deletes.length) > 0
-        ) {
-          log.info("dry run: plan", { service: report.key, plan: report.plan });
+        if (outcome?.kind === "synced" && !config.dryRun) {
+          recordEvents(normalEvents(report, s, config.events.emit), true);
         }
       },
       onApplied: (_key, latencyMs) => metrics.observeLatency(latencyMs),
@@ -307,6 +332,7 @@ export function createSystem(options: SystemOptions): System {
     view,
     elector,
     events,
+    polarisAuth,
     async start() {
       await supervisor.start();
       elector?.start();

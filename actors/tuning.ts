@@ -28,22 +28,26 @@ export const TUNING = Object.freeze({
    * still reads its own service only.
    */
   namespaceListingThreshold: 20,
-  /** Listings the registry reader runs at once: `serviceSync.concurrency`'s default, for the reads. */
+  /**
+   * Listings the registry reader runs at once: `serviceSync.concurrency`'s default, for the reads.
+   */
   readConcurrency: 4,
   /**
    * Reconciles in flight at most; waiting ones resume as a group once half have ended. Bounds a
    * start-up's plans in memory (decisions §11) while keeping each group's reads together.
    */
   reconcileSlots: 1_000,
-  /** Actors a resync wakes at a time (decisions §10): parked actors stay parked until their turn. */
+  /**
+   * Actors a resync wakes at a time (decisions §10): parked actors stay parked until their turn.
+   */
   resyncGroup: 1_000,
   /**
    * Failed attempts in a row before a Service gets a Kubernetes Event about them: one or two
    * failures are usually a blip that the backoff absorbs; three say the owner should look.
    */
   attemptsBeforeEvent: 3,
-  /** How long an Event already sent for a Service and reason is not sent again (SPEC §6). */
+  /**
+   * How long an Event already sent for a Service and reason is not sent again (docs/operating.md).
+   */
   eventDedupeWindowMs: 10 * 60_000,
-  /** How long `--once` waits for the system to settle before it gives up and exits 1. */
-  onceTimeoutMs: 10 * 60_000,
 });

@@ -1,6 +1,6 @@
 /**
  * The Services the cluster sources know that no cluster syncs and that have no service actor: the
- * debug endpoint lists them with the actors, each with its reasons (SPEC §6, docs/decisions.md
+ * debug endpoint lists them with the actors, each with its reasons (docs/operating.md, docs/decisions.md
  * §26), so a Service that is not synced is never just missing.
  *
  * Finding them walks every Service of every source. The page asks twice per poll (the list and the

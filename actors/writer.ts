@@ -1,9 +1,9 @@
 /**
- * The Polaris writer (SPEC §4): every write the engine makes goes through it. It coalesces the
- * writes of many service actors into shared batches of at most `batchSize` items per request
- * (instances of different services share a request), runs at most `concurrency` requests at once,
- * and answers every caller item by item. Alias writes, one endpoint per alias, are sent as they
- * come. It alone applies `--dry-run` and the leader gate, to every kind.
+ * The Polaris writer (README "Where things are"): every write the engine makes goes through it. It
+ * coalesces the writes of many service actors into shared batches of at most `batchSize` items per
+ * request (instances of different services share a request), runs at most `concurrency` requests at
+ * once, and answers every caller item by item. Alias writes, one endpoint per alias, are sent as
+ * they come. It alone applies `--dry-run` and the leader gate, to every kind.
  *
  * It executes; it never re-decides: what to write comes from the pure plan.
  *

@@ -60,7 +60,7 @@ export interface BenchArgs {
   readonly outDir?: string;
 }
 
-/** Every scenario of SPEC §10, in the order they run. */
+/** Every scenario of docs/BENCHMARKS.md, in the order they run. */
 export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
   { services: 1000, clusters: 1 },
   { services: 1000, clusters: 3 },

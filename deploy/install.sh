@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs polaris-k8s-sync into the cluster of the current kubectl context (SPEC §7): applies the
+# Installs polaris-k8s-sync into the cluster of the current kubectl context (README): applies the
 # manifests of deploy/ through a generated kustomize overlay that carries this cluster's values (the
 # `mesh` ConfigMap, the token Secret, the image), waits for the rollout and shows the Pods.
 # Running it again with the same values changes nothing. See `deploy/install.sh --help`.
@@ -182,6 +182,8 @@ ask() {
 
 [ -n "$address" ] || address=$(previous serverAddress)
 [ -n "$cluster_name" ] || cluster_name=$(previous clusterName)
+# The placeholder of deploy/config_map.yaml (applied with kubectl apply -k) is no earlier value.
+[[ $cluster_name != "<"*">" ]] || cluster_name=""
 [ -n "$mode" ] || mode=$(previous '  mode')
 if [ "$interactive" = true ]; then
   [ -n "$address" ] || address=$(ask "Polaris address (host, host:port or URL)")

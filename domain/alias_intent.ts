@@ -1,5 +1,5 @@
 /**
- * The rule "which Polaris alias does this Service ask for" (SPEC §2, aliases).
+ * The rule "which Polaris alias does this Service ask for" (sync-rules §2.8).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The annotation names the controller reads, shared with polaris-controller so that an existing
- * installation keeps its meaning (SPEC §2).
+ * installation keeps its meaning (sync-rules §2).
  *
  * @module
  */

@@ -41,7 +41,7 @@ function withAnnotation(name: string, value: string | undefined): Record<string,
 
 // --- polarismesh.cn/sync ----------------------------------------------------------------------
 
-/** SPEC §2's table, written out again: what shouldSync() must answer. */
+/** sync-rules §2.2's table, written out again: what shouldSync() must answer. */
 function expectedSync(
   input: {
     mode: "all" | "demand";
@@ -69,7 +69,7 @@ function outcomeOf(decision: SyncDecision): string {
   return reason.code === "invalid-annotation" ? `invalid-${reason.object}` : "off";
 }
 
-Deno.test("shouldSync() property: follows SPEC §2's table for any sync annotation values", () => {
+Deno.test("shouldSync() property: follows sync-rules §2.2's table for any sync annotation values", () => {
   fc.assert(
     fc.property(
       fc.record({

@@ -1,7 +1,7 @@
 /**
- * Retry delays: capped exponential backoff with jitter (SPEC §3). The jitter is derived from a
- * seed (the service key) so that thousands of services failing together spread out, while a test
- * with a simulated clock still sees the same delay every run.
+ * Retry delays: capped exponential backoff with jitter (sync-rules §3.5). The jitter is derived
+ * from a seed (the service key) so that thousands of services failing together spread out, while a
+ * test with a simulated clock still sees the same delay every run.
  *
  * @module
  */
@@ -17,7 +17,9 @@ export interface BackoffOptions {
    * same delay every run).
    */
   readonly seed?: string;
-  /** Jitter from a uniform draw in [0, 1), injected for deterministic tests; clamped into [0, 1]. */
+  /**
+   * Jitter from a uniform draw in [0, 1), injected for deterministic tests; clamped into [0, 1].
+   */
   readonly random?: () => number;
 }
 

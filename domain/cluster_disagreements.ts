@@ -1,5 +1,5 @@
 /**
- * The rule "do the clusters agree on this Polaris service?" (SPEC §2, multi-cluster): the copies of
+ * The rule "do the clusters agree on this Polaris service?" (sync-rules §2.9): the copies of
  * one Service in several clusters become one Polaris service, so an annotation that acts on it and
  * differs between the copies is reported, with which value applies (docs/decisions.md §25).
  *

@@ -1,5 +1,5 @@
 /**
- * The rule "which instances should Polaris hold for this Service in this cluster" (SPEC §2).
+ * The rule "which instances should Polaris hold for this Service in this cluster" (sync-rules §2).
  *
  * @module
  */
@@ -42,7 +42,7 @@ export type ParsedWeight = { readonly weight: number } | { readonly problem: Pro
 /**
  * Parses `polarismesh.cn/weight`: an integer in 0..65535, 100 when absent. Anything else is
  * invalid input, a fatal problem: like an invalid `polarismesh.cn/sync` value it holds the Service
- * (SPEC §2, docs/decisions.md §1), so a typo neither takes it out of the registry nor resets the
+ * (sync-rules §2.2, docs/decisions.md §1), so a typo neither takes it out of the registry nor resets the
  * weight registered to the default.
  *
  * @example

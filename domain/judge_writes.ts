@@ -1,7 +1,7 @@
 /**
- * Judging what Polaris answered to a reconcile's writes, item by item (SPEC §3): which failures
- * are worth a retry with backoff, which are a verdict on the request, and which answers count as
- * done although they are not a plain success. Pure: the reconcile sends, this decides.
+ * Judging what Polaris answered to a reconcile's writes, item by item (sync-rules §3.4): which
+ * failures are worth a retry with backoff, which are a verdict on the request, and which answers
+ * count as done although they are not a plain success. Pure: the reconcile sends, this decides.
  *
  * @module
  */

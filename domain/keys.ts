@@ -2,8 +2,8 @@
  * Keys that name Polaris services and instances throughout the controller.
  *
  * A Polaris service is identified by its namespace and name; one service actor exists per key
- * (SPEC §4). An instance inside a service is identified by `host:port` (IPv6 hosts are kept as they
- * are, so the key is split on the last colon).
+ * (README "Where things are"). An instance inside a service is identified by `host:port` (IPv6
+ * hosts are kept as they are, so the key is split on the last colon).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Instance metadata composition within Polaris' limits (SPEC §2, reference §3).
+ * Instance metadata composition within Polaris' limits (sync-rules §2.7, reference §3).
  *
  * @module
  */
@@ -30,7 +30,7 @@ export interface ParsedMetadata {
  * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. Anything else (bad
  * JSON, not an object, a value that is not a string) is invalid input, reported as a fatal
  * problem with no entries: like an invalid `polarismesh.cn/sync` value, it holds the Service
- * (SPEC §2, docs/decisions.md §1), so what is registered keeps its metadata until the annotation
+ * (sync-rules §2.2, docs/decisions.md §1), so what is registered keeps its metadata until the annotation
  * is fixed, instead of being rewritten without it or with part of it.
  *
  * @example
@@ -122,7 +122,7 @@ export interface MetadataLayers {
 
 /**
  * Composes instance metadata: Pod labels, then the annotation's map, then the `k8s_*` keys, then
- * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2), and, when
+ * the ownership keys last so nothing can override `clusterName` or `source` (sync-rules §2.7), and, when
  * a key the console list hides is present, the digest of those keys (`hiddenMetadataDigest`, also
  * ours; decisions §6). Entries whose key or value exceed Polaris' limits are dropped and reported;
  * when more than 64 entries remain, the lowest layers lose their entries first (in key order), and

@@ -1,6 +1,7 @@
 /**
  * The pure plan: desired versus registered instances of one Polaris service → the writes that make
- * Polaris right, and nothing else (STYLE: source → pure plan → writer; the writer never re-decides).
+ * Polaris right, and nothing else (STYLE: source → pure plan → writer; the writer never
+ * re-decides).
  *
  * @module
  */
@@ -52,8 +53,8 @@ export interface PlanInput {
   readonly registered: readonly RegisteredInstance[];
   readonly owner: Owner;
   /**
-   * False until every cluster source has finished its first full list (SPEC §3): until then an
-   * absent endpoint may only be one not listed yet, so deletes are held back as `skipped`.
+   * False until every cluster source has finished its first full list (sync-rules §3): until then
+   * an absent endpoint may only be one not listed yet, so deletes are held back as `skipped`.
    */
   readonly deletesAllowed: boolean;
 }

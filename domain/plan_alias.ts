@@ -1,6 +1,6 @@
 /**
  * The pure alias plan: what a Service's alias annotations ask for versus the aliases Polaris holds
- * → create, repoint, delete or conflict (SPEC §2, aliases).
+ * → create, repoint, delete or conflict (sync-rules §2.8).
  *
  * @module
  */

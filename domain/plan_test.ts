@@ -565,7 +565,10 @@ const arbCommon = {
   extra: fc.dictionary(fc.constantFrom(...META_KEYS), fc.constantFrom("x", "y"), { maxKeys: 2 }),
 };
 
-/** Desired instances of every cluster; at most one per cluster and host:port (as desiredInstances gives). */
+/**
+ * Desired instances of every cluster; at most one per cluster and host:port (as desiredInstances
+ * gives).
+ */
 const arbDesiredRaw = fc.uniqueArray(
   fc.record({ cluster: fc.constantFrom(...CLUSTERS), ...arbCommon }),
   { selector: (d) => `${d.cluster}|${d.host}|${d.port}`, maxLength: 12 },
@@ -628,7 +631,9 @@ function visible(metadata: Readonly<Record<string, string>>): Record<string, str
   return Object.fromEntries(Object.entries(metadata).filter(([k]) => !HIDDEN_METADATA_KEYS.has(k)));
 }
 
-/** Ownership as SPEC §2 states it, written out here so the properties do not trust isOwned(). */
+/**
+ * Ownership as sync-rules §1 states it, written out here so the properties do not trust isOwned().
+ */
 function ownedBySpec(r: RegisteredInstance, owner: Owner): boolean {
   return r.vpcId === "" && r.metadata.source === owner.source &&
     owner.clusterNames.some((c) => c === r.metadata.clusterName);
@@ -636,7 +641,7 @@ function ownedBySpec(r: RegisteredInstance, owner: Owner): boolean {
 
 const keyOf = (i: { host: string; port: number }) => instanceKey(i.host, i.port);
 
-/** The keys nobody may write, as SPEC §2 states them. */
+/** The keys nobody may write, as sync-rules §2.7 states them. */
 function conflictKeysBySpec(
   desiredList: readonly DesiredInstance[],
   registered: readonly RegisteredInstance[],

@@ -47,11 +47,14 @@ export interface RegisteredInstance {
   readonly revision?: string;
 }
 
-/** Who a controller is in Polaris: the clusters it syncs and its source marker (SPEC §2). */
+/** Who a controller is in Polaris: the clusters it syncs and its source marker (sync-rules §1). */
 export interface Owner {
   /** Every clusterName this process syncs (one per cluster source). */
   readonly clusterNames: readonly string[];
-  /** The `source` metadata value, `polaris-controller` by default so Go-controller instances are adopted. */
+  /**
+   * The `source` metadata value, `polaris-controller` by default so Go-controller instances are
+   * adopted.
+   */
   readonly source: string;
 }
 

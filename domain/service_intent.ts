@@ -21,7 +21,7 @@ import { shouldSync, type SyncPolicy } from "./should_sync.ts";
 export interface IntentSources {
   readonly views: readonly ClusterView[];
   readonly policy: SyncPolicy;
-  /** The `source` metadata value written into every instance (SPEC §2). */
+  /** The `source` metadata value written into every instance (sync-rules §1). */
   readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
 }
@@ -29,7 +29,10 @@ export interface IntentSources {
 /** How one cluster sees the service. */
 export interface ClusterIntent {
   readonly clusterName: string;
-  /** `synced`: contributes instances; `off`: not synced (its instances go); `held`: bad input, nothing of it is touched. */
+  /**
+   * `synced`: contributes instances; `off`: not synced (its instances go); `held`: bad input,
+   * nothing of it is touched.
+   */
   readonly status: "synced" | "off" | "held" | "absent";
   readonly reason: string;
   readonly ready: number;

@@ -1,6 +1,6 @@
 /**
- * The rule "is this Service synced?" (SPEC §2), as data: the answer says why not, so the reason can
- * reach logs, Kubernetes Events and the debug endpoint unchanged.
+ * The rule "is this Service synced?" (sync-rules §2), as data: the answer says why not, so the
+ * reason can reach logs, Kubernetes Events and the debug endpoint unchanged.
  *
  * @module
  */
@@ -63,11 +63,11 @@ function invalid(object: "Service" | "Namespace", name: string, raw: string): Sy
 }
 
 /**
- * Decides whether a Service is synced to Polaris, following SPEC §2: ignored namespaces and
- * ExternalName Services never are; otherwise the Service's own `polarismesh.cn/sync` wins; otherwise
- * the Namespace's annotation and the mode decide. Any value other than `"true"`/`"false"` is invalid
- * input: not synced, with the reason. An unknown Namespace (not listed yet, or being deleted) counts
- * as one without annotations.
+ * Decides whether a Service is synced to Polaris, following sync-rules §2: ignored namespaces and
+ * ExternalName Services never are; otherwise the Service's own `polarismesh.cn/sync` wins;
+ * otherwise the Namespace's annotation and the mode decide. Any value other than `"true"`/`"false"`
+ * is invalid input: not synced, with the reason. An unknown Namespace (not listed yet, or being
+ * deleted) counts as one without annotations.
  *
  * @example
  * ```ts

@@ -16,7 +16,7 @@ interface Row {
   readonly expect: true | string;
 }
 
-// SPEC §2's table, one row per line of it, expanded over "any" and "absent/false".
+// sync-rules §2.2's table, one row per line of it, expanded over "any" and "absent/false".
 const table: readonly Row[] = [
   // all | absent or "true" | absent | yes
   {

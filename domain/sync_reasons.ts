@@ -1,7 +1,7 @@
 /**
  * Why each cluster does or does not sync one Service, as the operator sees it: the answer of
  * `shouldSync` per cluster that has the Service, with a code to filter on. The debug endpoint
- * shows it for every Service the sources know, synced or not (SPEC §6), so a Service that is not
+ * shows it for every Service the sources know, synced or not (docs/operating.md), so a Service that is not
  * synced is never just missing.
  *
  * @module

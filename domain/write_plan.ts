@@ -30,7 +30,7 @@ export interface WritePlanInput {
   /** What Polaris lists for the service (phantoms included). */
   readonly read: readonly RegisteredInstance[];
   readonly owner: Owner;
-  /** False until every cluster has listed (SPEC §3): then nothing is deleted. */
+  /** False until every cluster has listed (sync-rules §3): then nothing is deleted. */
   readonly deletesAllowed: boolean;
   /** The deletes this controller remembers, by `tombstoneKey`. */
   readonly tombstone: (key: string) => Tombstone | undefined;

@@ -1,7 +1,7 @@
 /**
- * Fault injection for the emulator (SPEC §8): extra latency, error answers, dropped connections
- * and Polaris' API rate limit (403003), each limited to matching requests and to a number of
- * requests or a time window measured on an injectable clock.
+ * Fault injection for the emulator (emulator/README.md): extra latency, error answers, dropped
+ * connections and Polaris' API rate limit (403003), each limited to matching requests and to a
+ * number of requests or a time window measured on an injectable clock.
  *
  * @module
  */

@@ -9,6 +9,14 @@
 import { startPolarisEmulator } from "./mod.ts";
 import type { PolarisEmulatorOptions } from "./mod.ts";
 
+/** The flags `parseEmulatorArgs` accepts, each followed by a value (emulator/README.md). */
+export const EMULATOR_FLAGS: readonly string[] = [
+  "--port",
+  "--hostname",
+  "--token",
+  "--validation",
+];
+
 const USAGE =
   "usage: polaris-emulator [--port 8090] [--hostname 127.0.0.1] [--token T] [--validation whole-batch|per-item]";
 
@@ -19,7 +27,7 @@ export function parseEmulatorArgs(args: readonly string[]): PolarisEmulatorOptio
     const arg = args[i];
     const eq = arg.indexOf("=");
     const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (!["--port", "--hostname", "--token", "--validation"].includes(flag)) {
+    if (!EMULATOR_FLAGS.includes(flag)) {
       throw new TypeError(`Cannot start the Polaris emulator: unknown flag "${arg}"\n${USAGE}`);
     }
     const value = inline ?? args[++i];

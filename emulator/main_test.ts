@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseEmulatorArgs } from "./main.ts";
+import { EMULATOR_FLAGS, parseEmulatorArgs } from "./main.ts";
 
 Deno.test("parseEmulatorArgs() reads port, hostname, token and validation", () => {
   assert.deepEqual(parseEmulatorArgs([]), {
@@ -52,4 +52,10 @@ Deno.test("main.ts runs standalone, prints its URL and answers GET /", async () 
     await reader.cancel();
     await child.status;
   }
+});
+
+Deno.test("emulator/README.md's flag table lists exactly the flags parseEmulatorArgs() accepts", async () => {
+  const readme = await Deno.readTextFile(new URL("./README.md", import.meta.url));
+  const rows = [...readme.matchAll(/^\| `(--[a-z-]+) [^`]*` +\|/gm)].map((m) => m[1]);
+  assert.deepEqual(rows, [...EMULATOR_FLAGS]);
 });

@@ -1,7 +1,7 @@
 /**
- * The Polaris HTTP API emulator (SPEC §8): an in-memory server for `deno task dev`, tests and
- * benchmarks, faithful to `reference/polaris-openapi.md` and strict where server versions differ
- * (unknown JSON fields are 400001, as v1.18.1 answers).
+ * The Polaris HTTP API emulator (emulator/README.md): an in-memory server for `deno task dev`,
+ * tests and benchmarks, faithful to `reference/polaris-openapi.md` and strict where server versions
+ * differ (unknown JSON fields are 400001, as v1.18.1 answers).
  *
  * Transport note: it listens with `node:http`, not `Deno.serve`, because the `drop` fault must
  * close a connection without any answer and `Deno.serve` always writes a status line.

@@ -1,7 +1,7 @@
 /**
- * The state machine of one Polaris service (SPEC §4): it turns "something changed" into debounced,
- * retried reconciles. Definitions only: the reconcile itself is an actor supplied from `actors/`
- * with `.provide()`, and tests supply fakes.
+ * The state machine of one Polaris service (README "Where things are"): it turns "something
+ * changed" into debounced, retried reconciles. Definitions only: the reconcile itself is an actor
+ * supplied from `actors/` with `.provide()`, and tests supply fakes.
  *
  * ```
  * idle ─inputs.changed→ debouncing ─debounce→ reconciling ─done→ synced | conflict | invalid

@@ -1,7 +1,7 @@
 /**
- * The supervisor's lifecycle (SPEC §3–§4). Two things decide what the running system may do: who
- * holds the lease, and whether every cluster source has listed. Both are states here, so no code
- * keeps them as flags.
+ * The supervisor's lifecycle (sync-rules §3; the design: README, "One change, from the watch to
+ * Polaris"). Two things decide what the running system may do: who holds the lease, and whether
+ * every cluster source has listed. Both are states here, so no code keeps them as flags.
  *
  * ```
  * starting ─(leading at start)→ leading ─lease.lost→ following ─lease.gained→ leading
@@ -12,7 +12,7 @@
  * ```
  *
  * - **Deletes** are allowed once every source has listed, whoever leads: `source.synced` is taken
- *   in every state, and the one that completes the set runs `allowDeletes` (SPEC §3).
+ *   in every state, and the one that completes the set runs `allowDeletes` (sync-rules §3).
  * - **Leading** is entered with `takeOver` (reconcile what the listed sources hold) and left with
  *   `standDown` (stop every service actor and forget queued work), so losing the lease and
  *   stopping leave the same way.
@@ -35,7 +35,9 @@ export interface SupervisorInput {
   readonly resyncPeriodMs: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
-  /** Whether this replica starts as the writer (no leader election, or it already holds the lease). */
+  /**
+   * Whether this replica starts as the writer (no leader election, or it already holds the lease).
+   */
   readonly leading: boolean;
 }
 
@@ -57,7 +59,7 @@ export type SupervisorEvent =
   | { readonly type: "lease.lost" }
   | { readonly type: "stop" };
 
-/** True once every cluster source has listed: deletes are allowed from then on (SPEC §3). */
+/** True once every cluster source has listed: deletes are allowed from then on (sync-rules §3). */
 export function everySourceListed(context: Pick<SupervisorContext, "clusterNames" | "synced">) {
   return context.clusterNames.every((c) => context.synced.includes(c));
 }

@@ -12,7 +12,7 @@
 
 import * as v from "valibot";
 import { isLogLevel, LOG_LEVELS } from "../log/log_level.ts";
-import type { PodLabelPolicy } from "./config.ts";
+import { EMITTABLE_EVENTS, type EmittedEvent, type PodLabelPolicy } from "./config.ts";
 import { parseDurationMs } from "./duration.ts";
 import { parseListenAddress } from "./listen_address.ts";
 import { normalizePolarisAddress } from "./polaris_address.ts";
@@ -161,6 +161,29 @@ export const POLARIS_ENTRIES = {
   maxRetries: optional(integer(0, 20)),
 } as const;
 
+const EMIT_EXPECTED =
+  'expected a list of Synced and InstancesChanged, or the same as text ("Synced,InstancesChanged")';
+
+/** Keys of `events`: which Normal Events to write (external-dns' `--events-emit`). */
+export const EVENTS_ENTRIES = {
+  emit: optional(
+    v.pipe(
+      v.union([v.array(v.string()), v.string()], EMIT_EXPECTED),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        const items = typeof dataset.value === "string"
+          ? dataset.value.split(",").map((item) => item.trim()).filter((item) => item !== "")
+          : dataset.value;
+        const known: readonly string[] = EMITTABLE_EVENTS;
+        if (!items.every((item) => known.includes(item))) {
+          addIssue({ message: EMIT_EXPECTED });
+          return NEVER;
+        }
+        return [...new Set(items as EmittedEvent[])];
+      }),
+    ),
+  ),
+} as const;
+
 const MAP = "expected a map";
 
 /** Top-level keys; other keys are warned about, since a newer polaris-controller may add some. */
@@ -199,6 +222,7 @@ export const TOP_LEVEL_ENTRIES = {
   ),
   leaderElection: optional(v.strictObject(LEADER_ELECTION_ENTRIES, MAP)),
   polaris: optional(v.strictObject(POLARIS_ENTRIES, MAP)),
+  events: optional(v.strictObject(EVENTS_ENTRIES, MAP)),
 } as const;
 
 /** The file schema: a map of the keys above. */
@@ -212,4 +236,5 @@ export const STRICT_KEYS: Readonly<Record<string, readonly string[]>> = {
   "clusters[]": Object.keys(CLUSTER_ENTRIES),
   leaderElection: Object.keys(LEADER_ELECTION_ENTRIES),
   polaris: Object.keys(POLARIS_ENTRIES),
+  events: Object.keys(EVENTS_ENTRIES),
 };

@@ -22,9 +22,9 @@ export interface ClusterInputs {
 }
 
 /**
- * Returns the cluster sources: the `clusters` list when given (several clusters in one
- * process, SPEC §2); else the example manifest folders with `--dev` and no kubeconfig (SPEC §7);
- * else one cluster named by `clusterName`, read through `--kubeconfig`, `KUBECONFIG`, the Pod's
+ * Returns the cluster sources: the `clusters` list when given (several clusters in one process,
+ * sync-rules §2); else the example manifest folders with `--dev` and no kubeconfig (README); else
+ * one cluster named by `clusterName`, read through `--kubeconfig`, `KUBECONFIG`, the Pod's
  * ServiceAccount or the default kubeconfig, in that order. Throws `ConfigError` on a missing or
  * duplicate clusterName.
  */

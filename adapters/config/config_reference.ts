@@ -42,7 +42,7 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
   {
     key: "serviceSync.mode",
     default: DEFAULTS.syncMode,
-    description: "all | demand (SPEC §2); --sync-mode wins",
+    description: "all | demand (sync-rules §2); --sync-mode wins",
   },
   {
     key: "server.resyncDuration",
@@ -196,6 +196,12 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
     description: "this replica's holder identity",
   },
   {
+    key: "events.emit",
+    default: "none",
+    description:
+      "Normal Events on a Service besides the Warnings: Synced (first registered), InstancesChanged; --events-emit wins",
+  },
+  {
     key: "polaris.timeout",
     default: DEFAULTS.polarisTimeout,
     description: "deadline of one Polaris HTTP request",
@@ -218,7 +224,10 @@ export const ENV_VARS: readonly EnvVarReference[] = [
   },
 ];
 
-/** Returns the text `--help` prints: usage, then every flag, config key and environment variable with its default. */
+/**
+ * Returns the text `--help` prints: usage, then every flag, config key and environment variable
+ * with its default.
+ */
 export function helpText(): string {
   const lines = [
     "polaris-k8s-sync: keeps a PolarisMesh registry in step with Kubernetes Services",

@@ -2,7 +2,10 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { CONFIG_KEYS, ENV_VARS, helpText, markdownReference } from "./config_reference.ts";
 import { FLAGS } from "./flags.ts";
 
-/** Flags the product promises (SPEC §5 and the dev workflow), written out so a removal fails. */
+/**
+ * Flags the product promises (docs/configuration.md and the dev workflow), written out so a removal
+ * fails.
+ */
 const PROMISED_FLAGS = [
   "--config",
   "--kubeconfig",
@@ -12,9 +15,12 @@ const PROMISED_FLAGS = [
   "--listen",
   "--debug-listen",
   "--log-level",
+  "--events-emit",
   "--dry-run",
   "--once",
+  "--once-timeout",
   "--dev",
+  "--emulator-port",
   "--help",
 ];
 

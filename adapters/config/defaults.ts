@@ -5,7 +5,10 @@
  * @module
  */
 
-/** Namespaces that are never synced unless `serviceSync.ignoreNamespaces` says otherwise (SPEC §2). */
+/**
+ * Namespaces that are never synced unless `serviceSync.ignoreNamespaces` says otherwise (sync-rules
+ * §2.3).
+ */
 export const DEFAULT_IGNORE_NAMESPACES: readonly string[] = Object.freeze([
   "kube-system",
   "kube-public",
@@ -39,13 +42,20 @@ export const DEFAULTS = Object.freeze(
     retryPeriod: "2s",
     polarisTimeout: "10s",
     polarisMaxRetries: 4,
+    /** How long `--once` waits for every service to settle (docs/configuration.md says why 60s). */
+    onceTimeout: "60s",
     /** Port added to a `serverAddress` without one (polaris-controller's `--httpPort`). */
     polarisPort: 8090,
     /** Polaris address of `--dev`, where the embedded emulator listens. */
     devServerAddress: "127.0.0.1:8090",
     /** Manifest folders of `--dev`, relative to the examples folder, and their clusterNames. */
     devClusters: Object.freeze(["cluster-a", "cluster-b"]),
-    /** clusterName of a `--dev` run against a kubeconfig without one (polaris-controller's helm default). */
+    /**
+     * clusterName of a `--dev` run against a kubeconfig without one (polaris-controller's helm
+     * default).
+     */
     devClusterName: "default",
+    /** clusterName of the shipped deploy/config_map.yaml, which install.sh replaces; refused. */
+    clusterNamePlaceholder: "<cluster-name>",
   } as const,
 );

@@ -122,6 +122,15 @@ export const FLAGS = [
     description: "overrides logLevel",
   },
   {
+    kind: "value",
+    name: "--events-emit",
+    placeholder: "REASONS",
+    field: "eventsEmit",
+    overrides: "events.emit",
+    default: "value of events.emit",
+    description: "overrides events.emit (comma-separated: Synced,InstancesChanged)",
+  },
+  {
     kind: "switch",
     name: "--dry-run",
     field: "dryRun",
@@ -136,6 +145,15 @@ export const FLAGS = [
     description: "converge once and exit; the exit code is non-zero if anything failed",
   },
   {
+    kind: "value",
+    name: "--once-timeout",
+    placeholder: "DURATION",
+    field: "onceTimeout",
+    default: DEFAULTS.onceTimeout,
+    description:
+      "with --once: how long to wait for every service to settle; exit 1 naming what is unsynced",
+  },
+  {
     kind: "switch",
     name: "--dev",
     field: "dev",
@@ -143,6 +161,14 @@ export const FLAGS = [
     description:
       `embedded Polaris emulator on ${DEFAULTS.devServerAddress} (unless an address is set) and ` +
       `the clusters ${DEFAULTS.devClusters.join(", ")} from examples/ (unless a kubeconfig is set)`,
+  },
+  {
+    kind: "value",
+    name: "--emulator-port",
+    placeholder: "PORT",
+    field: "emulatorPort",
+    default: String(DEFAULTS.polarisPort),
+    description: "with --dev: port of the embedded Polaris emulator (0: any free port)",
   },
   {
     kind: "help",

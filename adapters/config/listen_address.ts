@@ -1,6 +1,6 @@
 /**
  * Parses `listen` / `--listen` and `debugListen` / `--debug-listen`, the addresses of the
- * operations endpoints and of the debug endpoints (SPEC §6, docs/decisions.md §23).
+ * operations endpoints and of the debug endpoints (docs/operating.md, docs/decisions.md §23).
  *
  * @module
  */

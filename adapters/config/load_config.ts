@@ -1,12 +1,13 @@
 /**
  * Builds the one validated, frozen `Config` from embedded defaults, the config file, flags and
- * the environment (SPEC §5), or one message saying which key is wrong.
+ * the environment (docs/configuration.md), or one message saying which key is wrong.
  *
  * @module
  */
 
 import * as v from "valibot";
 import { deepFreeze } from "./_deep_freeze.ts";
+import { closestKey } from "./_did_you_mean.ts";
 import { readConfigFile } from "./_read_config_file.ts";
 import { resolveClusters } from "./_resolve_clusters.ts";
 import { ConfigError, isMap, nonEmpty, show } from "./_values.ts";
@@ -17,7 +18,7 @@ import {
   STRICT_KEYS,
   TOP_LEVEL_ENTRIES,
 } from "./_file_schema.ts";
-import type { Config } from "./config.ts";
+import type { ClusterConfig, Config } from "./config.ts";
 import { helpText } from "./config_reference.ts";
 import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
 import { parseDurationMs } from "./duration.ts";
@@ -51,7 +52,7 @@ const OVERRIDING_FLAGS = FLAGS.flatMap((flag) => "overrides" in flag ? [flag] : 
  * Returns the configuration for `args`: embedded defaults, then the YAML file of `--config`
  * (the polaris-controller ConfigMap key `mesh` as is, plus our keys), then flags, then
  * `POLARIS_TOKEN`. Any bad value yields `{ kind: "error" }` with one message naming the key (or
- * the flag) and the value, so the controller never starts half-configured (SPEC §5).
+ * the flag) and the value, so the controller never starts half-configured (docs/configuration.md).
  *
  * @example
  * ```ts
@@ -80,6 +81,8 @@ export function loadConfig(args: readonly string[], options: LoadConfigOptions):
   }
   const origins = new Map<string, string>();
   const raw = layFlagsOver(fileData, flags, origins);
+  const typo = keyTypo(raw);
+  if (typo !== undefined) return fail(typo);
   const result = v.safeParse(FILE_SCHEMA, raw, { abortEarly: true });
   if (!result.success) return fail(describeIssue(result.issues[0], origins));
   warnAboutKeys(raw, result.output, warnings);
@@ -129,13 +132,40 @@ function describeIssue(issue: v.BaseIssue<unknown>, origins: ReadonlyMap<string,
   if (issue.type === "strict_object" && issue.expected === "never") {
     const parent = path.slice(0, path.lastIndexOf(".")).replace(/\[\d+\]$/, "[]");
     const allowed = STRICT_KEYS[parent] ?? [];
-    return `${path} is not a known key; expected one of ${allowed.join(", ")}`;
+    const key = String(keys.at(-1));
+    const meant = closestKey(key, allowed);
+    return meant === undefined
+      ? `${path} is not a known key; expected one of ${allowed.join(", ")}`
+      : `${path} is not a known key; did you mean ${show(path.slice(0, -key.length) + meant)}?`;
   }
   const name = origins.get(path) ?? (path === "" ? "the config file" : path);
   const value = path.endsWith("accessToken")
     ? `hidden (${kindOf(issue.input)})`
     : show(issue.input);
   return `${name} is ${value}; ${issue.message}`;
+}
+
+/**
+ * Returns the error for a key at the top level or under `serviceSync` that is a typo of a known
+ * one (`serviceSync.debounse`), else undefined. Other unknown keys there are only warned about
+ * (`warnAboutKeys`): a newer polaris-controller may add keys to these two maps, but a near miss of
+ * a key we read would otherwise silently leave its default in force.
+ */
+function keyTypo(raw: Readonly<Record<string, unknown>>): string | undefined {
+  const maps: ReadonlyArray<[string, unknown, readonly string[]]> = [
+    ["", raw, Object.keys(TOP_LEVEL_ENTRIES)],
+    ["serviceSync.", raw.serviceSync, Object.keys(SERVICE_SYNC_ENTRIES)],
+  ];
+  for (const [prefix, map, known] of maps) {
+    if (!isMap(map)) continue;
+    for (const key of Object.keys(map)) {
+      const meant = closestKey(key, known);
+      if (meant !== undefined) {
+        return `${prefix}${key} is not a known key; did you mean ${show(prefix + meant)}?`;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Names the kind of a YAML value without showing it (for secrets). */
@@ -236,7 +266,11 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       timeoutMs: polaris.timeout ?? ms(DEFAULTS.polarisTimeout),
       maxRetries: polaris.maxRetries ?? DEFAULTS.polarisMaxRetries,
     },
-    clusters: resolveClusters(file, { ...options, flags, origins }, warnings),
+    clusters: checkedClusters(
+      resolveClusters(file, { ...options, flags, origins }, warnings),
+      file,
+      { origins, warnings },
+    ),
     sync: {
       mode: sync.mode ?? DEFAULTS.syncMode,
       debounceMs: sync.debounce ?? ms(DEFAULTS.debounce),
@@ -262,9 +296,11 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       retryPeriodMs,
       ...(leader.identity === undefined ? {} : { identity: leader.identity }),
     },
+    events: { emit: file.events?.emit ?? [] },
     logLevel: file.logLevel ?? DEFAULTS.logLevel,
     dryRun: flags.dryRun,
     once: flags.once,
+    onceTimeoutMs: onceTimeoutMs(flags),
     dev: flags.dev,
     ...(flags.config === undefined ? {} : { configFile: flags.config }),
   };
@@ -275,22 +311,90 @@ function polarisAddress(
   flags: CliFlags,
   warnings: string[],
 ): { baseUrl: string; embeddedEmulator: boolean } {
-  if (file.serverAddress) return { baseUrl: file.serverAddress, embeddedEmulator: false };
   const deprecated = file.serviceSync?.serverAddress;
+  if (flags.emulatorPort !== undefined && (!flags.dev || file.serverAddress || deprecated)) {
+    throw new ConfigError(
+      `--emulator-port is ${show(flags.emulatorPort)}; expected it only with --dev and no ` +
+        "serverAddress or --polaris-address (only then is the embedded emulator started)",
+    );
+  }
+  if (file.serverAddress) return { baseUrl: file.serverAddress, embeddedEmulator: false };
   if (deprecated) {
     warnings.push("Using the deprecated serviceSync.serverAddress; move it to serverAddress");
     return { baseUrl: deprecated, embeddedEmulator: false };
   }
   if (flags.dev) {
+    const port = flags.emulatorPort === undefined
+      ? DEFAULTS.polarisPort
+      : emulatorPort(flags.emulatorPort);
     const dev = normalizePolarisAddress(DEFAULTS.devServerAddress);
     if (!dev.ok) {
       throw new Error(`Cannot normalize the built-in address "${DEFAULTS.devServerAddress}"`);
     }
-    return { baseUrl: dev.url, embeddedEmulator: true };
+    return { baseUrl: dev.url.replace(/:\d+$/, `:${port}`), embeddedEmulator: true };
   }
   throw new ConfigError(
     "serverAddress is missing; expected the Polaris address in serverAddress or --polaris-address",
   );
+}
+
+/**
+ * Returns the clusters, refusing the placeholder clusterName of deploy/config_map.yaml and
+ * warning about `default`: polaris-controller's helm chart defaults clusterName to `default`, and
+ * since the clusterName is the ownership marker of every instance, two clusters left at `default`
+ * overwrite and delete each other's instances (docs/configuration.md).
+ */
+function checkedClusters(
+  clusters: ClusterConfig[],
+  file: FileOutput,
+  context: { readonly origins: ReadonlyMap<string, string>; readonly warnings: string[] },
+): ClusterConfig[] {
+  const { origins, warnings } = context;
+  const named = file.clusters
+    ? file.clusters.map((entry, index) => [`clusters[${index}].clusterName`, entry.clusterName])
+    : [[origins.get("clusterName") ?? "clusterName", file.clusterName]];
+  for (const [key, name] of named) {
+    if (name === DEFAULTS.clusterNamePlaceholder) {
+      throw new ConfigError(
+        `${key} is ${show(name)}, the placeholder of deploy/config_map.yaml; expected the name ` +
+          "of this cluster in Polaris (deploy/install.sh --cluster-name NAME fills it in)",
+      );
+    }
+    if (name === DEFAULTS.devClusterName) {
+      warnings.push(
+        `${key} is "default", polaris-controller's helm default: every instance is owned by its ` +
+          'clusterName, so two clusters left at "default" overwrite and delete each other\'s ' +
+          "instances; give each cluster its own name",
+      );
+    }
+  }
+  return clusters;
+}
+
+/** Returns the port of `--emulator-port`, or throws naming the flag. */
+function emulatorPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new ConfigError(
+      `--emulator-port is ${show(text)}; expected a port from 1 to 65535, or 0 for any free port`,
+    );
+  }
+  return port;
+}
+
+/** Returns the `--once-timeout` in milliseconds (the default when absent), or throws. */
+function onceTimeoutMs(flags: CliFlags): number {
+  const text = flags.onceTimeout ?? DEFAULTS.onceTimeout;
+  const timeoutMs = parseDurationMs(text);
+  if (timeoutMs === undefined || timeoutMs <= 0) {
+    throw new ConfigError(
+      `--once-timeout is ${show(text)}; expected a Go duration above 0, such as "60s" or "5m"`,
+    );
+  }
+  if (flags.onceTimeout !== undefined && !flags.once) {
+    throw new ConfigError(`--once-timeout is ${show(text)}; expected it only with --once`);
+  }
+  return timeoutMs;
 }
 
 /** Returns the error for a cross-key rule, naming `path` and the value the user wrote there. */

@@ -103,9 +103,11 @@ Deno.test("loadConfig() fills every default around a minimal file", () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
     },
+    events: { emit: [] },
     logLevel: "info",
     dryRun: false,
     once: false,
+    onceTimeoutMs: 60_000,
     dev: false,
     configFile: "mesh.yaml",
   };
@@ -389,6 +391,45 @@ clusters:
     expect: [{ clusterName: "mine", origin: { kind: "kubeconfig", path: "/k" } }],
   },
   {
+    name: "--dev --emulator-port: the emulator on that port",
+    input: { args: ["--dev", "--emulator-port", "18090"] },
+    pick: (c) => [c.polaris.baseUrl, c.polaris.embeddedEmulator],
+    expect: ["http://127.0.0.1:18090", true],
+  },
+  {
+    name: "--dev --emulator-port 0: the emulator on any free port",
+    input: { args: ["--dev", "--emulator-port=0"] },
+    pick: (c) => c.polaris.baseUrl,
+    expect: "http://127.0.0.1:0",
+  },
+  {
+    name: "Normal Events from events.emit",
+    input: { file: `${MINIMAL}events:\n  emit: [Synced, InstancesChanged, Synced]` },
+    pick: (c) => c.events.emit,
+    expect: ["Synced", "InstancesChanged"],
+  },
+  {
+    name: "Normal Events from --events-emit over the file",
+    input: {
+      file: `${MINIMAL}events:\n  emit: [Synced]`,
+      args: ["--events-emit=InstancesChanged"],
+    },
+    pick: (c) => c.events.emit,
+    expect: ["InstancesChanged"],
+  },
+  {
+    name: "no Normal Events from an empty --events-emit",
+    input: { file: `${MINIMAL}events:\n  emit: [Synced]`, args: ["--events-emit="] },
+    pick: (c) => c.events.emit,
+    expect: [],
+  },
+  {
+    name: "--once --once-timeout",
+    input: { file: MINIMAL, args: ["--once", "--once-timeout", "5m"] },
+    pick: (c) => [c.once, c.onceTimeoutMs],
+    expect: [true, 300_000],
+  },
+  {
     name: "--dev with a real Polaris address starts no emulator",
     input: { args: ["--dev", "--polaris-address", "polaris:8090"] },
     pick: (c) => [c.polaris.baseUrl, c.polaris.embeddedEmulator],
@@ -452,20 +493,38 @@ logLevel: error`;
   assertEquals(config({ file, env: { POLARIS_TOKEN: "" } }).polaris.accessToken, "file-token");
 });
 
-Deno.test("loadConfig() warns about unknown keys and ignored settings, never failing on them", () => {
+Deno.test("loadConfig() warns about unknown keys that are no typo and ignored settings", () => {
   const file = `${MINIMAL}extra: 1
 serviceSync:
   enable: false
-  debounc: 1s
+  futureKey: 1s
   operator: someone
-clusterNme: typo`;
+newPolarisControllerKey: x`;
   assertEquals(warnings({ file }), [
     'Ignoring the unknown config key "extra"',
-    'Ignoring the unknown config key "clusterNme"',
-    'Ignoring the unknown config key "serviceSync.debounc"',
+    'Ignoring the unknown config key "newPolarisControllerKey"',
+    'Ignoring the unknown config key "serviceSync.futureKey"',
     'Ignoring serviceSync.operator "someone": not supported; accessToken is sent to Polaris as is',
     "Ignoring serviceSync.enable false, as polaris-controller does; use serviceSync.mode",
   ]);
+});
+
+Deno.test('loadConfig() warns about the clusterName "default", from the file, a flag or a list', () => {
+  const warning = (key: string) =>
+    `${key} is "default", polaris-controller's helm default: every instance is owned by its ` +
+    'clusterName, so two clusters left at "default" overwrite and delete each other\'s ' +
+    "instances; give each cluster its own name";
+  assertEquals(warnings({ file: "serverAddress: p\nclusterName: default" }), [
+    warning("clusterName"),
+  ]);
+  assertEquals(warnings({ file: "serverAddress: p", args: ["--cluster-name", "default"] }), [
+    warning("--cluster-name"),
+  ]);
+  assertEquals(
+    warnings({ file: "serverAddress: p\nclusters:\n  - clusterName: a\n  - clusterName: default" }),
+    [warning("clusters[1].clusterName")],
+  );
+  assertEquals(warnings({ file: MINIMAL }), []);
 });
 
 Deno.test("loadConfig() answers help for --help, even beside a bad flag", () => {
@@ -694,8 +753,28 @@ const BAD: readonly BadRow[] = [
   {
     name: "an unknown key in a cluster entry",
     input: { file: "serverAddress: p\nclusters:\n  - clusterName: a\n    kubeconfg: /k" },
+    message: 'clusters[0].kubeconfg is not a known key; did you mean "clusters[0].kubeconfig"?',
+  },
+  {
+    name: "an unknown key in a cluster entry that is no typo",
+    input: { file: "serverAddress: p\nclusters:\n  - clusterName: a\n    region: x" },
     message:
-      "clusters[0].kubeconfg is not a known key; expected one of clusterName, kubeconfig, context, manifests",
+      "clusters[0].region is not a known key; expected one of clusterName, kubeconfig, context, manifests",
+  },
+  {
+    name: "a typo of a serviceSync key",
+    input: { file: `${MINIMAL}serviceSync:\n  debounse: 1s` },
+    message: 'serviceSync.debounse is not a known key; did you mean "serviceSync.debounce"?',
+  },
+  {
+    name: "a typo of a top-level key",
+    input: { file: `${MINIMAL}leaderElecton:\n  enabled: true` },
+    message: 'leaderElecton is not a known key; did you mean "leaderElection"?',
+  },
+  {
+    name: "a typo of polaris-controller's clusterName",
+    input: { file: "serverAddress: p\nclusterNme: a" },
+    message: 'clusterNme is not a known key; did you mean "clusterName"?',
   },
   {
     name: "an empty cluster list",
@@ -722,8 +801,7 @@ const BAD: readonly BadRow[] = [
   {
     name: "an unknown leaderElection key",
     input: { file: `${MINIMAL}leaderElection:\n  enable: true` },
-    message:
-      "leaderElection.enable is not a known key; expected one of enabled, namespace, name, leaseDuration, renewDeadline, retryPeriod, identity",
+    message: 'leaderElection.enable is not a known key; did you mean "leaderElection.enabled"?',
   },
   {
     name: "a leaderElection.enabled that is not a boolean",
@@ -761,6 +839,45 @@ const BAD: readonly BadRow[] = [
     name: "an empty --kubeconfig",
     input: { file: MINIMAL, args: ["--kubeconfig="] },
     message: '--kubeconfig is ""; expected a kubeconfig file path',
+  },
+  {
+    name: "--emulator-port without --dev",
+    input: { file: MINIMAL, args: ["--emulator-port", "18090"] },
+    message:
+      '--emulator-port is "18090"; expected it only with --dev and no serverAddress or --polaris-address (only then is the embedded emulator started)',
+  },
+  {
+    name: "--emulator-port beside --polaris-address",
+    input: { args: ["--dev", "--polaris-address", "p", "--emulator-port", "1"] },
+    message:
+      '--emulator-port is "1"; expected it only with --dev and no serverAddress or --polaris-address (only then is the embedded emulator started)',
+  },
+  {
+    name: "a bad --emulator-port",
+    input: { args: ["--dev", "--emulator-port", "80a"] },
+    message: '--emulator-port is "80a"; expected a port from 1 to 65535, or 0 for any free port',
+  },
+  {
+    name: "a bad --once-timeout",
+    input: { file: MINIMAL, args: ["--once", "--once-timeout", "60"] },
+    message: '--once-timeout is "60"; expected a Go duration above 0, such as "60s" or "5m"',
+  },
+  {
+    name: "--once-timeout without --once",
+    input: { file: MINIMAL, args: ["--once-timeout", "1m"] },
+    message: '--once-timeout is "1m"; expected it only with --once',
+  },
+  {
+    name: "the placeholder clusterName of deploy/config_map.yaml",
+    input: { file: 'serverAddress: p\nclusterName: "<cluster-name>"' },
+    message:
+      'clusterName is "<cluster-name>", the placeholder of deploy/config_map.yaml; expected the name of this cluster in Polaris (deploy/install.sh --cluster-name NAME fills it in)',
+  },
+  {
+    name: "an unknown Normal Event",
+    input: { file: MINIMAL, args: ["--events-emit", "Synced,RecordReady"] },
+    message:
+      '--events-emit is "Synced,RecordReady"; expected a list of Synced and InstancesChanged, or the same as text ("Synced,InstancesChanged")',
   },
   {
     name: "an unknown flag",

@@ -1,6 +1,6 @@
 /**
  * Configuration of polaris-k8s-sync: the polaris-controller `mesh` ConfigMap plus our keys,
- * flags and environment, validated once into a frozen `Config` (SPEC §5).
+ * flags and environment, validated once into a frozen `Config` (docs/configuration.md).
  *
  * @module
  */

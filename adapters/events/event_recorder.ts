@@ -1,6 +1,7 @@
 /**
- * Writes core/v1 Warning Events on Services whose sync is invalid or in conflict (SPEC §2, §6),
- * so `kubectl describe service` tells the owner why it is not in Polaris.
+ * Writes core/v1 Warning Events on Services whose sync is invalid or in conflict (sync-rules §1,
+ * docs/operating.md), so `kubectl describe service` tells the owner why it is not in Polaris, and
+ * the Normal Events `events.emit` asks for (first synced, instances changed).
  *
  * Deduplicated: the same (Service, reason, message) is written at most once per `dedupeWindowMs`.
  * A repeat inside the window costs nothing (no API call): resyncs reconcile every service every
@@ -21,8 +22,19 @@ import type { KubeJsonAnswer, KubeJsonApi } from "./kube_json_api.ts";
 import { statusMessage } from "./kube_json_api.ts";
 import { TokenBucket } from "./token_bucket.ts";
 
-/** Reasons of the Events this controller writes. */
-export type EventReason = "SyncInvalid" | "SyncConflict" | "SyncFailed";
+/**
+ * Reasons of the Events this controller writes: Warnings for a sync that is invalid, in conflict
+ * or failing; Normal `Synced` and `InstancesChanged` only when `events.emit` asks for them.
+ */
+export type EventReason =
+  | "SyncInvalid"
+  | "SyncConflict"
+  | "SyncFailed"
+  | "Synced"
+  | "InstancesChanged";
+
+/** The `type` of a core/v1 Event. */
+export type EventType = "Warning" | "Normal";
 
 /** The Service an Event is about. */
 export interface ServiceRef {
@@ -48,7 +60,7 @@ export interface EventRecorderOptions {
   /** Deadline of one API request; 10 s by default. */
   readonly requestTimeoutMs?: number;
   readonly now?: () => number;
-  /** Called once per `warn()` with what became of it (for the metrics). */
+  /** Called once per `warn()` or `normal()` with what became of it (for the metrics). */
   readonly onResult?: (reason: EventReason, result: EventResult) => void;
   readonly log?: LogFn;
   /**
@@ -58,7 +70,7 @@ export interface EventRecorderOptions {
   readonly redact?: Redactor;
 }
 
-/** What became of one `warn()`. */
+/** What became of one `warn()` or `normal()`. */
 export type EventResult = "created" | "patched" | "deduplicated" | "rate_limited" | "failed";
 
 /** Counts of what the recorder did, for tests and the debug view. */
@@ -143,6 +155,15 @@ export class EventRecorder {
    * (`flush()` waits for it).
    */
   warn(service: ServiceRef, reason: EventReason, message: string): void {
+    this.#record("Warning", service, reason, message);
+  }
+
+  /** Records a Normal Event on `service`, deduplicated and rate-limited as `warn()`. */
+  normal(service: ServiceRef, reason: EventReason, message: string): void {
+    this.#record("Normal", service, reason, message);
+  }
+
+  #record(type: EventType, service: ServiceRef, reason: EventReason, message: string): void {
     if (this.#closed) return;
     // Redacted before it is cut, so a cut cannot leave part of a secret behind.
     const redacted = this.#redact(message);
@@ -174,7 +195,7 @@ export class EventRecorder {
     const current = entry ?? { eventName: null, count: 0, writtenAt: now, inFlight: false };
     current.inFlight = true;
     this.#remember(key, current);
-    const write = this.#write(service, reason, text, current)
+    const write = this.#write(type, service, reason, text, current)
       .then(() => {
         current.writtenAt = this.#now();
       }, (error) => {
@@ -218,7 +239,13 @@ export class EventRecorder {
     }
   }
 
-  async #write(service: ServiceRef, reason: EventReason, message: string, entry: Entry) {
+  async #write(
+    type: EventType,
+    service: ServiceRef,
+    reason: EventReason,
+    message: string,
+    entry: Entry,
+  ) {
     const eventsPath = `/api/v1/namespaces/${encodeURIComponent(service.namespace)}/events`;
     const timestamp = new Date(this.#now()).toISOString().replace(/\.\d+Z$/, "Z");
     if (entry.eventName !== null) {
@@ -254,7 +281,7 @@ export class EventRecorder {
           name: service.name,
           ...(uid ? { uid } : {}),
         },
-        type: "Warning",
+        type,
         reason,
         message,
         count: 1,

@@ -78,6 +78,20 @@ Deno.test("EventRecorder.warn() creates a Warning Event on the Service with its 
   ok(!fake.closed(), "the client is shared with the source: its creator closes it");
 });
 
+Deno.test("EventRecorder.normal() creates a Normal Event, counted like a Warning", async () => {
+  const fake = fakeApi();
+  const results: string[] = [];
+  const events = recorder(fake.api, { now: 1_000 }, {
+    onResult: (reason, result) => results.push(`${reason} ${result}`),
+  });
+  events.normal(cart, "Synced", 'Registered 2 instances in Polaris service "shop/cart"');
+  events.normal(cart, "Synced", 'Registered 2 instances in Polaris service "shop/cart"');
+  await events.close();
+  const [event] = [...fake.events.values()] as { type: string; reason: string }[];
+  deepStrictEqual([fake.events.size, event.type, event.reason], [1, "Normal", "Synced"]);
+  deepStrictEqual(results, ["Synced deduplicated", "Synced created"]);
+});
+
 Deno.test("EventRecorder.warn() writes nothing for a repeat inside the window, patches count after", async () => {
   const fake = fakeApi();
   const clock = { now: 1_000_000 };

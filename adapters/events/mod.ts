@@ -1,7 +1,8 @@
 /**
- * Kubernetes Events on Services whose sync is invalid or in conflict (SPEC §2, §6): the recorder
- * (deduplicated, rate-limited, bounded), the rules that pick Events from a reconcile report, and
- * the JSON requests that write them (sent by `KubeClient`).
+ * Kubernetes Events on Services whose sync is invalid or in conflict (sync-rules §1,
+ * docs/operating.md), and the optional Normal ones (`events.emit`): the recorder (deduplicated,
+ * rate-limited, bounded), the rules that pick Events from a reconcile report, and the JSON requests
+ * that write them (sent by `KubeClient`).
  *
  * @module
  */
@@ -12,9 +13,16 @@ export {
   type EventRecorderOptions,
   type EventRecorderStats,
   type EventResult,
+  type EventType,
   type ServiceRef,
 } from "./event_recorder.ts";
-export { type PlannedEvent, type ReportForEvents, serviceEvents } from "./service_events.ts";
+export {
+  normalEvents,
+  type PlannedEvent,
+  type ReportForEvents,
+  serviceEvents,
+  type SummaryForEvents,
+} from "./service_events.ts";
 export {
   type KubeJsonAnswer,
   type KubeJsonApi,

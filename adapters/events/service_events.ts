@@ -32,11 +32,11 @@ export interface PlannedEvent {
 }
 
 /**
- * Returns the Events for one report (SPEC §2: invalid input and conflicts are reported as Events
- * on the object). A fatal problem goes to the clusters that hold the Service because of it (their
- * `reason` carries the message); a problem no cluster claims, a non-fatal problem and a conflict
- * go to every cluster where the Service exists and takes part in the sync. A cluster where the
- * Service is absent or switched off gets nothing. `failure` (a write Polaris refused for good)
+ * Returns the Events for one report (sync-rules §1: invalid input and conflicts are reported as
+ * Events on the object). A fatal problem goes to the clusters that hold the Service because of it
+ * (their `reason` carries the message); a problem no cluster claims, a non-fatal problem and a
+ * conflict go to every cluster where the Service exists and takes part in the sync. A cluster where
+ * the Service is absent or switched off gets nothing. `failure` (a write Polaris refused for good)
  * becomes a `SyncFailed` Event the same way.
  *
  * @example
@@ -82,4 +82,61 @@ export function serviceEvents(report: ReportForEvents, failure?: string): Planne
     for (const cluster of taking) add(cluster.clusterName, "SyncFailed", failure);
   }
   return planned;
+}
+
+/** The parts of a reconcile's summary that Normal Events are made from. */
+export interface SummaryForEvents {
+  /** Instances the clusters want registered. */
+  readonly desired: number;
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+}
+
+/**
+ * Returns the Normal Events for one applied reconcile, of the reasons `emit` names (none by
+ * default, as external-dns' `--events-emit`): `Synced` when the service had none of our
+ * instances and now has them (every desired instance was created, none of ours updated or
+ * deleted: other clusters' instances do not count, and a controller restart that finds them all in
+ * place writes nothing), `InstancesChanged` when a later reconcile created, updated or deleted
+ * some. They go to every cluster where the Service takes part in the sync;
+ * a reconcile that changed nothing, or a dry run, writes none (the caller does not ask).
+ *
+ * @example
+ * ```ts
+ * import { normalEvents } from "./service_events.ts";
+ * const events = normalEvents(
+ *   { key: "shop/cart", clusters: [{ clusterName: "a", status: "synced", reason: "" }] },
+ *   { desired: 2, created: 2, updated: 0, deleted: 0 },
+ *   ["Synced"],
+ * );
+ * if (events.length !== 1 || events[0].reason !== "Synced") throw new Error("wrong events");
+ * ```
+ */
+export function normalEvents(
+  report: Pick<ReportForEvents, "key" | "clusters">,
+  summary: SummaryForEvents,
+  emit: readonly EventReason[],
+): PlannedEvent[] {
+  const changes = summary.created + summary.updated + summary.deleted;
+  if (changes === 0) return [];
+  const first = summary.created === summary.desired && summary.updated === 0 &&
+    summary.deleted === 0;
+  const reason: EventReason = first ? "Synced" : "InstancesChanged";
+  if (!emit.includes(reason)) return [];
+  const message = first
+    ? `Registered ${summary.created} instance${summary.created === 1 ? "" : "s"} in Polaris ` +
+      `service "${report.key}"`
+    : `Polaris instances of "${report.key}" changed: ${summary.created} created, ` +
+      `${summary.updated} updated, ${summary.deleted} deleted; ${summary.desired} now`;
+  const slash = report.key.indexOf("/");
+  return report.clusters
+    .filter((cluster) => cluster.status === "synced")
+    .map((cluster) => ({
+      clusterName: cluster.clusterName,
+      namespace: report.key.slice(0, slash),
+      name: report.key.slice(slash + 1),
+      reason,
+      message,
+    }));
 }

@@ -1,5 +1,5 @@
 import { deepStrictEqual } from "node:assert/strict";
-import { type ReportForEvents, serviceEvents } from "./service_events.ts";
+import { normalEvents, type ReportForEvents, serviceEvents } from "./service_events.ts";
 
 const invalidYes = 'Service annotation polarismesh.cn/sync is "yes"; expected "true" or "false"';
 
@@ -66,6 +66,84 @@ for (const row of rows) {
   Deno.test(`serviceEvents() ${row.name}`, () => {
     const events = serviceEvents({ key: "shop/cart", ...row.report }, row.failure);
     deepStrictEqual(events.map((e) => `${e.clusterName} ${e.reason} ${e.message}`), row.expect);
+    for (const event of events) deepStrictEqual([event.namespace, event.name], ["shop", "cart"]);
+  });
+}
+
+const twoClusters = {
+  key: "shop/cart",
+  clusters: [
+    { clusterName: "a", status: "synced", reason: "" },
+    { clusterName: "b", status: "absent", reason: "no such Service" },
+    { clusterName: "c", status: "synced", reason: "" },
+  ],
+};
+
+const normalRows: {
+  name: string;
+  summary: {
+    desired: number;
+    created: number;
+    updated: number;
+    deleted: number;
+  };
+  emit: ("Synced" | "InstancesChanged")[];
+  expect: string[];
+}[] = [
+  {
+    name: "a first registration is Synced, in every cluster that syncs the Service",
+    summary: { desired: 2, created: 2, updated: 0, deleted: 0 },
+    emit: ["Synced", "InstancesChanged"],
+    expect: [
+      'a Synced Registered 2 instances in Polaris service "shop/cart"',
+      'c Synced Registered 2 instances in Polaris service "shop/cart"',
+    ],
+  },
+  {
+    name: "a change of a registered service is InstancesChanged",
+    summary: { desired: 3, created: 1, updated: 1, deleted: 0 },
+    emit: ["Synced", "InstancesChanged"],
+    expect: [
+      'a InstancesChanged Polaris instances of "shop/cart" changed: 1 created, 1 updated, 0 deleted; 3 now',
+      'c InstancesChanged Polaris instances of "shop/cart" changed: 1 created, 1 updated, 0 deleted; 3 now',
+    ],
+  },
+  {
+    name: "a reconcile that changed nothing (a restart finding all in place) asks for nothing",
+    summary: { desired: 2, created: 0, updated: 0, deleted: 0 },
+    emit: ["Synced", "InstancesChanged"],
+    expect: [],
+  },
+  {
+    name: "nothing is emitted by default",
+    summary: { desired: 2, created: 2, updated: 0, deleted: 0 },
+    emit: [],
+    expect: [],
+  },
+  {
+    name: "a first registration beside another cluster's instances is Synced too",
+    summary: { desired: 1, created: 1, updated: 0, deleted: 0 },
+    emit: ["Synced"],
+    expect: [
+      'a Synced Registered 1 instance in Polaris service "shop/cart"',
+      'c Synced Registered 1 instance in Polaris service "shop/cart"',
+    ],
+  },
+  {
+    name: "only the reasons asked for",
+    summary: { desired: 1, created: 0, updated: 0, deleted: 1 },
+    emit: ["Synced"],
+    expect: [],
+  },
+];
+
+for (const row of normalRows) {
+  Deno.test(`normalEvents() ${row.name}`, () => {
+    const events = normalEvents(twoClusters, row.summary, row.emit);
+    deepStrictEqual(
+      events.map((e) => `${e.clusterName} ${e.reason} ${e.message}`),
+      row.expect,
+    );
     for (const event of events) deepStrictEqual([event.namespace, event.name], ["shop", "cart"]);
   });
 }

@@ -1,8 +1,8 @@
 /**
- * The `/debug` page (SPEC §6): one HTML document and its script, no build step, no external
- * asset. The script is the TypeScript module `debug_page_script.ts`, whose types are stripped
- * once at start-up and served as `/debug/page.js` (docs/decisions.md §17); it polls the JSON
- * endpoints and shows readiness, clusters and service actors, as that module describes.
+ * The `/debug` page (docs/operating.md): one HTML document and its script, no build step, no
+ * external asset. The script is the TypeScript module `debug_page_script.ts`, whose types are
+ * stripped once at start-up and served as `/debug/page.js` (docs/decisions.md §17); it polls the
+ * JSON endpoints and shows readiness, clusters and service actors, as that module describes.
  *
  * Rows carry `data-key` and `data-state`, and badges the class of their state, so a browser test
  * can read the page without depending on its layout. The page fits a narrow window: below 700 px

@@ -66,7 +66,8 @@ interface ServiceItem {
   readonly state: string;
   readonly attempts: number;
   readonly lastError: string | null;
-  readonly lastSyncAt: number | null;
+  /** ISO-8601. */
+  readonly lastSyncAt: string | null;
   readonly reconciles: number;
   readonly report: Report | null;
   /** Whether and why each cluster that has the Service syncs it. */
@@ -82,7 +83,8 @@ interface ServicesAnswer {
 /** `/debug/services/{namespace}/{service}`. */
 interface ServiceDetailAnswer extends ServiceItem {
   readonly transitions?: readonly {
-    readonly at: number;
+    /** ISO-8601. */
+    readonly at: string;
     readonly from: string;
     readonly to: string;
   }[];
@@ -178,8 +180,9 @@ async function getJson<T>(path: string): Promise<T> {
   return await response.json() as T;
 }
 
-/** Returns how long ago `ms` was: seconds, then minutes, then the date; empty for none. */
-function ago(ms: number | null | undefined): string {
+/** Returns how long ago an ISO-8601 time was: seconds, then minutes, then the date; empty for none. */
+function ago(time: string | null | undefined): string {
+  const ms = time ? Date.parse(time) : NaN;
   if (!ms) return "";
   const seconds = Math.max(0, Math.round((Date.now() - ms) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
@@ -310,7 +313,7 @@ function serviceRow(service: ServiceItem): string {
   const attempt = service.attempts > 1
     ? ` <span class="muted">attempt ${service.attempts}</span>`
     : "";
-  const syncedAt = service.lastSyncAt ? esc(new Date(service.lastSyncAt).toISOString()) : "";
+  const syncedAt = esc(service.lastSyncAt || "");
   const classes = "svc" + (openKey === service.key ? " open" : "") +
     (warningsOf(service).length > 0 ? " warned" : "");
   return `<tr class="${classes}" data-key="${esc(service.key)}"` +
@@ -320,7 +323,7 @@ function serviceRow(service: ServiceItem): string {
     `<td class="num" data-label="desired / in Polaris">${counts}</td>` +
     `<td data-label="alias">${esc(report?.alias || "")}</td>` +
     `<td class="num" data-label="last sync" title="${syncedAt}"` +
-    (service.lastSyncAt ? ` data-at="${service.lastSyncAt}"` : "") + `></td>` +
+    (service.lastSyncAt ? ` data-at="${esc(service.lastSyncAt)}"` : "") + `></td>` +
     `<td class="notes">${notesCell(service)}</td></tr>`;
 }
 
@@ -444,7 +447,7 @@ async function refresh(force: boolean): Promise<void> {
       `<tr><td colspan="7" class="muted">no service matches</td></tr>`;
     if (html !== rowsHtml) servicesBody.innerHTML = rowsHtml = html;
     for (const cell of servicesBody.querySelectorAll<HTMLElement>("td[data-at]")) {
-      cell.textContent = ago(Number(cell.dataset.at));
+      cell.textContent = ago(cell.dataset.at);
     }
     const shown = page.items.length;
     shownBox.textContent = `${shown} of ${overview.services + (overview.unsynced ?? 0)} services` +

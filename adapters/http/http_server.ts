@@ -1,5 +1,5 @@
 /**
- * The operator endpoints (SPEC §6): the operations endpoints `/healthz`, `/readyz` and `/metrics`,
+ * The operator endpoints (docs/operating.md): the operations endpoints `/healthz`, `/readyz` and `/metrics`,
  * and the debug endpoints `/debug/services[/{namespace}/{service}]`, `/debug/clusters`,
  * `/debug/overview` and the `/debug` page with its script and favicon; `/` redirects to the page.
  * The server on `listen` answers only the operations endpoints when the debug ones have an

@@ -1,7 +1,7 @@
 /**
- * Chooses which endpoint API the cluster source watches, by API discovery (SPEC §2: EndpointSlices
- * `discovery.k8s.io/v1`; `v1beta1` where only that is served; core/v1 Endpoints as the last
- * fallback, or when configured).
+ * Chooses which endpoint API the cluster source watches, by API discovery (sync-rules §2.6:
+ * EndpointSlices `discovery.k8s.io/v1`; `v1beta1` where only that is served; core/v1 Endpoints as
+ * the last fallback, or when configured).
  *
  * @module
  */

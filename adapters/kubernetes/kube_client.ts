@@ -16,7 +16,7 @@
  */
 
 import type { RequestOptions } from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "../events/kube_json_api.ts";
 
 /** A watch event as the API server streams it, one JSON document per line. */
@@ -89,39 +89,7 @@ export class KubeApiError extends Error {
   }
 }
 
-/** Where to find the cluster: a kubeconfig file and context, in-cluster config, or the default. */
-export interface KubeClientOptions {
-  readonly kubeconfigPath?: string;
-  readonly context?: string;
-  readonly inCluster?: boolean;
-}
-
-/** Loads a `KubeConfig` from the options (file, context, in-cluster, or client-node's default). */
-export function loadKubeConfig(options: KubeClientOptions): KubeConfig {
-  const config = new KubeConfig();
-  try {
-    if (options.inCluster) config.loadFromCluster();
-    else if (options.kubeconfigPath) config.loadFromFile(options.kubeconfigPath);
-    else config.loadFromDefault();
-    if (options.context) config.setCurrentContext(options.context);
-  } catch (cause) {
-    const where = options.inCluster
-      ? "the in-cluster config"
-      : `"${options.kubeconfigPath ?? "default kubeconfig"}"`;
-    throw new Error(`Cannot load the Kubernetes config from ${where}: ${messageOf(cause)}`, {
-      cause,
-    });
-  }
-  if (options.context && !config.getContextObject(options.context)) {
-    throw new Error(
-      `Cannot use Kubernetes context "${options.context}": it is not in the kubeconfig`,
-    );
-  }
-  if (!config.getCurrentCluster()) {
-    throw new Error(`Cannot find a Kubernetes cluster in context "${config.getCurrentContext()}"`);
-  }
-  return config;
-}
+export { type KubeClientOptions, loadKubeConfig } from "./load_kube_config.ts";
 
 /**
  * Receives each distinct `Warning` an API server sends (a deprecated API, a field it ignored),

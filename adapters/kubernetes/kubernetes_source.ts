@@ -79,7 +79,8 @@ export interface KubernetesSourceOptions {
 
 /**
  * Creates a cluster source for one Kubernetes cluster; nothing is contacted before `start()`.
- * Throws at once when the kubeconfig cannot be loaded, so bad config stops start-up (SPEC §5).
+ * Throws at once when the kubeconfig cannot be loaded, so bad config stops start-up
+ * (docs/configuration.md).
  */
 export function createKubernetesSource(options: KubernetesSourceOptions): ClusterSource {
   const log = options.log;
@@ -215,7 +216,7 @@ class KubernetesSource implements ClusterSource {
 
   /**
    * The Service's endpoint groups. An address whose Pod is being deleted is marked terminating
-   * (SPEC §2), whatever its slice says: EndpointSlice v1beta1 (Kubernetes 1.20) and core/v1
+   * (sync-rules §2), whatever its slice says: EndpointSlice v1beta1 (Kubernetes 1.20) and core/v1
    * Endpoints have no terminating condition, and under `publishNotReadyAddresses` they keep such
    * an address as ready until the Pod is gone. Needs the Pod watch (`podLabels` on).
    */

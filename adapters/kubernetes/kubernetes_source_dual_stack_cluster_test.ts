@@ -1,6 +1,6 @@
 /**
- * Dual-stack on the current Kubernetes (SPEC §2: IPv4 and IPv6 slices both register). The test
- * plane serves the Service ranges `10.96.0.0/16,fd00:10:96::/112`; each Pod reports one IP per
+ * Dual-stack on the current Kubernetes (sync-rules §2.5: IPv4 and IPv6 slices both register). The
+ * test plane serves the Service ranges `10.96.0.0/16,fd00:10:96::/112`; each Pod reports one IP per
  * family in `status.podIPs`, and the real EndpointSlice controller writes one slice per family of
  * the Service: an IPv6 SingleStack Service gets an IPv6 slice, a RequireDualStack one gets both.
  */

@@ -1,10 +1,11 @@
 /**
- * Which endpoint API the Kubernetes source reads on the current Kubernetes (SPEC §2: EndpointSlices
- * `discovery.k8s.io/v1`, found by API discovery; core/v1 Endpoints never read where v1 is served).
- * kube-apiserver's audit log is the witness: the source runs as its own user, so every request it
- * made is there, apart from kube-controller-manager's. Since 1.33 every core/v1 Endpoints request
- * draws `Warning: v1 Endpoints is deprecated`; the source logs API warnings, so none may show up.
- * A source configured to read Endpoints is the control case: its requests and the warning appear.
+ * Which endpoint API the Kubernetes source reads on the current Kubernetes (sync-rules §2.6:
+ * EndpointSlices `discovery.k8s.io/v1`, found by API discovery; core/v1 Endpoints never read where
+ * v1 is served). kube-apiserver's audit log is the witness: the source runs as its own user, so
+ * every request it made is there, apart from kube-controller-manager's. Since 1.33 every core/v1
+ * Endpoints request draws `Warning: v1 Endpoints is deprecated`; the source logs API warnings, so
+ * none may show up. A source configured to read Endpoints is the control case: its requests and the
+ * warning appear.
  */
 
 import { deepStrictEqual, equal, ok } from "node:assert/strict";

@@ -2,8 +2,8 @@
  * `synced` of the Kubernetes cluster source against a real current kube-apiserver with the real
  * endpoint controllers: it must not be sent before every kind the engine plans from (Namespaces,
  * Services, EndpointSlices or Endpoints, Pod labels) has finished its first list, whichever of them
- * answers last (SPEC §3: no deletion before every source has finished its first full list; a
- * reconcile planned from half the endpoints would delete the other half). Each case holds one
+ * answers last (sync-rules §3.1: no deletion before every source has finished its first full list;
+ * a reconcile planned from half the endpoints would delete the other half). Each case holds one
  * first list (or API discovery) back, through a transport that wraps the real one, and checks what
  * the view holds at the very moment `synced` is delivered.
  */
@@ -138,7 +138,9 @@ function podIp(namespace: number, service: number, pod: number): string {
   return `10.245.${namespace}.${service * 10 + pod + 1}`;
 }
 
-/** Creates the Namespaces, ready Pods and Services, and waits until both endpoint APIs show them. */
+/**
+ * Creates the Namespaces, ready Pods and Services, and waits until both endpoint APIs show them.
+ */
 async function createWorkload(objects: ClusterObjects, kubeconfigPath: string): Promise<void> {
   await objects.createNode(NODE);
   for (const [n, namespace] of NAMESPACES.entries()) {

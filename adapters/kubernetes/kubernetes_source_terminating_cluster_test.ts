@@ -1,5 +1,5 @@
 /**
- * Terminating endpoints on the current Kubernetes (SPEC §2: an endpoint whose `terminating`
+ * Terminating endpoints on the current Kubernetes (sync-rules §2.5: an endpoint whose `terminating`
  * condition is true is removed, even while it is still `serving`). There is no kubelet: a Pod
  * deleted with a grace period stays, with a `deletionTimestamp`, and the real EndpointSlice
  * controller marks its endpoint `terminating` (`serving` stays true, `ready` false). The endpoint

@@ -1,6 +1,6 @@
 /**
- * Leader election on a `coordination.k8s.io/v1` Lease (SPEC §3: several replicas may run, only
- * the leader writes), with the semantics of client-go's `leaderelection` package so that it
+ * Leader election on a `coordination.k8s.io/v1` Lease (sync-rules §3.8: several replicas may run,
+ * only the leader writes), with the semantics of client-go's `leaderelection` package so that it
  * behaves as operators expect:
  *
  * - A Lease held by someone else counts as expired only `leaseDurationSeconds` after this replica

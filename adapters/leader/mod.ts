@@ -1,5 +1,5 @@
 /**
- * Leader election on a `coordination.k8s.io/v1` Lease (SPEC §3): only the holder writes.
+ * Leader election on a `coordination.k8s.io/v1` Lease (sync-rules §3.8): only the holder writes.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The controller's structured logger: JSON lines for log collectors, readable text for a
- * terminal (SPEC §6), with child loggers that carry context such as `service: "ns/name"`.
+ * terminal (docs/operating.md), with child loggers that carry context such as `service: "ns/name"`.
  *
  * @module
  */

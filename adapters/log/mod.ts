@@ -1,6 +1,6 @@
 /**
  * Structured logging for polaris-k8s-sync: JSON lines in a container, readable text on a
- * terminal (SPEC §6).
+ * terminal (docs/operating.md).
  *
  * @module
  */

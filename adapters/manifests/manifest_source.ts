@@ -1,5 +1,5 @@
 /**
- * The cluster source of `deno task dev` (SPEC §7): a folder of Kubernetes manifests, watched so
+ * The cluster source of `deno task dev` (README): a folder of Kubernetes manifests, watched so
  * that editing a YAML file re-syncs.
  *
  * @module
@@ -53,11 +53,11 @@ interface FileState {
 const DEFAULT_DEBOUNCE_MS = 100;
 
 /**
- * Creates a cluster source that reads a folder of manifests (SPEC §7). Every `*.yaml`/`*.yml`
- * file may hold several documents of kind Namespace, Service, Pod, EndpointSlice (`v1` or
- * `v1beta1`), Endpoints or List. Services with a selector get endpoints derived from the Pods of the
- * folder as kube-controller-manager would derive them; explicit EndpointSlices or Endpoints are used
- * as written. Namespaces that objects live in but no file declares exist without annotations.
+ * Creates a cluster source that reads a folder of manifests (README). Every `*.yaml`/`*.yml` file
+ * may hold several documents of kind Namespace, Service, Pod, EndpointSlice (`v1` or `v1beta1`),
+ * Endpoints or List. Services with a selector get endpoints derived from the Pods of the folder as
+ * kube-controller-manager would derive them; explicit EndpointSlices or Endpoints are used as
+ * written. Namespaces that objects live in but no file declares exist without annotations.
  *
  * `start()` reads the folder (and rejects when it cannot be listed), emits a change for every key,
  * then `{ kind: "synced" }`, then watches the folder. After `debounceMs` without file events it

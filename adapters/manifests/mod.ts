@@ -1,5 +1,5 @@
 /**
- * The manifest-folder cluster source of `deno task dev` (SPEC §7) and the pieces it is made of.
+ * The manifest-folder cluster source of `deno task dev` (README) and the pieces it is made of.
  *
  * @module
  */

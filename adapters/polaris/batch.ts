@@ -63,7 +63,7 @@ export interface BatchAnswer {
 
 /**
  * Returns one result per sent item, in input order, judged from the item's own response
- * (SPEC §3). Responses are matched on the echoed item, not on their index: HEAD's whole-batch
+ * (sync-rules §3). Responses are matched on the echoed item, not on their index: HEAD's whole-batch
  * validation lists only the failing items (reference §2). A positional match is used only for a
  * response without any echo when the lengths agree. An item without a response takes the
  * top-level verdict, except when Polaris judged other items one by one and rejected the batch

@@ -69,7 +69,7 @@ const ALIAS_DELETED = new Set<number>([OK, PolarisCode.NotFoundServiceAlias]);
 /**
  * Talks to the Polaris console API (`/naming/v1`). Reads return every page or reject with a
  * `PolarisRequestError` (never a partial or empty list in place of a failure); batch writes never
- * throw for failed items but return one `ItemResult` per input, in input order (SPEC §3).
+ * throw for failed items but return one `ItemResult` per input, in input order (sync-rules §3).
  */
 export class PolarisClient {
   #http: PolarisHttp;
@@ -181,8 +181,8 @@ export class PolarisClient {
   }
 
   /**
-   * Creates an alias. An alias name already taken (400201) is NOT success: it comes back as
-   * `{ ok: false, code: 400201 }` so the caller checks who owns it (SPEC §2). Polaris does not
+   * Creates an alias. An alias name already taken (400201) is NOT success: it comes back as `{ ok:
+   * false, code: 400201 }` so the caller checks who owns it (sync-rules §2). Polaris does not
    * create the alias namespace (reference §1.3): create it first with {@link createNamespaces}.
    */
   createAlias(alias: AliasWrite): Promise<ItemResult> {
@@ -257,7 +257,9 @@ export class PolarisClient {
     });
   }
 
-  /** Lists every instance matching the filter: all pages, de-duplicated, consistent (reference §5). */
+  /**
+   * Lists every instance matching the filter: all pages, de-duplicated, consistent (reference §5).
+   */
   listInstances(filter: InstanceFilter): Promise<RegisteredInstance[]> {
     const query = listQuery(
       "instances",

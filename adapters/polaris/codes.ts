@@ -14,7 +14,7 @@ export { PolarisCode };
 /**
  * Returns whether a Polaris code is worth retrying: server errors (5xxxxx), rate limits
  * (429xxx, and 403003 which Polaris answers with HTTP 403, reference §6). Every other 4xx is a
- * verdict on the request itself and is not retried blindly (SPEC §3).
+ * verdict on the request itself and is not retried blindly (sync-rules §3).
  */
 export function isRetryableCode(code: number): boolean {
   return code >= 500000 || (code >= 429000 && code < 430000) ||

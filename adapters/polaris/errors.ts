@@ -24,8 +24,8 @@ export interface PolarisRequestErrorInit {
 
 /**
  * A Polaris call that failed: the server refused it, never answered, or kept failing after every
- * retry. Reads reject with it instead of resolving to an empty list (SPEC §3: a failed read never
- * counts as "nothing registered").
+ * retry. Reads reject with it instead of resolving to an empty list (sync-rules §3.3: a failed read
+ * never counts as "nothing registered").
  */
 export class PolarisRequestError extends Error {
   /** Polaris result code, or undefined when none arrived. */

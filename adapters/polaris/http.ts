@@ -86,7 +86,7 @@ type Attempt = { kind: "answer"; answer: Omit<PolarisAnswer, "attempts"> } | Fai
 /**
  * Makes Polaris calls: one `Request-Id` per call, `X-Polaris-Token` when a token is set, a
  * timeout on every attempt (body included), and retries with capped exponential backoff and
- * jitter for network errors, timeouts, 5xx, 429xxx and 403003 (reference §6, SPEC §3).
+ * jitter for network errors, timeouts, 5xx, 429xxx and 403003 (reference §6, sync-rules §3).
  * Network failures and unreadable answers throw `PolarisRequestError`/`PolarisProtocolError`;
  * every JSON answer with a code is returned for the caller to judge.
  *

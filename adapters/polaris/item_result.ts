@@ -8,7 +8,7 @@ import type { ItemAnswer } from "../../domain/judge_writes.ts";
 import { isRetryableCode } from "./codes.ts";
 
 /**
- * The outcome of one item of a Polaris write, judged from its own code (SPEC §3).
+ * The outcome of one item of a Polaris write, judged from its own code (sync-rules §3).
  * `ok: false` carries the Polaris code (undefined when no code applies: network failure, or an
  * item that Polaris skipped because other items of its batch were invalid), whether trying again
  * may succeed, and a message for logs and the debug endpoint. Alias create reports an alias that

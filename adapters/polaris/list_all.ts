@@ -33,7 +33,7 @@ export interface ListSpec<S extends v.GenericSchema> {
  * Returns every row of a list (pages of 100 until `offset >= amount`, reference §5), each
  * validated. Rejects with `PolarisRequestError` when a page fails or the list never holds still,
  * and with `PolarisProtocolError` when a page does not match its schema: never a partial or empty
- * list in place of a failure (SPEC §3).
+ * list in place of a failure (sync-rules §3).
  */
 export async function listAll<S extends v.GenericSchema>(
   http: PolarisHttp,

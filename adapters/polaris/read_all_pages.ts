@@ -48,7 +48,7 @@ export class UnstableListError extends Error {
  * stayed the same on every page and the distinct rows add up to it; otherwise rows were skipped
  * or repeated by concurrent writes (pages shift, and v1.18.1 sorts unstably), so it starts over
  * from offset 0, up to `maxRestarts` times, then rejects with {@link UnstableListError}: a
- * partial list must never pass for the whole (SPEC §3). A page that brings only rows already read
+ * partial list must never pass for the whole (sync-rules §3). A page that brings only rows already read
  * (a server that ignores `offset`) loses the pass at once. Errors from `fetchPage` propagate as
  * is. With `concurrency` above 1, pages 2..n are asked for `concurrency` at a time, at offsets
  * spaced by the size of page 1; the same checks judge the pass, and the first page that fails

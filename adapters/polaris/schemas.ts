@@ -145,7 +145,7 @@ const MAX_UINT32 = 4_294_967_295;
 
 /**
  * Parses the envelope of one page of a console list (`BatchQueryResponse`). `amount` is required:
- * paging without it could silently stop early (SPEC §3). It is a `uint32`: a larger total is no
+ * paging without it could silently stop early (sync-rules §3). It is a `uint32`: a larger total is no
  * Polaris answer, and paging towards it would never end. The rows are parsed separately with
  * {@link rowsSchema}, since each list keeps them under its own key.
  */

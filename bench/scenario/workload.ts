@@ -2,7 +2,7 @@
  * Generates the benchmark's clusters: S Services × E endpoints in each of C clusters, spread over
  * namespaces of 100 Services, a few of them with an alias, plus two extra Services of 100 and
  * 1,000 pods in the first cluster for the rolling updates. Every cluster has the same Services
- * (one Polaris service each, SPEC §2 multi-cluster) with its own pod addresses, so no `host:port`
+ * (one Polaris service each, sync-rules §2.9) with its own pod addresses, so no `host:port`
  * is shared between clusters.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * `deno task start --config bad.yaml` stops with exit code 2 and one message naming the problem
- * (issue #2, SPEC §5); `--help` documents every option. The controller runs as a process, exactly
- * as the task runs it.
+ * (issue #2, docs/configuration.md); `--help` documents every option. The controller runs as a
+ * process, exactly as the task runs it.
  */
 import assert from "node:assert/strict";
 

@@ -1,7 +1,7 @@
 /**
  * Locates the test control plane's binaries (kube-apiserver, kube-controller-manager, etcd,
- * etcdctl) for each Kubernetes version the tests run on, in caches outside the checkout (SPEC §9),
- * so a fresh clone or a CI run on the same machine reuses them:
+ * etcdctl) for each Kubernetes version the tests run on, in caches outside the checkout (README
+ * "Tests"), so a fresh clone or a CI run on the same machine reuses them:
  *
  * - `current`: the version pinned by `tests/deps/kubernetes/go.mod` (one place), built by
  *   `bash tests/deps/build-go-deps.sh kubernetes` into

@@ -138,11 +138,28 @@ Deno.test("the Deployment mounts the mesh ConfigMap where --config points and th
   }]);
 });
 
-Deno.test("the mesh ConfigMap is a valid config whose Lease the leader-election Role covers", () => {
+Deno.test("the mesh ConfigMap ships a clusterName placeholder that stops the controller", () => {
   const mesh = manifestOf<{ data: { mesh: string } }>("ConfigMap").data.mesh;
   const loaded = loadConfig(["--config", "mesh.yaml"], {
     env: {},
     readTextFile: () => mesh,
+    inCluster: true,
+  });
+  assert.equal(loaded.kind, "error");
+  assert.match(
+    loaded.kind === "error" ? loaded.message : "",
+    /^Cannot start: clusterName is "<cluster-name>", the placeholder of deploy\/config_map\.yaml; .*install\.sh --cluster-name/,
+  );
+});
+
+Deno.test("the mesh ConfigMap is a valid config whose Lease the leader-election Role covers", () => {
+  const mesh = manifestOf<{ data: { mesh: string } }>("ConfigMap").data.mesh;
+  // What install.sh writes in place of the placeholder.
+  const filled = mesh.replace('"<cluster-name>"', '"east"');
+  assert.notEqual(filled, mesh, "the placeholder is there");
+  const loaded = loadConfig(["--config", "mesh.yaml"], {
+    env: {},
+    readTextFile: () => filled,
     inCluster: true,
   });
   assert.equal(loaded.kind, "config", JSON.stringify(loaded));

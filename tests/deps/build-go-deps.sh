@@ -4,6 +4,7 @@
 #
 #   polaris-server/  ->  $CACHE/polaris-server-<version>/polaris-server (+ i18n/*.toml)
 #   kubernetes/      ->  $CACHE/kubernetes-<version>/{kube-apiserver,kube-controller-manager,etcd,etcdctl}
+#   prometheus-rules/ -> $CACHE/prometheus-rules-<version>/check-rules (Prometheus' rule-file check)
 #
 # Each folder holds a stamp: the sha256 of its wrapper's go.mod and go.sum. A build runs only when
 # the stamp is missing or differs, so a pinned version that changes is rebuilt and nothing else is.
@@ -11,7 +12,7 @@
 # are outside the checkout.
 #
 #   CACHE   default ${XDG_CACHE_HOME:-$HOME/.cache}/polaris-k8s-sync
-#   usage   build-go-deps.sh [polaris-server|kubernetes]...   (default: both)
+#   usage   build-go-deps.sh [polaris-server|kubernetes|prometheus-rules]...   (default: all)
 #
 # Prints one line per dependency: "<name> <folder>". Measured on the 2-core build machine from an
 # empty module and build cache: see the README's Tests section.
@@ -71,14 +72,21 @@ build_kubernetes() {
   "$out/etcd" --version | head -1 >&2
 }
 
+# The module's own main package: Prometheus' rulefmt, as `promtool check rules` uses it.
+build_prometheus_rules() {
+  go build -o "$1/check-rules" .
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(polaris-server kubernetes)
+[ ${#targets[@]} -gt 0 ] || targets=(polaris-server kubernetes prometheus-rules)
 for target in "${targets[@]}"; do
   case $target in
     polaris-server)
       build_one polaris-server "$CACHE/polaris-server-$(required "$here/polaris-server" github.com/polarismesh/polaris)" build_polaris ;;
     kubernetes)
       build_one kubernetes "$CACHE/kubernetes-$(required "$here/kubernetes" k8s.io/kubernetes)" build_kubernetes ;;
-    *) log "unknown dependency \"$target\" (polaris-server or kubernetes)"; exit 2 ;;
+    prometheus-rules)
+      build_one prometheus-rules "$CACHE/prometheus-rules-$(required "$here/prometheus-rules" github.com/prometheus/prometheus)" build_prometheus_rules ;;
+    *) log "unknown dependency \"$target\" (polaris-server, kubernetes or prometheus-rules)"; exit 2 ;;
   esac
 done

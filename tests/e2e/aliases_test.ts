@@ -1,9 +1,9 @@
 /**
  * End-to-end: Polaris service aliases from `polarismesh.cn/aliasService` +
- * `polarismesh.cn/aliasNamespace` (SPEC §2): created with their namespace, moved, deleted, and a
- * name already taken by someone else's alias or by a real Polaris service reported as a conflict
- * and left untouched. One controller process and one real Polaris server (with a fault proxy in
- * front, read as its store holds the instances) serve the whole file.
+ * `polarismesh.cn/aliasNamespace` (sync-rules §2): created with their namespace, moved, deleted,
+ * and a name already taken by someone else's alias or by a real Polaris service reported as a
+ * conflict and left untouched. One controller process and one real Polaris server (with a fault
+ * proxy in front, read as its store holds the instances) serve the whole file.
  */
 import assert from "node:assert/strict";
 import { startRealPolaris, withStoreReads } from "../polaris/polaris_target.ts";

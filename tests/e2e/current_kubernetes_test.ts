@@ -1,9 +1,9 @@
 /**
  * End-to-end on the current Kubernetes (EndpointSlice v1) against the real Polaris server: what
  * v1.20 could not show. A Pod deleted with a grace period is deregistered while it still exists
- * (its endpoint `terminating`, SPEC §2); a dual-stack Service registers its IPv4 and IPv6 hosts;
- * a Service whose 150 endpoints span two EndpointSlices registers every one, and a change in one
- * slice leaves the other slice's instances alone.
+ * (its endpoint `terminating`, sync-rules §2.5); a dual-stack Service registers its IPv4 and IPv6
+ * hosts; a Service whose 150 endpoints span two EndpointSlices registers every one, and a change in
+ * one slice leaves the other slice's instances alone.
  */
 import assert from "node:assert/strict";
 import type { PolarisTarget } from "../polaris/polaris_target.ts";

@@ -1,5 +1,5 @@
 /**
- * End-to-end: bad input is held, never half-applied (SPEC §2, docs/decisions.md §1), with the
+ * End-to-end: bad input is held, never half-applied (sync-rules §2.2, docs/decisions.md §1), with the
  * controller process, a real kube-apiserver with kube-controller-manager and a real PolarisMesh
  * server (a fault proxy in front, which records every write). A live weight of 500 and live
  * metadata survive an invalid `polarismesh.cn/weight` and an invalid `polarismesh.cn/metadata`:

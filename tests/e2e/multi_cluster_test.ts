@@ -1,5 +1,5 @@
 /**
- * End-to-end: two real control planes synced into one Polaris (SPEC §2 multi-cluster, §3 "no
+ * End-to-end: two real control planes synced into one Polaris (sync-rules §2.9, §3.1 "no
  * deletion before every source has listed"), both ways the seed runs: one controller process per
  * cluster, and one controller watching both clusters through a `clusters:` list. Each test has its
  * own real Polaris server (with a fault proxy in front), read as its store holds the instances

@@ -1,9 +1,9 @@
 /**
- * End-to-end: the instance lifecycle and SPEC §3's safety rules with one cluster: foreign instances
- * untouched, a restart with changes made while the controller was down, a Polaris outage, an idle
- * resync that writes nothing, drift repair, `--dry-run` and `--once`. One real control plane serves
- * the file; each test has its own namespace, real Polaris server (with a fault proxy in front) and
- * controller process.
+ * End-to-end: the instance lifecycle and sync-rules §3's safety rules with one cluster: foreign
+ * instances untouched, a restart with changes made while the controller was down, a Polaris outage,
+ * an idle resync that writes nothing, drift repair, `--dry-run` and `--once`. One real control
+ * plane serves the file; each test has its own namespace, real Polaris server (with a fault proxy
+ * in front) and controller process.
  */
 import assert from "node:assert/strict";
 import {

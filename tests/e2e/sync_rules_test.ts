@@ -1,8 +1,8 @@
 /**
- * End-to-end: every row of SPEC §2's sync table, the annotation flips in both directions, ignored
- * namespaces, ExternalName, headless and selector-less Services. Two controller processes watch the
- * same real control plane, one in mode `all` and one in mode `demand`, each writing to its own
- * real Polaris server (with a fault proxy in front), read as its store holds the instances
+ * End-to-end: every row of sync-rules §2.2's table, the annotation flips in both directions,
+ * ignored namespaces, ExternalName, headless and selector-less Services. Two controller processes
+ * watch the same real control plane, one in mode `all` and one in mode `demand`, each writing to
+ * its own real Polaris server (with a fault proxy in front), read as its store holds the instances
  * (`withStoreReads`: v1.18.1 keeps listing an instance deleted over 5 s after its last write); each
  * test works in its own namespaces.
  *

@@ -1,5 +1,5 @@
 /**
- * Bad input is held, never half-applied (SPEC §2, docs/decisions.md §1), on the engine with the
+ * Bad input is held, never half-applied (sync-rules §2.2, docs/decisions.md §1), on the engine with the
  * Polaris emulator: an invalid `polarismesh.cn/weight` or `polarismesh.cn/metadata` keeps what is
  * registered (no write to the Service's instances), moves the actor to `invalid` with the reason
  * and plans a `SyncInvalid` Event, and the fixed annotation's value is applied. Clusters whose

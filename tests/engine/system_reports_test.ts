@@ -1,5 +1,5 @@
 /**
- * What an operator reads of the running system (SPEC §6), built by `createSystem` over in-memory
+ * What an operator reads of the running system (docs/operating.md), built by `createSystem` over in-memory
  * cluster sources and the Polaris emulator: every Service the sources know is on
  * `/debug/services` with each cluster's sync reason, sorted and paged, filtered by reason, and its
  * detail answers (404 only for a Service no cluster has); the logs say "cluster source listed"

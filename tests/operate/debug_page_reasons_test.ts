@@ -1,5 +1,5 @@
 /**
- * The `/debug` page in headless Chromium shows every Service with why (SPEC §6, issue 15): the
+ * The `/debug` page in headless Chromium shows every Service with why (docs/operating.md, issue 15): the
  * controller runs on a temporary copy of `examples/` against the Polaris emulator, one Service's
  * weight turns invalid (held: its live weight stays), one Service's copies disagree on the alias.
  * The list rows must show an unsynced Service's reason, the held Service's reason and the

@@ -1,9 +1,9 @@
 /**
- * The `/debug` page in headless Chromium (SPEC §6, §9): the controller runs on a temporary copy
- * of `examples/` (manifest-folder clusters) against the Polaris emulator; the page must list
- * every service with its state colour, follow an edited manifest within 2 s, open a service's
- * detail on click, and filter. Its script must come from the file `/debug/page.js`, served as
- * JavaScript, and run without an error. A screenshot is saved under `test-output/`.
+ * The `/debug` page in headless Chromium (docs/operating.md, README "Tests"): the controller runs
+ * on a temporary copy of `examples/` (manifest-folder clusters) against the Polaris emulator; the
+ * page must list every service with its state colour, follow an edited manifest within 2 s, open a
+ * service's detail on click, and filter. Its script must come from the file `/debug/page.js`,
+ * served as JavaScript, and run without an error. A screenshot is saved under `test-output/`.
  *
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */

@@ -1,7 +1,7 @@
 /**
- * `/metrics` of a running controller process (SPEC §6): it parses as strict Prometheus text,
- * holds every family with its labels and plausible values after a sync of `examples/`, and the
- * tables of README.md's "Metrics" section list exactly these families, types and labels.
+ * `/metrics` of a running controller process (docs/operating.md): it parses as strict Prometheus
+ * text, holds every family with its labels and plausible values after a sync of `examples/`, and
+ * the tables of README.md's "Metrics" section list exactly these families, types and labels.
  */
 import assert from "node:assert/strict";
 import { startPolarisEmulator } from "../../emulator/mod.ts";
@@ -9,6 +9,7 @@ import { findSample, type ParsedFamily, parseExposition } from "../metrics/parse
 import { waitFor } from "../cluster/objects.ts";
 import { startController } from "../e2e/controller_process.ts";
 import { PROCESS_METRICS } from "../../adapters/metrics/process_metrics.ts";
+import { readmeMetricRows } from "../metrics/readme_metrics.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -30,29 +31,6 @@ const FAMILIES: Readonly<Record<string, { type: string; labels: readonly string[
   // prom-client's default metrics that hold under Deno (docs/decisions.md §16).
   ...PROCESS_METRICS,
 };
-
-/**
- * The rows of the tables in README.md's "Metrics" section: the metric, its type and its label
- * names, read from the first three columns (`none` for no labels).
- */
-function readmeRows(readme: string): Record<string, { type: string; labels: string[] }> {
-  const start = readme.indexOf("\n## Metrics\n");
-  assert.ok(start >= 0, "README.md has a Metrics section");
-  const end = readme.indexOf("\n## ", start + 1);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  const rows: Record<string, { type: string; labels: string[] }> = {};
-  for (const line of section.split("\n")) {
-    const cells = /^\|\s*`([a-z_]+)`\s*\|\s*(\w+)\s*\|([^|]*)\|/.exec(line);
-    if (!cells) continue;
-    const [, name, type, labels] = cells;
-    assert.ok(!(name in rows), `README.md lists ${name} once`);
-    rows[name] = {
-      type,
-      labels: labels.trim() === "none" ? [] : [...labels.matchAll(/`(\w+)`/g)].map((m) => m[1]),
-    };
-  }
-  return rows;
-}
 
 function labelNames(family: ParsedFamily): string[] {
   const names = new Set<string>();
@@ -142,7 +120,7 @@ Deno.test({
       assert.ok(read("nodejs_heap_size_used_bytes") > 0, "the V8 heap is read");
 
       // The README's tables list exactly these families, with their types and labels.
-      const rows = readmeRows(await Deno.readTextFile(`${ROOT}README.md`));
+      const rows = readmeMetricRows(await Deno.readTextFile(`${ROOT}README.md`));
       assert.deepEqual(Object.keys(rows).sort(), Object.keys(FAMILIES).sort(), "README rows");
       for (const [name, expected] of Object.entries(FAMILIES)) {
         assert.equal(rows[name].type, expected.type, `README.md type of ${name}`);

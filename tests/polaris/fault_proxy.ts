@@ -1,10 +1,10 @@
 /**
  * A fault-injecting HTTP proxy in front of a Polaris server (the real one in the journeys): it
  * forwards every request unchanged, counts them by `METHOD path`, keeps the write requests' bodies,
- * and injects the faults of SPEC §8 on matching requests: extra latency, Polaris error answers
- * (5xx, the server's 403003 rate limit, any code), plain HTTP statuses and dropped connections.
- * It can also serve stale reads: each GET answer is kept and replayed for a while, as a read from
- * a lagging cache (another server node, the discovery cache) would be.
+ * and injects the faults of emulator/README.md on matching requests: extra latency, Polaris error
+ * answers (5xx, the server's 403003 rate limit, any code), plain HTTP statuses and dropped
+ * connections. It can also serve stale reads: each GET answer is kept and replayed for a while, as
+ * a read from a lagging cache (another server node, the discovery cache) would be.
  *
  * Faults are answered exactly as the emulator answers them (`faultAnswer`), so a journey reads the
  * same whichever server stands behind the proxy. The proxy never changes an answer it forwards.
