@@ -10,22 +10,11 @@
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
-import { startPolarisEmulator } from "../../emulator/mod.ts";
+import type { Page } from "playwright-core";
 import { waitFor } from "../cluster/objects.ts";
-import { startController } from "../e2e/controller_process.ts";
+import { HAS_CHROMIUM, ROOT, startDebugPageRig } from "./_debug_page_kit.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = `${ROOT}test-output`;
-
-async function copyTree(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.isDirectory) await copyTree(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}
 
 /** Replaces `from` by `to` in a file, which must contain it. */
 async function edit(file: string, from: string, to: string): Promise<void> {
@@ -75,40 +64,10 @@ Deno.test({
   name: "/debug shows an unsynced Service's reason, a held Service's and a warning in the rows",
   sanitizeOps: false,
   sanitizeResources: false,
-  ignore: !(await Deno.stat(CHROMIUM).then(() => true, () => false)),
+  ignore: !HAS_CHROMIUM,
   async fn() {
-    const work = await Deno.makeTempDir({ prefix: "polaris-debug-reasons-" });
-    await copyTree(`${ROOT}examples/cluster-a`, `${work}/cluster-a`);
-    await copyTree(`${ROOT}examples/cluster-b`, `${work}/cluster-b`);
-    const emulator = await startPolarisEmulator();
-    const controller = await startController({
-      config: [
-        `serverAddress: ${emulator.url}`,
-        "clusters:",
-        `  - { clusterName: cluster-a, manifests: ${work}/cluster-a }`,
-        `  - { clusterName: cluster-b, manifests: ${work}/cluster-b }`,
-        "serviceSync:",
-        "  mode: all",
-        "  debounce: 50ms",
-        "",
-      ].join("\n"),
-    });
-    const profile = await Deno.makeTempDir({ prefix: "polaris-chromium-" });
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const rig = await startDebugPageRig("polaris-debug-reasons-");
+    const { work, emulator, controller, browser } = rig;
     const gatewayWeights = () =>
       emulator.state.instances({ namespace: "payments", service: "gateway" }).map((i) => i.weight);
     try {
@@ -232,11 +191,7 @@ Deno.test({
 
       assert.deepStrictEqual(pageErrors, [], "errors thrown by the page's script");
     } finally {
-      await browser.close();
-      await controller.stop();
-      await emulator.stop();
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
-      await Deno.remove(work, { recursive: true });
+      await rig.stop();
     }
   },
 });

@@ -8,13 +8,9 @@
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */
 import assert from "node:assert/strict";
-import { startPolarisEmulator } from "../../emulator/mod.ts";
 import { waitFor } from "../cluster/objects.ts";
-import { startController } from "../e2e/controller_process.ts";
-import { chromium } from "playwright-core";
+import { HAS_CHROMIUM, ROOT, startDebugPageRig } from "./_debug_page_kit.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = `${ROOT}test-output`;
 
 /** Colours of the state badges, as the page's stylesheet sets them. */
@@ -25,14 +21,6 @@ const STATE_COLOURS: Readonly<Record<string, string>> = {
   invalid: "rgb(106, 27, 154)",
   backoff: "rgb(239, 108, 0)",
 };
-
-async function copyTree(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.isDirectory) await copyTree(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}
 
 /** Reads the service rows in the page: key, state badge text and its computed colour. */
 const ROWS_IN_PAGE = `[...document.querySelectorAll("#services tbody tr.svc")].map((tr) => {
@@ -54,40 +42,10 @@ Deno.test({
   name: "/debug shows every example service with its state, follows edits, opens a detail",
   sanitizeOps: false,
   sanitizeResources: false,
-  ignore: !(await Deno.stat(CHROMIUM).then(() => true, () => false)),
+  ignore: !HAS_CHROMIUM,
   async fn() {
-    const work = await Deno.makeTempDir({ prefix: "polaris-debug-page-" });
-    await copyTree(`${ROOT}examples/cluster-a`, `${work}/cluster-a`);
-    await copyTree(`${ROOT}examples/cluster-b`, `${work}/cluster-b`);
-    const emulator = await startPolarisEmulator();
-    const controller = await startController({
-      config: [
-        `serverAddress: ${emulator.url}`,
-        "clusters:",
-        `  - { clusterName: cluster-a, manifests: ${work}/cluster-a }`,
-        `  - { clusterName: cluster-b, manifests: ${work}/cluster-b }`,
-        "serviceSync:",
-        "  mode: all",
-        "  debounce: 50ms",
-        "",
-      ].join("\n"),
-    });
-    const profile = await Deno.makeTempDir({ prefix: "polaris-chromium-" });
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const rig = await startDebugPageRig("polaris-debug-page-");
+    const { work, controller, browser } = rig;
     try {
       await controller.waitReady(120_000);
       const api = await waitFor(async () => {
@@ -198,11 +156,7 @@ Deno.test({
       await Deno.mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: `${SCREENSHOTS}/debug_page.png`, fullPage: true });
     } finally {
-      await browser.close();
-      await controller.stop();
-      await emulator.stop();
-      await Deno.remove(profile, { recursive: true }).catch(() => {});
-      await Deno.remove(work, { recursive: true });
+      await rig.stop();
     }
   },
 });
