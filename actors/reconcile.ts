@@ -13,6 +13,7 @@ import type { PodLabelPolicy } from "../domain/metadata.ts";
 import {
   describeFailures,
   failedAnswers,
+  isVanished,
   judgeAliasDeletes,
   judgeAliasWrite,
   judgeInstanceWrites,
@@ -364,6 +365,11 @@ export async function reconcileService(
       if (r.ok) deps.tombstones.written(tombstoneKey(plan.creates[i]));
     }
     for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
+    // Listed but not held: remembered as deleted at the revision read, so the retry plans it as
+    // absent (and creates it) instead of updating it again.
+    for (const [i, r] of updated.entries()) {
+      if (isVanished(r)) deps.tombstones.deleted(plan.updates[i].registered);
+    }
   }
   const { failed, retryable } = judgeInstanceWrites(created, updated, deleted, purged);
   const aliasResult = retryable.length === 0

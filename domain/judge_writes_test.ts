@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   describeFailures,
   failedAnswers,
+  isVanished,
   type ItemAnswer,
   judgeAliasDeletes,
   judgeAliasWrite,
@@ -20,6 +21,13 @@ Deno.test("judgeInstanceWrites() gathers every failure and picks the retryable o
   assert.deepStrictEqual(verdict.failed, [busy, bad, lost]);
   assert.deepStrictEqual(verdict.retryable, [busy, lost]);
   assert.deepStrictEqual(judgeInstanceWrites([ok], [ok]), { failed: [], retryable: [] });
+});
+
+Deno.test("judgeInstanceWrites() retries an update answered 400303: the listed instance is gone", () => {
+  const vanished: ItemAnswer = { ok: false, code: 400303, retryable: false, message: "not found" };
+  assert.deepStrictEqual(judgeInstanceWrites([], [vanished]).retryable, [vanished]);
+  assert.ok(isVanished(vanished));
+  assert.ok(!isVanished(bad));
 });
 
 Deno.test("judgeAliasDeletes(): an alias already gone (400304) is done", () => {
