@@ -19,6 +19,7 @@ import {
   judgeInstanceWrites,
 } from "../domain/judge_writes.ts";
 import { tombstoneKey } from "../domain/phantoms.ts";
+import { PolarisCode } from "../domain/polaris_codes.ts";
 import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
 import { planWrites, type WritePlan, type WritePlanInput } from "../domain/write_plan.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
@@ -135,6 +136,47 @@ async function purgePhantoms(
   const deleted = await deps.writer.write("delete", again.map(refOf));
   if (!deps.dryRun) { for (const p of phantoms) deps.tombstones.deleted(p, true); }
   return [...recreated.filter((r) => !r.ok), ...deleted];
+}
+
+/** Metadata key a delete writes into an instance just before deleting it (`touchThenDelete`). */
+export const DELETING_KEY = "polaris-k8s-sync.deleting";
+
+/**
+ * Deletes instances so the server's listing drops them too: each is first updated with a mark in
+ * its metadata (the listed revision, so the update always changes something and the server writes
+ * the row at a new time), then deleted. v1.18.1 with boltdb keeps listing an instance deleted
+ * more than 5 s after its last write (polaris#1350, `domain/phantoms.ts`); this process would know
+ * such a phantom by its tombstone, but a replica that takes the Lease over, or this process after
+ * a restart, would take it for a registration and never create it again (found by
+ * `deno task chaos`). A touch answered 400303 is already gone; one that failed and is worth a
+ * retry keeps its delete for the retry; any other failure still deletes. One result per delete.
+ */
+async function touchThenDelete(
+  deps: ReconcileDeps,
+  deletes: readonly RegisteredInstance[],
+): Promise<WriteItemResult[]> {
+  if (deletes.length === 0) return [];
+  const touched = await deps.writer.write(
+    "update",
+    deletes.map((d) =>
+      writeItemOf(
+        { ...d, metadata: { ...d.metadata, [DELETING_KEY]: d.revision ?? "" } },
+        d.enableHealthCheck,
+      )
+    ),
+  );
+  const results: WriteItemResult[] = [...touched];
+  const send = deletes.flatMap((_, i) => {
+    const t = touched[i];
+    if (isVanished(t)) {
+      results[i] = { ok: true, code: PolarisCode.NotFoundInstance };
+      return [];
+    }
+    return !t.ok && t.retryable ? [] : [i];
+  });
+  const deleted = await deps.writer.write("delete", send.map((i) => refOf(deletes[i])));
+  send.forEach((i, n) => results[i] = deleted[n]);
+  return results;
 }
 
 /** A reconcile failed in a way worth retrying; the machine backs off. */
@@ -356,7 +398,7 @@ export async function reconcileService(
   const [created, updated, deleted, purged] = await Promise.all([
     deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
     deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
-    deps.writer.write("delete", plan.deletes.map(refOf)),
+    touchThenDelete(deps, plan.deletes),
     purgePhantoms(deps, purge),
   ]);
   // A dry run wrote nothing: nothing to remember.
