@@ -24,7 +24,8 @@ export interface ChaosArgs {
 export const USAGE =
   "usage: deno task chaos [--quick] [--minutes N] [--seed S] [--replicas 1-3] [--out DIR]\n" +
   "  --quick      5 short cycles, every fault kind once, under 3 minutes in all (CI)\n" +
-  "  --minutes N  cycles of 40 s of churn and faults, each followed by a quiet period (default 10)\n" +
+  "  --minutes N  N minutes of 40 s cycles of churn and faults, each followed by a quiet period\n" +
+  "               (default 10)\n" +
   "  --seed S     the schedule's seed (default: 1 with --quick, else the current time)\n" +
   "  --replicas N controller processes with leader election (default: 2 with --quick, else 3)";
 
@@ -103,8 +104,8 @@ export function parseChaosArgs(args: readonly string[], now: () => number): Chao
     minutes,
     seed: seed ?? String(now()),
     replicas: replicas ?? 3,
-    // A quiet period takes about 10 s: enough cycles to fill the minutes asked for.
-    cycles: Math.max(1, Math.ceil((minutes * 60_000) / (activeMs + 10_000))),
+    // The active periods alone fill the minutes asked for; the quiet periods come on top.
+    cycles: Math.max(1, Math.ceil((minutes * 60_000) / activeMs)),
     activeMs,
     faultsPerCycle: { min: 2, max: 3 },
     convergeTimeoutMs: 90_000,

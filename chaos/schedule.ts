@@ -406,9 +406,10 @@ function triggerOp(gen: Gen): ChurnOp | null {
   return ops[0];
 }
 
-function faultEvent(gen: Gen, options: ScheduleOptions, kind: FaultKind, atMs: number): FaultEvent {
+/** Draws how long a fault lasts and how strong it is; its time and trigger come later. */
+function drawFault(gen: Gen, options: ScheduleOptions, kind: FaultKind): Omit<FaultEvent, "atMs"> {
   const { prng } = gen;
-  const base = { atMs, kind, trigger: null, amount: 0 };
+  const base = { kind, trigger: null, amount: 0 };
   switch (kind) {
     case "polaris5xx":
       return { ...base, durationMs: prng.int(2000, 6000), amount: prng.pick([500000, 503]) };
@@ -426,13 +427,30 @@ function faultEvent(gen: Gen, options: ScheduleOptions, kind: FaultKind, atMs: n
     case "compaction":
       return { ...base, durationMs: 0 };
     case "leaderKill":
-      return { ...base, durationMs: prng.int(1000, 5000), trigger: triggerOp(gen) };
+      return { ...base, durationMs: prng.int(1000, 8000) };
     case "leaderStop":
-      return {
-        ...base,
-        durationMs: options.leaseDurationMs + prng.int(1000, 4000),
-        trigger: triggerOp(gen),
-      };
+      return { ...base, durationMs: options.leaseDurationMs + prng.int(1000, 4000) };
+  }
+}
+
+/**
+ * How long a fault takes from its start to its end, as run: its duration, plus what the runner
+ * adds (kube-apiserver's start, the wait for the leader's write, the gaps between cuts).
+ */
+export function faultSpanMs(fault: Pick<FaultEvent, "kind" | "durationMs" | "amount">): number {
+  switch (fault.kind) {
+    case "apiserverKill":
+      return fault.durationMs + 2500;
+    case "watchCut":
+      return (fault.amount - 1) * 1000;
+    case "compaction":
+      return 300;
+    case "leaderKill":
+      return fault.durationMs + 1500;
+    case "leaderStop":
+      return fault.durationMs + 300;
+    default:
+      return fault.durationMs;
   }
 }
 
@@ -464,7 +482,6 @@ export function generateSchedule(seed: string, options: ScheduleOptions): Schedu
 
   let bag: FaultKind[] = [];
   const cycles: Cycle[] = [];
-  const lastFaultMs = Math.max(1000, options.activeMs - 8000);
   for (let index = 1; index <= options.cycles; index++) {
     const count = prng.int(options.faultsPerCycle.min, options.faultsPerCycle.max);
     const kinds: FaultKind[] = [];
@@ -475,18 +492,24 @@ export function generateSchedule(seed: string, options: ScheduleOptions): Schedu
       else kinds.push(kind);
       if (bag.length > 0 && bag.every((k) => kinds.includes(k))) bag = [];
     }
-    const faultTimes = kinds.map((kind) => ({ kind, atMs: prng.int(1000, lastFaultMs) }))
-      .sort((x, y) => x.atMs - y.atMs);
+    // Each fault ends in the last 2 s of the active period, so the quiet period that follows
+    // measures the recovery from all of them at once.
+    const drawn = kinds.map((kind) => {
+      const fault = drawFault(gen, options, kind);
+      const atMs = Math.max(1000, options.activeMs - faultSpanMs(fault) - prng.int(0, 2000));
+      return { ...fault, atMs };
+    }).sort((x, y) => x.atMs - y.atMs);
     const churn: TimedOp[] = [];
     const faults: FaultEvent[] = [];
     let t = prng.int(200, 800);
-    for (const { kind, atMs } of faultTimes) {
-      for (; t < atMs; t += prng.int(300, 1100)) {
+    for (const fault of drawn) {
+      for (; t < fault.atMs; t += prng.int(300, 1100)) {
         const ops: ChurnOp[] = [];
         churnOnce(gen, ops);
         for (const op of ops) churn.push({ atMs: t, op });
       }
-      faults.push(faultEvent(gen, options, kind, atMs));
+      const leader = fault.kind === "leaderKill" || fault.kind === "leaderStop";
+      faults.push({ ...fault, trigger: leader ? triggerOp(gen) : null });
     }
     for (; t < options.activeMs - 500; t += prng.int(300, 1100)) {
       const ops: ChurnOp[] = [];
