@@ -6,9 +6,10 @@
  * @module
  */
 
+import { ENV_VARS } from "./adapters/config/config_reference.ts";
 import { loadConfig } from "./adapters/config/load_config.ts";
-import { startHttpServer } from "./adapters/http/http_server.ts";
-import { createLogger, type Logger } from "./adapters/log/mod.ts";
+import { startOperatorServers } from "./adapters/http/operator_servers.ts";
+import { createLogger, type Logger, secretRedactor } from "./adapters/log/mod.ts";
 import type { PolarisEmulator } from "./emulator/mod.ts";
 import { createSystem, type System } from "./actors/system.ts";
 import { TUNING } from "./actors/tuning.ts";
@@ -17,13 +18,21 @@ import type { Config } from "./adapters/config/config.ts";
 /** Exit code for bad configuration (SPEC §5: one clear message, never half-configured). */
 const EXIT_BAD_CONFIG = 2;
 
+/**
+ * The variables the configuration reads (`ENV_VARS`), each asked for by name, so that the
+ * controller itself would run under `--allow-env=` with just their names (README, Deno
+ * permissions: a dependency still needs them all).
+ */
 function environment(): Record<string, string | undefined> {
-  try {
-    return Deno.env.toObject();
-  } catch {
-    // Without --allow-env the controller still runs on flags and the config file.
-    return {};
+  const env: Record<string, string | undefined> = {};
+  for (const { name } of ENV_VARS) {
+    try {
+      env[name] = Deno.env.get(name);
+    } catch {
+      // Without access to it the controller still runs on flags and the config file.
+    }
   }
+  return env;
 }
 
 /**
@@ -67,9 +76,13 @@ async function main(args: readonly string[]): Promise<number> {
     return EXIT_BAD_CONFIG;
   }
   const { config } = loaded;
+  // The Polaris token leaves the process only as X-Polaris-Token: every log line and every
+  // answer of the operator endpoints is redacted (docs/decisions.md §22).
+  const redact = secretRedactor([config.polaris.accessToken]);
   const log = createLogger({
     level: config.logLevel,
     format: Deno.stdout.isTerminal() ? "text" : "json",
+    redact,
   });
   for (const warning of loaded.warnings) log.warn(warning);
 
@@ -77,15 +90,16 @@ async function main(args: readonly string[]): Promise<number> {
   let system: System;
   try {
     emulator = await startEmulatorIfDev(config, log);
-    system = createSystem({ config, log });
+    system = createSystem({ config, log, processMetrics: true });
   } catch (error) {
     log.error("Cannot start", { error });
     await emulator?.stop();
     return EXIT_BAD_CONFIG;
   }
-  const http = startHttpServer(system.view, {
-    hostname: config.listen.hostname,
-    port: config.listen.port,
+  const servers = await startOperatorServers(system.view, {
+    listen: config.listen,
+    debugListen: config.debugListen,
+    redact,
     onError: (error) => log.error("HTTP handler failed", { error }),
   });
   log.info("controller starting", {
@@ -93,8 +107,8 @@ async function main(args: readonly string[]): Promise<number> {
     polaris: config.polaris.baseUrl,
     mode: config.sync.mode,
     dryRun: config.dryRun,
-    listen: http.url,
-    debug: `${http.url}/debug`,
+    listen: servers.url,
+    debug: `${servers.debugUrl}/debug`,
   });
 
   let stopping: Promise<void> | null = null;
@@ -103,7 +117,7 @@ async function main(args: readonly string[]): Promise<number> {
       log.info("shutting down; registrations are kept", { reason });
       await system.stop();
       log.debug("engine and cluster sources stopped");
-      await http.shutdown();
+      await servers.shutdown();
       log.debug("HTTP endpoints stopped");
       await emulator?.stop();
     })();
@@ -122,7 +136,7 @@ async function main(args: readonly string[]): Promise<number> {
   await system.start();
   if (config.dev) {
     log.info("dev mode: edit the manifests under examples/ and watch the debug page", {
-      debug: `${http.url}/debug`,
+      debug: `${servers.debugUrl}/debug`,
       emulator: emulator?.url,
       examples: config.clusters.map((c) => c.origin.kind === "manifests" ? c.origin.dir : null),
     });

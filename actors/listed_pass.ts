@@ -13,7 +13,7 @@ import { parseServiceKey } from "../domain/keys.ts";
 import type { Clock } from "./clock.ts";
 import type { KnownResources } from "./known_resources.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import { ensureNamespace } from "./reconcile.ts";
+import { ensureNamespace } from "./polaris_resources.ts";
 import type { Writer } from "./writer.ts";
 
 /** Options of {@linkcode ListedPasses}. */

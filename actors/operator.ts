@@ -5,14 +5,17 @@
  */
 
 import type { Config } from "../adapters/config/config.ts";
-import type { OperatorView, Readiness, ServiceFilter } from "../adapters/http/operator_view.ts";
+import type { OperatorView, Readiness } from "../adapters/http/operator_view.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
-import { serviceKey } from "../domain/keys.ts";
+import { parseServiceKey, serviceKey } from "../domain/keys.ts";
+import type { SyncPolicy } from "../domain/should_sync.ts";
+import { type ClusterSyncReason, noneSyncs, syncReasons } from "../domain/sync_reasons.ts";
 import type { EngineMetrics } from "./metrics.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
 import type { ServiceSummary } from "./service_actors.ts";
 import type { Supervisor } from "./supervisor.ts";
+import { UnsyncedServices } from "./unsynced_services.ts";
 
 /** Parts the view reads. */
 export interface OperatorParts {
@@ -25,18 +28,60 @@ export interface OperatorParts {
   readonly leader?: () => { isLeader: boolean; holder: string | null };
 }
 
-function matches(summary: ServiceSummary, filter: ServiceFilter): boolean {
-  if (filter.state && summary.state !== filter.state) return false;
-  const slash = summary.key.indexOf("/");
-  if (filter.namespace && summary.key.slice(0, slash) !== filter.namespace) return false;
-  if (filter.name && !summary.key.slice(slash + 1).includes(filter.name)) return false;
-  return true;
+/** A Service the sources know with no actor: no cluster syncs it, or none runs for it here. */
+export interface NoActorSummary extends Omit<ServiceSummary, "state"> {
+  /**
+   * `unsynced`: no cluster syncs it (each cluster's reason is in `sync`); `pending`: a cluster
+   * syncs it, but no actor runs for it in this process (a follower, or its source still listing).
+   */
+  readonly state: "unsynced" | "pending";
+}
+
+/** An item of `/debug/services`: an actor or an unsynced Service, with each cluster's reason. */
+export type ServiceListItem = (ServiceSummary | NoActorSummary) & {
+  readonly sync: readonly ClusterSyncReason[];
+};
+
+function noActor(key: string, state: NoActorSummary["state"]): NoActorSummary {
+  return {
+    key,
+    state,
+    attempts: 0,
+    lastError: null,
+    lastSyncAt: null,
+    reconciles: 0,
+    report: null,
+  };
+}
+
+/** One entry of the list while it is filtered: an actor's summary, or an unsynced Service. */
+interface Entry {
+  readonly key: string;
+  readonly summary?: ServiceSummary;
+  /** Each cluster's reason, read when a reason filter or the page's items need it. */
+  reasons?: readonly ClusterSyncReason[];
+}
+
+function keyParts(key: string): [string, string] {
+  const { namespace, service } = parseServiceKey(key);
+  return [namespace, service];
 }
 
 /** Creates the view; it reads the live system at each call and copies only what it returns. */
 export function createOperatorView(parts: OperatorParts): OperatorView {
   const { supervisor, sources, api, metrics, config } = parts;
+  const policy: SyncPolicy = {
+    mode: config.sync.mode,
+    ignoredNamespaces: config.sync.ignoreNamespaces,
+  };
   metrics.bind({ supervisor, sources });
+  const unsynced = new UnsyncedServices({
+    sources,
+    policy,
+    hasActor: (key) => supervisor.summary(key) !== undefined,
+    actors: () => supervisor.size,
+    now: () => performance.now(),
+  });
   return {
     readiness(): Readiness {
       const reasons: string[] = [];
@@ -64,22 +109,43 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
     },
     metrics: () => metrics.render(),
     services(filter, offset, limit) {
-      const items: ServiceSummary[] = [];
-      let total = 0;
+      const reasonsOf = (entry: Entry) =>
+        entry.reasons ??= syncReasons({ views: sources, policy }, ...keyParts(entry.key));
+      const matches = (entry: Entry) => {
+        if (filter.state && (entry.summary?.state ?? "unsynced") !== filter.state) return false;
+        const [namespace, name] = keyParts(entry.key);
+        if (filter.namespace && namespace !== filter.namespace) return false;
+        if (filter.name && !name.includes(filter.name)) return false;
+        return !filter.reason || reasonsOf(entry).some((r) => r.code === filter.reason);
+      };
+      const entries: Entry[] = [];
       for (const summary of supervisor.services()) {
-        if (!matches(summary, filter)) continue;
-        if (total >= offset && items.length < limit) items.push(summary);
-        total++;
+        const entry = { key: summary.key, summary };
+        if (matches(entry)) entries.push(entry);
       }
-      return { total, offset, limit, items };
+      for (const key of unsynced.keys()) {
+        const entry = { key };
+        if (matches(entry)) entries.push(entry);
+      }
+      // In key order, so that a page is stable while actors come and go (the unsynced keys are
+      // sorted already: one run for the sort to merge).
+      entries.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+      const items: ServiceListItem[] = entries.slice(offset, offset + limit).map((entry) => ({
+        ...(entry.summary ?? noActor(entry.key, "unsynced")),
+        sync: reasonsOf(entry),
+      }));
+      return { total: entries.length, offset, limit, items };
     },
     async service(namespace, name) {
-      const detail = supervisor.service(serviceKey(namespace, name));
-      if (!detail) return undefined;
+      const key = serviceKey(namespace, name);
+      const detail = supervisor.service(key);
+      const sync = syncReasons({ views: sources, policy }, namespace, name);
+      // A Service some source knows always answers, with its reasons; only an unknown key is 404.
+      if (!detail && sync.length === 0) return undefined;
       const intent = serviceIntent(
         {
           views: sources,
-          policy: { mode: config.sync.mode, ignoredNamespaces: config.sync.ignoreNamespaces },
+          policy,
           ownerSource: config.sync.source,
           podLabelPolicy: config.sync.podLabels,
         },
@@ -92,13 +158,19 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       } catch (error) {
         registered = { error: error instanceof Error ? error.message : String(error) };
       }
-      return { ...detail, desired: intent.desired, clusters: intent.clusters, registered };
+      const base = detail ??
+        { ...noActor(key, noneSyncs(sync) ? "unsynced" : "pending"), transitions: [] };
+      return { ...base, sync, desired: intent.desired, clusters: intent.clusters, registered };
     },
     clusters: () => sources.map((s) => s.status()),
-    overview: () => ({
-      states: supervisor.countByState(),
-      supervisor: supervisor.supervisorStatus(),
-      services: supervisor.size,
-    }),
+    overview: () => {
+      const count = unsynced.keys().length;
+      return {
+        states: { ...supervisor.countByState(), unsynced: count },
+        supervisor: supervisor.supervisorStatus(),
+        services: supervisor.size,
+        unsynced: count,
+      };
+    },
   };
 }

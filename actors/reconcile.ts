@@ -1,97 +1,37 @@
 /**
- * One reconcile of one Polaris service: read what every cluster wants and what Polaris holds, plan
- * with the pure rules, send the plan through the shared writer, judge every item. This is the
- * `reconcile` actor that `actors/` provides to the service machine.
+ * One reconcile of one Polaris service, top to bottom in `reconcileService`: read what every
+ * cluster wants and what Polaris holds, plan every write with the pure rules (`planWrites`), make
+ * sure of the plan's namespaces and services, send its instance writes through the shared writer,
+ * judge every item (`domain/judge_writes.ts`), then send and judge its alias writes
+ * (`reconcile_aliases.ts`), and return the outcome with its report (`reconcile_report.ts`).
  *
  * @module
  */
 
 import type { AliasIntent } from "../domain/alias_intent.ts";
-import type { ClusterView } from "../domain/cluster.ts";
-import { parseServiceKey } from "../domain/keys.ts";
-import type { PodLabelPolicy } from "../domain/metadata.ts";
 import {
   describeFailures,
   failedAnswers,
   isVanished,
-  judgeAliasDeletes,
-  judgeAliasWrite,
   judgeInstanceWrites,
 } from "../domain/judge_writes.ts";
+import { parseServiceKey } from "../domain/keys.ts";
 import { tombstoneKey } from "../domain/phantoms.ts";
 import { PolarisCode } from "../domain/polaris_codes.ts";
-import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
-import { planWrites, type WritePlan, type WritePlanInput } from "../domain/write_plan.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
-import type { Problem } from "../domain/problems.ts";
-import type { SyncPolicy } from "../domain/should_sync.ts";
+import { serviceIntent } from "../domain/service_intent.ts";
+import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
-import { type ClusterIntent, type ServiceIntent, serviceIntent } from "../domain/service_intent.ts";
-import type { PolarisApi, WriteItemResult } from "./polaris_api.ts";
-import type { KnownResources } from "./known_resources.ts";
-import type { RegistryReader } from "./registry_reader.ts";
-import type { Tombstones } from "./tombstones.ts";
-import type { Writer } from "./writer.ts";
-
-/** What a reconcile leaves behind for the debug endpoint and for Events. */
-export interface ReconcileReport {
-  readonly key: string;
-  readonly clusters: readonly ClusterIntent[];
-  readonly problems: readonly Problem[];
-  readonly plan: PlanSummary;
-  readonly alias: string | null;
-  readonly conflicts: readonly string[];
-  readonly summary: ReconcileSummary;
-}
-
-/** A plan reduced to counts and keys, small enough to keep per service. */
-export interface PlanSummary {
-  readonly creates: readonly string[];
-  readonly updates: readonly string[];
-  readonly deletes: readonly string[];
-  readonly skipped: readonly string[];
-  /**
-   * Instances this controller deleted that Polaris still lists (`domain/phantoms.ts`): left out
-   * of the plan. Absent when there are none.
-   */
-  readonly phantoms?: readonly string[];
-  /** Phantoms purged by this reconcile (created and deleted again). Absent when none. */
-  readonly purged?: readonly string[];
-  /** Alias writes (`namespace/alias`): a create, a move (repoint) and deletes. Absent when none. */
-  readonly aliases?: {
-    readonly create?: string;
-    readonly move?: string;
-    readonly deletes: readonly string[];
-  };
-  /** Polaris namespaces the plan needs to exist (created when this process has not seen them). */
-  readonly ensureNamespaces?: readonly string[];
-}
-
-/** What a reconcile needs from the running system. */
-export interface ReconcileDeps {
-  readonly views: readonly ClusterView[];
-  readonly policy: SyncPolicy;
-  /** The `source` metadata value that marks instances as ours (SPEC §2). */
-  readonly ownerSource: string;
-  readonly podLabelPolicy: PodLabelPolicy;
-  readonly api: PolarisApi;
-  readonly writer: Writer;
-  /** Coalesced reads of a service's instances. */
-  readonly reader: RegistryReader;
-  /**
-   * `--dry-run`, only to say so in reports and to remember no write: the writer enforces it for
-   * every kind.
-   */
-  readonly dryRun: boolean;
-  /** True once every cluster source has finished its first list (SPEC §3). */
-  readonly deletesAllowed: () => boolean;
-  /** Polaris namespaces and services known to exist (created or seen) in this process. */
-  readonly known: KnownResources;
-  /** Services that had an alias of ours at the last reconcile (so a removed annotation is acted on). */
-  readonly aliased: Set<string>;
-  /** The deletes this process made, to recognise phantoms (`domain/phantoms.ts`). */
-  readonly tombstones: Tombstones;
-}
+import type { WriteItemResult } from "./polaris_api.ts";
+import { ensureResources, forgetMissing } from "./polaris_resources.ts";
+import { executeAliases, readAliasInputs } from "./reconcile_aliases.ts";
+import type { ReconcileDeps } from "./reconcile_deps.ts";
+import {
+  type ReconcileReport,
+  type ReconcileResult,
+  RetryableReconcileError,
+  summarizePlan,
+} from "./reconcile_report.ts";
 
 /**
  * An instance as written: a desired one (its health check off, SPEC §2), or a listed one as it
@@ -179,172 +119,6 @@ async function touchThenDelete(
   return results;
 }
 
-/** A reconcile failed in a way worth retrying; the machine backs off. */
-export class RetryableReconcileError extends Error {
-  override name = "RetryableReconcileError";
-  /** What the reconcile found and did before it failed, when it got that far. */
-  readonly report?: ReconcileReport;
-
-  constructor(message: string, options: ErrorOptions & { report?: ReconcileReport } = {}) {
-    super(message, options);
-    if (options.report) this.report = options.report;
-  }
-}
-
-/** What one reconcile comes to: the outcome for the service machine, and its report. */
-export interface ReconcileResult {
-  readonly outcome: ReconcileOutcome;
-  readonly report: ReconcileReport;
-}
-
-function summarize(writePlan: WritePlan): PlanSummary {
-  const plan = writePlan.instances;
-  const k = (x: { host: string; port: number }) => `${x.host}:${x.port}`;
-  const a = (x: { alias: string; aliasNamespace: string }) => `${x.aliasNamespace}/${x.alias}`;
-  const { aliases, phantoms, purge } = writePlan;
-  return {
-    creates: plan.creates.map(k),
-    updates: plan.updates.map((u) => `${k(u.desired)} (${u.changed.join(",")})`),
-    deletes: plan.deletes.map(k),
-    skipped: plan.skipped.map((s) => s.key),
-    ...(phantoms.length > 0 ? { phantoms: phantoms.map(k) } : {}),
-    ...(purge.length > 0 ? { purged: purge.map(k) } : {}),
-    ...(aliases.create || aliases.repoint || aliases.deletes.length > 0
-      ? {
-        aliases: {
-          ...(aliases.create ? { create: a(aliases.create) } : {}),
-          ...(aliases.repoint ? { move: a(aliases.repoint) } : {}),
-          deletes: aliases.deletes.map(a),
-        },
-      }
-      : {}),
-    ...(writePlan.namespaces.length > 0 ? { ensureNamespaces: writePlan.namespaces } : {}),
-  };
-}
-
-/**
- * Resolves once the Polaris namespace exists: created through the writer unless this process
- * already knows it exists or is creating it.
- */
-export function ensureNamespace(
-  deps: Pick<ReconcileDeps, "known" | "writer">,
-  namespace: string,
-): Promise<void> {
-  return deps.known.ensure(`ns:${namespace}`, async () => {
-    const [result] = await deps.writer.write("createNamespace", [{ name: namespace }]);
-    if (!result.ok) {
-      throw new RetryableReconcileError(
-        describeFailures("create the Polaris namespace", namespace, failedAnswers([result])),
-      );
-    }
-  });
-}
-
-async function ensureService(deps: ReconcileDeps, namespace: string, name: string): Promise<void> {
-  const key = `${namespace}/${name}`;
-  await ensureNamespace(deps, namespace);
-  await deps.known.ensure(`svc:${key}`, async () => {
-    const [result] = await deps.writer.write("createService", [{ namespace, name }]);
-    if (!result.ok) {
-      throw new RetryableReconcileError(
-        describeFailures("create the Polaris service", key, failedAnswers([result])),
-      );
-    }
-  });
-}
-
-/** Whether a service's intent asks for the alias `wanted` names. */
-function claims(other: ServiceIntent, wanted: Extract<AliasIntent, { kind: "alias" }>): boolean {
-  return other.wanted && other.alias.kind === "alias" && other.alias.alias === wanted.alias &&
-    other.alias.aliasNamespace === wanted.aliasNamespace;
-}
-
-/**
- * Reads what the alias plan needs: the aliases pointing to the service and the one holding the
- * wanted name, and whether that one's Service still asks for it. Undefined when there is no alias
- * work: no annotation, and no alias of ours from before.
- */
-async function readAliasInputs(
-  deps: ReconcileDeps,
-  namespace: string,
-  name: string,
-  intent: AliasIntent,
-): Promise<WritePlanInput["alias"]> {
-  const key = `${namespace}/${name}`;
-  if (intent.kind === "none" && !deps.aliased.has(key)) return undefined;
-  const marker = aliasMarker(deps.ownerSource);
-  const [pointing, holders] = await Promise.all([
-    deps.api.listAliases({ service: name, namespace }),
-    intent.kind === "alias"
-      ? deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace })
-      : Promise.resolve([]),
-  ]);
-  const occupant = intent.kind === "alias"
-    ? holders.find((a) => a.alias === intent.alias && a.aliasNamespace === intent.aliasNamespace)
-    : undefined;
-  // The first claimant keeps an alias: ours, pointing to a Service that still asks for it.
-  const occupantClaimed = occupant !== undefined && intent.kind === "alias" &&
-    occupant.comment === marker &&
-    !(occupant.namespace === namespace && occupant.service === name) &&
-    claims(serviceIntent(deps, occupant.namespace, occupant.service), intent);
-  return { intent, pointing, occupant, marker, occupantClaimed };
-}
-
-/** Sends the alias part of a plan; returns the alias in place and a conflict, if any. */
-async function executeAliases(
-  deps: ReconcileDeps,
-  namespace: string,
-  name: string,
-  plan: AliasPlan,
-  intent: AliasIntent,
-): Promise<{ alias: string | null; conflict?: string }> {
-  const key = `${namespace}/${name}`;
-  if (plan.deletes.length > 0) {
-    const results = await deps.writer.write(
-      "deleteAlias",
-      plan.deletes.map((a) => ({ alias: a.alias, aliasNamespace: a.aliasNamespace })),
-    );
-    const failed = judgeAliasDeletes(results);
-    if (failed.length > 0) {
-      throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
-    }
-  }
-  const write = plan.create ?? plan.repoint;
-  if (write) {
-    await ensureService(deps, namespace, name);
-    await ensureNamespace(deps, write.aliasNamespace);
-    const item = { ...write, service: name, namespace, comment: aliasMarker(deps.ownerSource) };
-    const [result] = await deps.writer.write(plan.create ? "createAlias" : "updateAlias", [item]);
-    switch (judgeAliasWrite(result)) {
-      case "taken":
-        return {
-          alias: null,
-          conflict:
-            `alias "${write.aliasNamespace}/${write.alias}" is already taken by a Polaris service or alias; left untouched`,
-        };
-      case "retry":
-        throw new RetryableReconcileError(
-          describeFailures("write the alias", key, failedAnswers([result])),
-        );
-      case "refused":
-        return {
-          alias: null,
-          conflict: describeFailures("write the alias", key, failedAnswers([result])),
-        };
-      case "written":
-    }
-  }
-  if (plan.conflict) return { alias: null, conflict: plan.conflict };
-  if (intent.kind === "alias") {
-    deps.aliased.add(key);
-    const shown = `${intent.aliasNamespace}/${intent.alias}`;
-    // Shown as planned, not as done, on the debug endpoint: the writer sent nothing.
-    return { alias: deps.dryRun && write ? `(dry run) ${shown}` : shown };
-  }
-  deps.aliased.delete(key);
-  return { alias: null };
-}
-
 /**
  * Reconciles one service key. Resolves with the outcome the machine moves on (synced, conflict,
  * invalid, released); rejects when a retry is worth it (a failed read, a retryable write error).
@@ -393,8 +167,9 @@ export async function reconcileService(
   });
   const { instances: plan, phantoms, purge } = writePlan;
 
-  // Send: the instances first, then, unless they need a retry, the aliases.
-  if (plan.creates.length > 0) await ensureService(deps, namespace, name);
+  // Send: the namespaces and services the plan needs, the instances, then, unless they need a
+  // retry, the aliases.
+  await ensureResources(deps, writePlan);
   const [created, updated, deleted, purged] = await Promise.all([
     deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
     deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
@@ -413,7 +188,9 @@ export async function reconcileService(
       if (isVanished(r)) deps.tombstones.deleted(plan.updates[i].registered);
     }
   }
-  const { failed, retryable } = judgeInstanceWrites(created, updated, deleted, purged);
+  const { failed, retryable, missing } = judgeInstanceWrites(created, updated, deleted, purged);
+  // Deleted behind our back: forgotten, so the retry creates it again.
+  forgetMissing(deps, namespace, name, missing);
   const aliasResult = retryable.length === 0
     ? await executeAliases(deps, namespace, name, writePlan.aliases, aliasIntentNow)
     : { alias: null };
@@ -435,7 +212,7 @@ export async function reconcileService(
     key,
     clusters: intent.clusters,
     problems: intent.problems,
-    plan: summarize(writePlan),
+    plan: summarizePlan(writePlan),
     alias: aliasResult.alias,
     conflicts,
     summary,

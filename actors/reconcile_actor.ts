@@ -12,12 +12,9 @@ import { fromPromise } from "xstate";
 import type { Limiter } from "../adapters/concurrency/limiter.ts";
 import { type ReconcileOutcome, serviceMachine } from "../machines/service_machine.ts";
 import type { Clock } from "./clock.ts";
-import {
-  type ReconcileDeps,
-  type ReconcileReport,
-  reconcileService,
-  RetryableReconcileError,
-} from "./reconcile.ts";
+import { reconcileService } from "./reconcile.ts";
+import type { ReconcileDeps } from "./reconcile_deps.ts";
+import { type ReconcileReport, RetryableReconcileError } from "./reconcile_report.ts";
 import type { ProvidedServiceMachine, ServiceRecord } from "./service_actors.ts";
 
 /** What the reconcile actor needs from the running system. */

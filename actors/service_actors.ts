@@ -24,7 +24,7 @@ import {
   type ServiceTiming,
 } from "../machines/service_machine.ts";
 import type { Clock } from "./clock.ts";
-import type { ReconcileReport } from "./reconcile.ts";
+import type { ReconcileReport } from "./reconcile_report.ts";
 
 /** The service machine with its reconcile provided. */
 export type ProvidedServiceMachine = ReturnType<typeof serviceMachine.provide>;

@@ -34,7 +34,7 @@ import { KnownResources } from "./known_resources.ts";
 import { ListedPasses } from "./listed_pass.ts";
 import { OrphanSweep } from "./orphan_sweep.ts";
 import type { PolarisApi } from "./polaris_api.ts";
-import type { ReconcileReport } from "./reconcile.ts";
+import type { ReconcileReport } from "./reconcile_report.ts";
 import { provideReconcile } from "./reconcile_actor.ts";
 import { RegistryReader } from "./registry_reader.ts";
 import { ResyncScheduler } from "./resync_scheduler.ts";
@@ -96,6 +96,8 @@ export class Supervisor {
   readonly #clock: Clock;
   readonly #known = new KnownResources();
   readonly #aliased = new Set<string>();
+  /** Clusters whose source has reported its first full list. */
+  readonly #listed = new Set<string>();
   readonly #tombstones = new Tombstones();
   readonly #unsubscribe: Array<() => void> = [];
   readonly #machine;
@@ -140,19 +142,20 @@ export class Supervisor {
           known: this.#known,
           aliased: this.#aliased,
           tombstones: this.#tombstones,
+          log,
         },
         slots: this.#slots,
         writing: () => this.leading,
         record: (key) => this.#actors.get(key),
         ended: (key) => this.#resync.ended(key),
         clock: this.#clock,
-        ...(options.hooks?.onApplied ? { onApplied: options.hooks.onApplied } : {}),
-        ...(options.hooks?.onReport ? { onReport: options.hooks.onReport } : {}),
+        onApplied: options.hooks?.onApplied,
+        onReport: options.hooks?.onReport,
       }),
       timing: options.timing,
       clock: this.#clock,
-      ...(options.hooks?.onTransition ? { onTransition: options.hooks.onTransition } : {}),
-      ...(log ? { log } : {}),
+      onTransition: options.hooks?.onTransition,
+      log,
     });
     this.#resync = new ResyncScheduler({
       keys: () => this.#actors.keys(),
@@ -170,8 +173,8 @@ export class Supervisor {
       test: { hasActor: (key) => this.#actors.get(key) !== undefined, wanted: this.#wanted },
       adopting: () => this.deletesAllowed && this.leading,
       adopt: (key) => this.#touch(key, { force: true }),
-      ...(options.hooks?.onSweep ? { onSweep: options.hooks.onSweep } : {}),
-      ...(log ? { log } : {}),
+      onSweep: options.hooks?.onSweep,
+      log,
     });
     this.#passes = new ListedPasses({
       windowMs: options.timing.debounceMs,
@@ -183,7 +186,7 @@ export class Supervisor {
       start: (keys) => {
         for (const key of keys) this.#touch(key, { listed: true });
       },
-      ...(log ? { log } : {}),
+      log,
     });
     this.#machine = createActor(
       supervisorMachine.provide({
@@ -220,6 +223,7 @@ export class Supervisor {
       this.#unsubscribe.push(source.subscribe((change) => this.#onChange(source, change)));
     }
     await Promise.all(this.#options.sources.map((s) => s.start()));
+    // A source that listed before its subscriber was told (or without telling) counts now.
     for (const source of this.#options.sources) {
       if (source.synced) this.#onChange(source, { kind: "synced" });
     }
@@ -232,6 +236,8 @@ export class Supervisor {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#passes.stop();
+    // Started first (a no-op once started), so a supervisor stopped before `start()` is stopped too.
+    this.#machine.start();
     this.#machine.send({ type: "stop" });
     this.#machine.stop();
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
@@ -305,6 +311,11 @@ export class Supervisor {
     return this.#actors.summaries();
   }
 
+  /** One actor's summary, or undefined when no actor has that key. */
+  summary(key: string): ServiceSummary | undefined {
+    return this.#actors.summary(key);
+  }
+
   /** One service in full, or undefined when no actor has that key. */
   service(key: string): ServiceDetail | undefined {
     return this.#actors.detail(key);
@@ -332,6 +343,9 @@ export class Supervisor {
     if (this.#stopped) return;
     switch (change.kind) {
       case "synced":
+        // Once per source: a source that lists within `start()` reports it, and `start()` asks.
+        if (this.#listed.has(source.clusterName)) return;
+        this.#listed.add(source.clusterName);
         this.#options.hooks?.log?.("info", "cluster source listed", {
           cluster: source.clusterName,
         });

@@ -10,12 +10,12 @@ import { TUNING } from "./tuning.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
 import { parseServiceKey } from "../domain/keys.ts";
-import type { ClusterConfig, Config } from "../adapters/config/config.ts";
+import type { Config } from "../adapters/config/config.ts";
 import { EventRecorder, serviceEvents } from "../adapters/events/mod.ts";
 import { createKubernetesSource } from "../adapters/kubernetes/kubernetes_source.ts";
 import { KubeClient, loadKubeConfig } from "../adapters/kubernetes/kube_client.ts";
 import { leaderIdentity, LeaseElector } from "../adapters/leader/mod.ts";
-import type { Logger } from "../adapters/log/mod.ts";
+import { type Logger, secretRedactor } from "../adapters/log/mod.ts";
 import { createManifestSource } from "../adapters/manifests/mod.ts";
 import { PolarisClient } from "../adapters/polaris/mod.ts";
 import type { OperatorView } from "../adapters/http/operator_view.ts";
@@ -105,6 +105,8 @@ export interface SystemOptions {
   readonly log: Logger;
   readonly sources?: readonly ClusterSource[];
   readonly api?: PolarisApi;
+  /** Adds the process metrics to `/metrics` (`main.ts` does; in-process tests need not). */
+  readonly processMetrics?: boolean;
 }
 
 /**
@@ -146,11 +148,15 @@ export function createSystem(options: SystemOptions): System {
   const { config, log } = options;
   // The gauge and the writer's gate read the supervisor built below: a follower sends nothing.
   let leading = () => true;
-  const metrics = createMetrics({ isLeader: () => leading() });
+  const metrics = createMetrics({
+    isLeader: () => leading(),
+    processMetrics: options.processMetrics ?? false,
+  });
   const viaKubernetes = options.sources === undefined;
   const clients = viaKubernetes ? createKubeClients(config, log) : new Map<string, KubeClient>();
   const sources = options.sources ?? createSources(config, log, clients);
   const events = new Map<string, EventRecorder>();
+  const redact = secretRedactor([config.polaris.accessToken]);
   const election = viaKubernetes && config.leaderElection.enabled
     ? createElector(config, log, clients, (isLeader) => supervisor.setLeading(isLeader))
     : null;
@@ -167,6 +173,7 @@ export function createSystem(options: SystemOptions): System {
           log: (level, message, fields) =>
             log[level](message, { cluster: cluster.clusterName, ...fields }),
           onResult: (reason, result) => metrics.observeEvent(reason, result),
+          redact,
         }),
       );
     }
@@ -250,7 +257,7 @@ export function createSystem(options: SystemOptions): System {
           });
         }
         for (const problem of report.problems) {
-          log.warn("bad input", {
+          log.warn(problem.code === "clusters-disagree" ? "clusters disagree" : "bad input", {
             service: report.key,
             code: problem.code,
             problem: problem.message,

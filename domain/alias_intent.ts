@@ -38,8 +38,15 @@ export function aliasIntent(annotations: Readonly<Record<string, string>>): Alia
       message: `alias annotations must come in pairs: ${missing} is missing`,
     };
   }
-  const problem = checkPolarisName("namespace", aliasNamespace) ??
-    checkPolarisName("service", alias);
-  if (problem) return { kind: "invalid", message: `alias: ${problem.message}` };
+  const checks = [
+    [ALIAS_NAMESPACE_ANNOTATION, checkPolarisName("namespace", aliasNamespace)],
+    [ALIAS_SERVICE_ANNOTATION, checkPolarisName("service", alias)],
+  ] as const;
+  for (const [annotation, problem] of checks) {
+    // The annotation is named, not only the value: the message reaches Events and /debug alone.
+    if (problem) {
+      return { kind: "invalid", message: `${annotation} is invalid: ${problem.message}` };
+    }
+  }
   return { kind: "alias", aliasNamespace, alias };
 }

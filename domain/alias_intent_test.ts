@@ -51,6 +51,18 @@ const table: readonly Row[] = [
     annotations: { [SERVICE]: "basket", [NAMESPACE]: "" },
     expect: { kind: "invalid", mentions: '""' },
   },
+  // Found by domain/annotations_fuzz_test.ts (shrunk to these values): the message named the value
+  // and the rule but not the annotation, so an Event alone did not say which one to fix.
+  {
+    name: "an empty aliasService is reported by its annotation's name",
+    annotations: { [SERVICE]: "", [NAMESPACE]: "0" },
+    expect: { kind: "invalid", mentions: `${SERVICE} is invalid` },
+  },
+  {
+    name: "a bad aliasNamespace is reported by its annotation's name",
+    annotations: { [SERVICE]: "basket", [NAMESPACE]: "shared#1" },
+    expect: { kind: "invalid", mentions: `${NAMESPACE} is invalid` },
+  },
   {
     name: "alias name with a space",
     annotations: { [SERVICE]: "my basket", [NAMESPACE]: "shared" },

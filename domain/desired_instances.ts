@@ -4,9 +4,9 @@
  * @module
  */
 
-import { WEIGHT_ANNOTATION } from "./annotations.ts";
+import { METADATA_ANNOTATION, WEIGHT_ANNOTATION } from "./annotations.ts";
 import { instanceKey } from "./keys.ts";
-import type { EndpointGroup, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
+import type { EndpointGroup, EndpointPort, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
 import {
   composeMetadata,
   parseMetadataAnnotation,
@@ -14,9 +14,10 @@ import {
   selectPodLabels,
 } from "./metadata.ts";
 import { type DesiredInstance, POLARIS_LIMITS, POLARIS_NAME_PATTERN } from "./polaris.ts";
-import type { Problem } from "./problems.ts";
+import { HELD, type Problem } from "./problems.ts";
+import { chosenPort, sharedPortProblem } from "./shared_port.ts";
 
-/** Default instance weight when `polarismesh.cn/weight` is absent or invalid. */
+/** Instance weight when `polarismesh.cn/weight` is absent. */
 export const DEFAULT_WEIGHT = 100;
 
 /** Everything {@linkcode desiredInstances} reads. */
@@ -35,30 +36,35 @@ export interface DesiredInstancesResult {
   readonly problems: readonly Problem[];
 }
 
+/** The answer of {@linkcode parseWeight}: a weight, or why the value is invalid. */
+export type ParsedWeight = { readonly weight: number } | { readonly problem: Problem };
+
 /**
- * Parses `polarismesh.cn/weight`: an integer in 0..65535. Anything else is reported and the
- * default weight (100) is used, so a typo never takes a Service out of the registry.
+ * Parses `polarismesh.cn/weight`: an integer in 0..65535, 100 when absent. Anything else is
+ * invalid input, a fatal problem: like an invalid `polarismesh.cn/sync` value it holds the Service
+ * (SPEC §2, docs/decisions.md §1), so a typo neither takes it out of the registry nor resets the
+ * weight registered to the default.
  *
  * @example
  * ```ts
  * import { parseWeight } from "./desired_instances.ts";
- * if (parseWeight("50").weight !== 50) throw new Error("unexpected");
- * if (parseWeight("heavy").problem === undefined) throw new Error("expected a problem");
+ * const fifty = parseWeight("50");
+ * if (!("weight" in fifty) || fifty.weight !== 50) throw new Error("unexpected");
+ * if (!("problem" in parseWeight("heavy"))) throw new Error("expected a problem");
  * ```
  */
-export function parseWeight(raw: string | undefined): { weight: number; problem?: Problem } {
+export function parseWeight(raw: string | undefined): ParsedWeight {
   if (raw === undefined) return { weight: DEFAULT_WEIGHT };
   if (/^[0-9]+$/.test(raw.trim())) {
     const weight = Number(raw.trim());
     if (weight <= POLARIS_LIMITS.maxWeight) return { weight };
   }
   return {
-    weight: DEFAULT_WEIGHT,
     problem: {
       code: "invalid-weight",
-      fatal: false,
+      fatal: true,
       message:
-        `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; using ${DEFAULT_WEIGHT}`,
+        `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; ${HELD}`,
     },
   };
 }
@@ -83,13 +89,16 @@ export function checkPolarisName(
 interface Candidate {
   host: string;
   port: number;
-  portName: string;
-  protocol: string;
+  /** Every Service port (name and protocol) that reaches this address and port number. */
+  ports: EndpointPort[];
   ready: boolean;
   podName?: string;
 }
 
-/** Collects address × port pairs; the same pair seen twice counts once, ready if either says so. */
+/**
+ * Collects address × port pairs; the same pair seen twice counts once, ready if either says so.
+ * Ports that share a number are kept together: Polaris holds one instance for them.
+ */
 function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candidate> {
   const byKey = new Map<string, Candidate>();
   for (const group of groups) {
@@ -101,13 +110,15 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
         if (seen) {
           seen.ready ||= address.ready;
           seen.podName ??= address.podName;
+          if (!seen.ports.some((p) => p.name === port.name && p.protocol === port.protocol)) {
+            seen.ports.push(port);
+          }
           continue;
         }
         byKey.set(key, {
           host: address.address,
           port: port.port,
-          portName: port.name,
-          protocol: port.protocol,
+          ports: [port],
           ready: address.ready,
           podName: address.podName,
         });
@@ -122,9 +133,13 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
  * every port becomes an instance (`host`, target `port`, `protocol` = `"<portName>/<PROTO>"`,
  * weight from `polarismesh.cn/weight`, `isolate` when not ready, terminating endpoints left out),
  * with metadata `clusterName`, `source`, `k8s_namespace`, `k8s_service`, `k8s_pod`, the
- * `polarismesh.cn/metadata` map and the selected Pod labels; `version` from the Pod label
- * `version`. The same address in two groups is counted once; IPv6 addresses are kept as they are.
- * Fields over Polaris' limits are reported and never sent; an invalid Polaris name is fatal.
+ * `polarismesh.cn/metadata` map and the selected Pod labels (with the digest of those the
+ * console list hides, decisions §6); `version` from the Pod label `version`. The same address in
+ * two groups is counted once; IPv6 addresses are kept as they are. Ports that share a target port
+ * number (53 over TCP and UDP) are one instance per address, with the protocol `chosenPort` picks,
+ * and are reported (decisions §21). Fields over Polaris' limits are reported and never sent; an
+ * invalid Polaris name, weight or metadata annotation is fatal: no instances, only the problems
+ * (the cluster is held).
  *
  * @example
  * ```ts
@@ -152,10 +167,12 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
   ) if (problem) problems.push(problem);
   if (problems.length > 0) return { instances: [], problems };
 
-  const weight = parseWeight(service.annotations["polarismesh.cn/weight"]);
-  if (weight.problem) problems.push(weight.problem);
-  const annotation = parseMetadataAnnotation(service.annotations["polarismesh.cn/metadata"]);
+  // Bad input holds the Service: nothing is computed from it, nothing half-applied.
+  const weight = parseWeight(service.annotations[WEIGHT_ANNOTATION]);
+  if ("problem" in weight) problems.push(weight.problem);
+  const annotation = parseMetadataAnnotation(service.annotations[METADATA_ANNOTATION]);
   problems.push(...annotation.problems);
+  if (!("weight" in weight) || problems.length > 0) return { instances: [], problems };
 
   const reported = new Set<string>();
   const reportOnce = (problem: Problem) => {
@@ -174,15 +191,9 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       k8s_service: service.name,
     };
     if (c.podName !== undefined) kubernetes.k8s_pod = c.podName;
-    const { metadata, problems: metaProblems } = composeMetadata({
-      podLabels: selectPodLabels(labels, input.podLabelPolicy),
-      annotation: annotation.entries,
-      kubernetes,
-      clusterName: input.clusterName,
-      source: input.source,
-    });
-    metaProblems.forEach(reportOnce);
-    const protocol = `${c.portName}/${c.protocol}`;
+    if (c.ports.length > 1) reportOnce(sharedPortProblem(c.ports));
+    const chosen = chosenPort(c.ports);
+    const protocol = `${chosen.name}/${chosen.protocol}`;
     let version = labels?.version ?? "";
     if (version.length > POLARIS_LIMITS.versionLength) {
       reportOnce({
@@ -193,6 +204,15 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       });
       version = "";
     }
+    const { metadata, problems: metaProblems } = composeMetadata({
+      podLabels: selectPodLabels(labels, input.podLabelPolicy),
+      annotation: annotation.entries,
+      kubernetes,
+      clusterName: input.clusterName,
+      source: input.source,
+      fields: { version, protocol },
+    });
+    metaProblems.forEach(reportOnce);
     if (
       protocol.length > POLARIS_LIMITS.protocolLength || c.host.length > POLARIS_LIMITS.hostLength
     ) {

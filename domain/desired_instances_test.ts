@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DEFAULT_WEIGHT, desiredInstances, parseWeight } from "./desired_instances.ts";
+import { HIDDEN_DIGEST_KEY, hiddenMetadataDigest } from "./hidden_metadata.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointAddress, EndpointGroup, EndpointPort } from "./kubernetes.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
@@ -13,6 +14,7 @@ const SOURCE = "polaris-controller";
 const http8080: EndpointPort = { name: "http", port: 8080, protocol: "TCP" };
 const grpc9090: EndpointPort = { name: "grpc", port: 9090, protocol: "TCP" };
 const dns53udp: EndpointPort = { name: "dns", port: 53, protocol: "UDP" };
+const dns53tcp: EndpointPort = { name: "dns-tcp", port: 53, protocol: "TCP" };
 const unnamed80sctp: EndpointPort = { name: "", port: 80, protocol: "SCTP" };
 
 function address(
@@ -115,17 +117,17 @@ const table: readonly Row[] = [
     expect: [want("10.0.0.1", http8080, "cart-a", { weight: 65535 })],
   },
   {
-    name: "weight 65536 → problem and default weight",
+    name: "weight 65536 → fatal, no instances (held, never reset to 100)",
     annotations: { "polarismesh.cn/weight": "65536" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    expect: [],
     problems: ["invalid-weight"],
   },
   {
-    name: "weight abc → problem and default weight",
+    name: "weight abc → fatal, no instances (held, never reset to 100)",
     annotations: { "polarismesh.cn/weight": "abc" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a", { weight: 100 })],
+    expect: [],
     problems: ["invalid-weight"],
   },
   {
@@ -189,13 +191,29 @@ const table: readonly Row[] = [
     expect: [want("10.0.0.1", http8080, "cart-a", { isolate: true })],
   },
   {
-    // Polaris keys instances by host:port, so DNS over UDP and TCP on 53 is one instance.
-    name: "same port number over UDP and TCP → one instance, the first port listed",
-    groups: [{
-      addresses: [podB],
-      ports: [dns53udp, { ...dns53udp, name: "dns-tcp", protocol: "TCP" }],
-    }],
-    expect: [want("10.0.0.2", dns53udp, "cart-b")],
+    // Polaris names instances by host and port, so DNS over UDP and TCP on 53 is one instance.
+    name: "same port number over UDP and TCP → one instance with the TCP port's protocol, reported",
+    groups: [{ addresses: [podB], ports: [dns53udp, dns53tcp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number over TCP and UDP, listed the other way → the same instance",
+    groups: [{ addresses: [podB], ports: [dns53tcp, dns53udp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number, the UDP port in one group and the TCP port in another → TCP",
+    groups: [{ addresses: [podB], ports: [dns53udp] }, { addresses: [podB], ports: [dns53tcp] }],
+    expect: [want("10.0.0.2", dns53tcp, "cart-b")],
+    problems: ["shared-port"],
+  },
+  {
+    name: "same port number under two names, both TCP → the name first in string order",
+    groups: [{ addresses: [podA], ports: [{ ...http8080, name: "web" }, http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+    problems: ["shared-port"],
   },
   {
     name: "IPv6 address kept as is",
@@ -253,7 +271,16 @@ const table: readonly Row[] = [
       addresses: [address("10.0.0.5", { podName: "cart-long-version" })],
       ports: [http8080],
     }],
-    expect: [want("10.0.0.5", http8080, "cart-long-version", { version: "" })],
+    // The label is still written as metadata, which the console list hides: it gets a digest.
+    expect: [want("10.0.0.5", http8080, "cart-long-version", {
+      version: "",
+      metadata: {
+        [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ version: "v".repeat(33) }, {
+          version: "",
+          protocol: "http/TCP",
+        })!,
+      },
+    })],
     problems: ["field-too-long"],
   },
   {
@@ -278,11 +305,18 @@ const table: readonly Row[] = [
     ],
   },
   {
-    name: "invalid metadata annotation reported, instances still synced",
+    name: "invalid metadata annotation → fatal, no instances (held, metadata never dropped)",
     annotations: { "polarismesh.cn/metadata": "[1,2]" },
     groups: [{ addresses: [podA], ports: [http8080] }],
-    expect: [want("10.0.0.1", http8080, "cart-a")],
+    expect: [],
     problems: ["invalid-metadata"],
+  },
+  {
+    name: "bad weight and bad metadata → both reported, no instances",
+    annotations: { "polarismesh.cn/weight": "heavy", "polarismesh.cn/metadata": "{oops" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-weight", "invalid-metadata"],
   },
   {
     name: "invalid Polaris service name → fatal, no instances",
@@ -354,7 +388,7 @@ Deno.test("desiredInstances() reports one problem once, not once per instance", 
       namespace: "shop",
       name: "cart",
       type: "ClusterIP",
-      annotations: { "polarismesh.cn/weight": "heavy" },
+      annotations: {},
     },
     groups: [{
       addresses: [address("10.0.0.5", { podName: "cart-long-version" }), podA, podB],
@@ -366,7 +400,7 @@ Deno.test("desiredInstances() reports one problem once, not once per instance", 
   assert.deepStrictEqual(result.instances.length, 6);
   assert.deepStrictEqual(
     result.problems.map((p) => p.code).sort(),
-    ["field-too-long", "invalid-weight", "metadata-limit"],
+    ["field-too-long", "metadata-limit"],
   );
   assert.ok(result.problems.every((p) => !p.fatal), "none of these stops the sync");
 });
@@ -391,34 +425,37 @@ Deno.test("desiredInstances() never mutates its input", () => {
 
 interface WeightRow {
   readonly raw: string | undefined;
-  readonly weight: number;
-  readonly problem: boolean;
+  /** The weight parsed, or null: invalid, a fatal problem. */
+  readonly weight: number | null;
 }
 
 const weightTable: readonly WeightRow[] = [
-  { raw: undefined, weight: DEFAULT_WEIGHT, problem: false },
-  { raw: "0", weight: 0, problem: false },
-  { raw: "1", weight: 1, problem: false },
-  { raw: "65535", weight: 65535, problem: false },
-  { raw: "65536", weight: 100, problem: true },
-  { raw: "99999999999999999999999", weight: 100, problem: true },
-  { raw: "abc", weight: 100, problem: true },
-  { raw: "", weight: 100, problem: true },
-  { raw: "-1", weight: 100, problem: true },
-  { raw: "1.5", weight: 100, problem: true },
-  { raw: "1e3", weight: 100, problem: true },
-  { raw: "0x10", weight: 100, problem: true },
+  { raw: undefined, weight: DEFAULT_WEIGHT },
+  { raw: "0", weight: 0 },
+  { raw: "1", weight: 1 },
+  { raw: "65535", weight: 65535 },
+  { raw: " 50 ", weight: 50 },
+  { raw: "65536", weight: null },
+  { raw: "99999999999999999999999", weight: null },
+  { raw: "abc", weight: null },
+  { raw: "heavy", weight: null },
+  { raw: "", weight: null },
+  { raw: "-1", weight: null },
+  { raw: "1.5", weight: null },
+  { raw: "1e3", weight: null },
+  { raw: "0x10", weight: null },
 ];
 
 for (const row of weightTable) {
   Deno.test(`parseWeight() table: ${JSON.stringify(row.raw)} → ${row.weight}`, () => {
     const parsed = parseWeight(row.raw);
-    assert.deepStrictEqual(parsed.weight, row.weight);
-    assert.deepStrictEqual(parsed.problem !== undefined, row.problem);
-    if (parsed.problem) {
-      assert.deepStrictEqual(parsed.problem.code, "invalid-weight");
-      assert.deepStrictEqual(parsed.problem.fatal, false);
-      assert.ok(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+    if (row.weight !== null) {
+      assert.deepStrictEqual(parsed, { weight: row.weight });
+      return;
     }
+    assert.ok("problem" in parsed, "an invalid value is a problem, with no weight");
+    assert.deepStrictEqual([parsed.problem.code, parsed.problem.fatal], ["invalid-weight", true]);
+    assert.ok(parsed.problem.message.includes(`"${row.raw}"`), "the bad value is quoted");
+    assert.ok(parsed.problem.message.includes("held"), "the message says the Service is held");
   });
 }

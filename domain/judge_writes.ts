@@ -27,12 +27,39 @@ export function failedAnswers(answers: readonly ItemAnswer[]): FailedAnswer[] {
   return answers.filter((a): a is FailedAnswer => !a.ok);
 }
 
+/** A Polaris resource that a write found missing, although this process had known it to exist. */
+export type MissingResource = "namespace" | "service";
+
+/**
+ * Returns the resource an answer says is missing: the namespace (400305 NotFoundNamespace) or the
+ * service (400301 NotFoundService). Someone deleted it behind the controller's back, or the server
+ * does not create it on the fly (`namespace.autoCreate`, `naming.autoCreate` off).
+ *
+ * @example
+ * ```ts
+ * import { missingResource } from "./judge_writes.ts";
+ * const answer = { ok: false, code: 400301, retryable: false, message: "not found service" } as const;
+ * if (missingResource(answer) !== "service") throw new Error("400301 is a missing service");
+ * ```
+ */
+export function missingResource(answer: ItemAnswer): MissingResource | undefined {
+  if (answer.ok) return undefined;
+  if (answer.code === PolarisCode.NotFoundNamespace) return "namespace";
+  if (answer.code === PolarisCode.NotFoundService) return "service";
+  return undefined;
+}
+
 /** The failures of some writes, split by what the reconcile does next. */
 export interface WritesVerdict {
   /** Every failure. */
   readonly failed: readonly FailedAnswer[];
-  /** Those worth a retry with backoff (5xx, rate limits, no answer). */
+  /**
+   * Those worth a retry with backoff: 5xx, rate limits, no answer, and a missing namespace or
+   * service, which the retry creates once the reconcile has forgotten it knew it (`missing`).
+   */
   readonly retryable: readonly FailedAnswer[];
+  /** The resources the answers say are missing, namespace before service. */
+  readonly missing: readonly MissingResource[];
 }
 
 /**
@@ -58,7 +85,15 @@ export function isVanished(answer: ItemAnswer): boolean {
  */
 export function judgeInstanceWrites(...groups: readonly (readonly ItemAnswer[])[]): WritesVerdict {
   const failed = groups.flatMap(failedAnswers);
-  return { failed, retryable: failed.filter((f) => f.retryable || isVanished(f)) };
+  const found = new Set(failed.map(missingResource));
+  const missing = (["namespace", "service"] as const).filter((r) => found.has(r));
+  return {
+    failed,
+    retryable: failed.filter((f) =>
+      f.retryable || missingResource(f) !== undefined || isVanished(f)
+    ),
+    missing,
+  };
 }
 
 /** Judges alias deletes: an alias already gone (400304) is what was wanted. */
@@ -68,12 +103,13 @@ export function judgeAliasDeletes(answers: readonly ItemAnswer[]): readonly Fail
 
 /**
  * What an alias create or repoint came to: `written`; `taken` (400201: a Polaris service or
- * alias holds the name, a conflict to report, never to overwrite); `retry`; or `refused`.
+ * alias holds the name, a conflict to report, never to overwrite); `retry` (a retryable failure,
+ * or the service it points to missing: {@linkcode missingResource}); or `refused`.
  */
 export function judgeAliasWrite(answer: ItemAnswer): "written" | "taken" | "retry" | "refused" {
   if (answer.ok) return "written";
   if (answer.code === PolarisCode.ExistedResource) return "taken";
-  return answer.retryable ? "retry" : "refused";
+  return answer.retryable || missingResource(answer) !== undefined ? "retry" : "refused";
 }
 
 /** One line naming what failed, for logs, the debug endpoint and Events. */

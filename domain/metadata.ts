@@ -5,8 +5,14 @@
  */
 
 import { METADATA_ANNOTATION } from "./annotations.ts";
+import {
+  digestedEntries,
+  HIDDEN_DIGEST_KEY,
+  hiddenMetadataDigest,
+  type ReadBackFields,
+} from "./hidden_metadata.ts";
 import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "./polaris.ts";
-import type { Problem } from "./problems.ts";
+import { HELD, type Problem } from "./problems.ts";
 
 /** Which Pod labels become instance metadata. */
 export type PodLabelPolicy =
@@ -21,14 +27,18 @@ export interface ParsedMetadata {
 }
 
 /**
- * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. A malformed value is
- * reported and contributes nothing; a non-string entry is reported and dropped alone.
+ * Parses `polarismesh.cn/metadata`: a JSON object whose values are strings. Anything else (bad
+ * JSON, not an object, a value that is not a string) is invalid input, reported as a fatal
+ * problem with no entries: like an invalid `polarismesh.cn/sync` value, it holds the Service
+ * (SPEC §2, docs/decisions.md §1), so what is registered keeps its metadata until the annotation
+ * is fixed, instead of being rewritten without it or with part of it.
  *
  * @example
  * ```ts
  * import { parseMetadataAnnotation } from "./metadata.ts";
  * const { entries } = parseMetadataAnnotation('{"team":"payments"}');
  * if (entries.team !== "payments") throw new Error("unexpected");
+ * if (!parseMetadataAnnotation("{oops").problems[0].fatal) throw new Error("expected a hold");
  * ```
  */
 export function parseMetadataAnnotation(raw: string | undefined): ParsedMetadata {
@@ -37,44 +47,37 @@ export function parseMetadataAnnotation(raw: string | undefined): ParsedMetadata
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    return {
-      entries: {},
-      problems: [{
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} is not valid JSON (${(error as Error).message}): ${
-          JSON.stringify(raw)
-        }`,
-      }],
-    };
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} is not valid JSON (${(error as Error).message}): ${
+        JSON.stringify(raw)
+      }`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return {
-      entries: {},
-      problems: [{
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} must be a JSON object of strings, got ${
-          JSON.stringify(raw)
-        }`,
-      }],
-    };
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} must be a JSON object of strings, got ${JSON.stringify(raw)}`,
+    );
   }
   const entries: Record<string, string> = {};
-  const problems: Problem[] = [];
+  const bad: string[] = [];
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value === "string") entries[key] = value;
-    else {
-      problems.push({
-        code: "invalid-metadata",
-        fatal: false,
-        message: `${METADATA_ANNOTATION} key "${key}" has a non-string value ${
-          JSON.stringify(value)
-        }; dropped`,
-      });
-    }
+    else bad.push(`"${key}" is ${JSON.stringify(value)}`);
   }
-  return { entries, problems };
+  if (bad.length > 0) {
+    return invalidMetadata(
+      `${METADATA_ANNOTATION} must be a JSON object of strings, but ${bad.join(", ")}`,
+    );
+  }
+  return { entries, problems: [] };
+}
+
+/** An invalid annotation: no entries, one fatal problem whose message ends with the hold. */
+function invalidMetadata(message: string): ParsedMetadata {
+  return {
+    entries: {},
+    problems: [{ code: "invalid-metadata", fatal: true, message: `${message}; ${HELD}` }],
+  };
 }
 
 /** Selects the Pod labels the policy lets through. */
@@ -110,14 +113,20 @@ export interface MetadataLayers {
   readonly kubernetes: Readonly<Record<string, string>>;
   readonly clusterName: string;
   readonly source: string;
+  /**
+   * The instance's `version` and `protocol` fields: while one is set, the server shows it in place
+   * of the metadata key of its name, which then needs no digest. Absent: every hidden key counts.
+   */
+  readonly fields?: ReadBackFields;
 }
 
 /**
  * Composes instance metadata: Pod labels, then the annotation's map, then the `k8s_*` keys, then
- * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2). Entries
- * whose key or value exceed Polaris' limits are dropped and reported; when more than 64 entries
- * remain, the lowest layers lose their entries first (in key order), and that is reported too.
- * Nothing over a limit is ever sent.
+ * the ownership keys last so nothing can override `clusterName` or `source` (SPEC §2), and, when
+ * a key the console list hides is present, the digest of those keys (`hiddenMetadataDigest`, also
+ * ours; decisions §6). Entries whose key or value exceed Polaris' limits are dropped and reported;
+ * when more than 64 entries remain, the lowest layers lose their entries first (in key order), and
+ * that is reported too. Nothing over a limit is ever sent.
  *
  * @example
  * ```ts
@@ -167,24 +176,35 @@ export function composeMetadata(
       merged.set(key, { value, layer });
     }
   });
+  // The digest's key is ours: a label or annotation entry of that name is never sent.
+  merged.delete(HIDDEN_DIGEST_KEY);
+  const fields = layers.fields ?? { version: "", protocol: "" };
+  const values = () => {
+    const out: Record<string, string> = {};
+    for (const [key, { value }] of merged) out[key] = value;
+    return out;
+  };
   const limit = POLARIS_LIMITS.metadataEntries;
-  if (merged.size > limit) {
+  // The digest takes an entry of its own, counted before anything is dropped.
+  const total = merged.size + (digestedEntries(values(), fields).length > 0 ? 1 : 0);
+  if (total > limit) {
     const byPriority = [...merged.entries()].sort((a, b) =>
       a[1].layer - b[1].layer || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
     );
-    const dropped = byPriority.slice(0, merged.size - limit).map(([key]) => key);
+    const dropped = byPriority.slice(0, total - limit).map(([key]) => key);
     for (const key of dropped) merged.delete(key);
     problems.push({
       code: "metadata-limit",
       fatal: false,
-      message: `instance metadata has ${
-        limit + dropped.length
-      } entries, over Polaris' limit of ${limit}; dropped ${
+      message: `instance metadata has ${total} entries, over Polaris' limit of ${limit}; dropped ${
         dropped.map((k) => `"${k}"`).join(", ")
       }`,
     });
   }
-  const metadata: Record<string, string> = {};
-  for (const key of [...merged.keys()].sort()) metadata[key] = merged.get(key)!.value;
-  return { metadata, problems };
+  const metadata = values();
+  const digest = hiddenMetadataDigest(metadata, fields);
+  if (digest !== undefined) metadata[HIDDEN_DIGEST_KEY] = digest;
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(metadata).sort()) sorted[key] = metadata[key];
+  return { metadata: sorted, problems };
 }

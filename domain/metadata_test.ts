@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { HIDDEN_DIGEST_KEY, hiddenMetadataDigest } from "./hidden_metadata.ts";
 import {
   composeMetadata,
   type MetadataLayers,
@@ -40,10 +41,10 @@ const parseTable: readonly ParseRow[] = [
   { name: "JSON string", raw: '"team"', expect: {}, problems: ["invalid-metadata"] },
   { name: "JSON number", raw: "42", expect: {}, problems: ["invalid-metadata"] },
   {
-    name: "non-string values dropped one by one, strings kept",
+    name: "non-string values → one problem, nothing kept (never half-applied)",
     raw: '{"team":"payments","replicas":3,"canary":true,"extra":{"a":"b"},"none":null}',
-    expect: { team: "payments" },
-    problems: ["invalid-metadata", "invalid-metadata", "invalid-metadata", "invalid-metadata"],
+    expect: {},
+    problems: ["invalid-metadata"],
   },
 ];
 
@@ -52,7 +53,8 @@ for (const row of parseTable) {
     const parsed = parseMetadataAnnotation(row.raw);
     assert.deepStrictEqual(parsed.entries, row.expect);
     assert.deepStrictEqual(parsed.problems.map((p) => p.code), row.problems);
-    assert.ok(parsed.problems.every((p) => !p.fatal), "metadata problems never stop the sync");
+    // Invalid input holds the Service, as an invalid sync value does (docs/decisions.md §1).
+    assert.ok(parsed.problems.every((p) => p.fatal), "an invalid annotation holds the Service");
   });
 }
 
@@ -60,8 +62,10 @@ Deno.test("parseMetadataAnnotation() names the annotation and the bad key in its
   const invalid = parseMetadataAnnotation("{oops");
   assert.ok(invalid.problems[0].message.includes("polarismesh.cn/metadata"), "annotation named");
   assert.ok(invalid.problems[0].message.includes("{oops"), "raw value quoted");
-  const nonString = parseMetadataAnnotation('{"replicas":3}');
-  assert.ok(nonString.problems[0].message.includes('"replicas"'), "bad key named");
+  const nonString = parseMetadataAnnotation('{"replicas":3,"canary":true}');
+  assert.ok(nonString.problems[0].message.includes('"replicas" is 3'), "bad key named");
+  assert.ok(nonString.problems[0].message.includes('"canary" is true'), "every bad key named");
+  assert.ok(nonString.problems[0].message.endsWith("until it is fixed"), "the hold is said");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +124,8 @@ Deno.test("selectPodLabels() returns a copy, never the Pod's own label map", () 
 // composeMetadata()
 
 const OWNERSHIP = { clusterName: "cluster-a", source: "polaris-controller" };
+/** The instance fields composeMetadata() assumes when it is given none. */
+const NO_FIELDS = { version: "", protocol: "" };
 const K8S = { k8s_namespace: "shop", k8s_service: "cart", k8s_pod: "cart-1" };
 
 function layers(overrides: Partial<MetadataLayers>): MetadataLayers {
@@ -303,6 +309,40 @@ const composeTable: readonly ComposeRow[] = [
     layers: layers({ podLabels: numbered("label", 59), annotation: { [key129]: "x" } }),
     expect: { ...numbered("label", 59), ...K8S, ...OWNERSHIP },
     problems: [["metadata-limit", "128"]],
+  },
+  {
+    name: "a hidden console key brings the digest of the hidden keys",
+    layers: layers({ podLabels: { app: "cart", zone: "z1" } }),
+    expect: {
+      app: "cart",
+      zone: "z1",
+      [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ zone: "z1" }, NO_FIELDS)!,
+      ...K8S,
+      ...OWNERSHIP,
+    },
+    problems: [],
+  },
+  {
+    name: "a Pod label or annotation entry named like the digest is never sent",
+    layers: layers({
+      podLabels: { [HIDDEN_DIGEST_KEY]: "fake" },
+      annotation: { [HIDDEN_DIGEST_KEY]: "fake" },
+    }),
+    expect: { ...K8S, ...OWNERSHIP },
+    problems: [],
+  },
+  {
+    name: "the digest takes one of the 64 entries",
+    layers: layers({ podLabels: { ...numbered("label", 58), zone: "z1" } }),
+    // 58 + 1 + 3 + 2 = 64, and the digest makes 65: the lowest label goes.
+    expect: {
+      ...without(numbered("label", 58), ["label00"]),
+      zone: "z1",
+      [HIDDEN_DIGEST_KEY]: hiddenMetadataDigest({ zone: "z1" }, NO_FIELDS)!,
+      ...K8S,
+      ...OWNERSHIP,
+    },
+    problems: [["metadata-limit", "65 entries"]],
   },
 ];
 

@@ -82,8 +82,9 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
 
 /**
  * Lists the managed fields in which a registered instance differs from the desired one. Metadata
- * keys the console list hides (`version`, `protocol`, `region`, `zone`, `campus`) are left out of
- * the comparison: they can never be read back, so comparing them would update forever.
+ * keys the console list hides (`version`, `protocol`, `region`, `zone`, `campus`) can never be
+ * read back, so comparing them would update forever: they are compared through the digest that
+ * desired metadata carries of them (`hiddenMetadataDigest`, decisions §6), a key the list shows.
  *
  * @example
  * ```ts

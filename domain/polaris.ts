@@ -25,7 +25,8 @@ export interface DesiredInstance {
 
 /**
  * An instance as the Polaris console API lists it. The list output hides the metadata keys
- * `version`, `protocol`, `region`, `zone` and `campus` (reference §3), so they never appear here.
+ * `version`, `protocol`, `region`, `zone` and `campus` (reference §3), so they never appear here;
+ * the digest the controller writes of them does (`domain/hidden_metadata.ts`).
  */
 export interface RegisteredInstance {
   readonly id: string;

@@ -13,7 +13,9 @@ export type ProblemCode =
   | "metadata-limit"
   | "invalid-name"
   | "field-too-long"
-  | "invalid-alias";
+  | "invalid-alias"
+  | "shared-port"
+  | "clusters-disagree";
 
 /** One problem with a Service's input: `fatal` ones stop the sync of the service. */
 export interface Problem {
@@ -21,3 +23,9 @@ export interface Problem {
   readonly fatal: boolean;
   readonly message: string;
 }
+
+/**
+ * What a fatal annotation problem does, said at the end of its message: the cluster whose Service
+ * carries it is held (docs/decisions.md §1), so the operator reads that nothing was removed.
+ */
+export const HELD = "the Service is held (what is registered stays) until it is fixed";

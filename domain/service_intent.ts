@@ -1,6 +1,7 @@
 /**
  * What every cluster wants for one Polaris service, from the sources' caches only (no I/O):
- * whether it is synced, why or why not, the instances it wants, its problems and its alias intent.
+ * whether it is synced, why or why not, the instances it wants, its problems (bad input, and
+ * clusters whose copies disagree on the shared service) and its alias intent.
  * Pure: the reconcile, the start-up's "is anyone asking" check and the operator's explain view all
  * ask here.
  *
@@ -9,6 +10,7 @@
 
 import { type AliasIntent, aliasIntent } from "./alias_intent.ts";
 import type { ClusterView } from "./cluster.ts";
+import { clusterDisagreements, type ServiceCopy } from "./cluster_disagreements.ts";
 import { desiredInstances } from "./desired_instances.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
 import type { DesiredInstance } from "./polaris.ts";
@@ -61,7 +63,20 @@ export function serviceWanted(
   return false;
 }
 
-/** Computes what every cluster wants for a service, from the sources' caches only (no I/O). */
+/**
+ * The alias intent of a held cluster: bad input says nothing reliable about the alias, so the
+ * alias is held too (an invalid intent changes nothing). Read as "no alias" instead, a typo in
+ * `polarismesh.cn/sync` deleted the alias this controller had made for the Service.
+ */
+function heldAlias(clusterName: string, reason: string): AliasIntent {
+  return { kind: "invalid", message: `cluster "${clusterName}" is held (${reason})` };
+}
+
+/**
+ * Computes what every cluster wants for a service, from the sources' caches only (no I/O). The
+ * alias intent is that of the first cluster that syncs the Service or holds it; a held one holds
+ * the alias as it is.
+ */
 export function serviceIntent(
   deps: IntentSources,
   namespace: string,
@@ -70,6 +85,7 @@ export function serviceIntent(
   const desired: DesiredInstance[] = [];
   const clusters: ClusterIntent[] = [];
   const problems: Problem[] = [];
+  const synced: ServiceCopy[] = [];
   let alias: AliasIntent | undefined;
   for (const view of deps.views) {
     const service = view.service(namespace, name);
@@ -92,6 +108,7 @@ export function serviceIntent(
           fatal: true,
           message: decision.reason.message,
         });
+        alias ??= heldAlias(view.clusterName, decision.reason.message);
       }
       clusters.push({
         clusterName: view.clusterName,
@@ -112,16 +129,19 @@ export function serviceIntent(
     });
     problems.push(...result.problems);
     if (result.problems.some((p) => p.fatal)) {
+      const reason = result.problems.filter((p) => p.fatal).map((p) => p.message).join("; ");
       clusters.push({
         clusterName: view.clusterName,
         status: "held",
-        reason: result.problems.filter((p) => p.fatal).map((p) => p.message).join("; "),
+        reason,
         ready: 0,
         notReady: 0,
       });
+      alias ??= heldAlias(view.clusterName, reason);
       continue;
     }
     desired.push(...result.instances);
+    synced.push({ clusterName: view.clusterName, annotations: service.annotations });
     const notReady = result.instances.filter((i) => i.isolate).length;
     clusters.push({
       clusterName: view.clusterName,
@@ -137,6 +157,8 @@ export function serviceIntent(
       }
     }
   }
+  // One Polaris service for every cluster's copy: where they differ, say so and which applies.
+  problems.push(...clusterDisagreements(synced));
   const wanted = clusters.some((c) => c.status === "synced" || c.status === "held");
   return { desired, clusters, problems, alias: alias ?? { kind: "none" }, wanted };
 }

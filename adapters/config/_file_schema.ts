@@ -190,6 +190,7 @@ export const TOP_LEVEL_ENTRIES = {
     ),
   ),
   listen: optional(listen),
+  debugListen: optional(listen),
   logLevel: optional(
     v.custom<typeof LOG_LEVELS[number]>(
       isLogLevel,

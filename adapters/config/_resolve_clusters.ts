@@ -9,7 +9,7 @@ import type { FileOutput } from "./_file_schema.ts";
 import { ConfigError, nonEmpty, show } from "./_values.ts";
 import type { ClusterConfig, ClusterOrigin } from "./config.ts";
 import { DEFAULTS } from "./defaults.ts";
-import type { CliFlags } from "./parse_args.ts";
+import type { CliFlags } from "./flags.ts";
 
 /** What the cluster list depends on besides the file. */
 export interface ClusterInputs {

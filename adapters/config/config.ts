@@ -71,7 +71,7 @@ export interface SyncConfig {
   readonly backoffMaxMs: number;
 }
 
-/** Where the health, metrics and debug HTTP server listens (SPEC §6). */
+/** Where an HTTP server of the operator endpoints listens (SPEC §6). */
 export interface ListenAddress {
   /** A hostname or IP address; an IPv6 address without brackets. */
   readonly hostname: string;
@@ -97,7 +97,13 @@ export interface Config {
   /** One entry per cluster source; clusterNames are unique. */
   readonly clusters: readonly ClusterConfig[];
   readonly sync: SyncConfig;
+  /** The operations endpoints: `/healthz`, `/readyz`, `/metrics`. */
   readonly listen: ListenAddress;
+  /**
+   * The debug endpoints (`/debug…`): `debugListen` when set, else `listen` when that is a loopback
+   * address, else `127.0.0.1:9091` (docs/decisions.md §23). Equal to `listen`: one server.
+   */
+  readonly debugListen: ListenAddress;
   readonly leaderElection: LeaderElectionConfig;
   readonly logLevel: LogLevel;
   /** Log the plan, write nothing (`--dry-run`). */

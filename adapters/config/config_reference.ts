@@ -1,21 +1,12 @@
 /**
- * The reference of every flag, config key and environment variable with its default: the one
- * table that `--help` prints, `parseArgs` reads and docs/configuration.md embeds.
+ * The reference of every flag, config key and environment variable with its default: what
+ * `--help` prints and docs/configuration.md embeds. The flags come from their table in `flags.ts`.
  *
  * @module
  */
 
 import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
-
-/** One command-line flag. */
-export interface FlagReference {
-  /** The flag with its dashes, e.g. `--sync-mode`. */
-  readonly name: string;
-  /** Placeholder of its value; absent for a switch such as `--once`. */
-  readonly value?: string;
-  readonly default: string;
-  readonly description: string;
-}
+import { type FlagDefinition, FLAGS } from "./flags.ts";
 
 /** One key of the config file, as a dotted path (`serviceSync.mode`, `clusters[].context`). */
 export interface ConfigKeyReference {
@@ -29,66 +20,6 @@ export interface EnvVarReference {
   readonly name: string;
   readonly description: string;
 }
-
-/** Every flag `loadConfig` accepts, in `--help` order. */
-export const FLAGS: readonly FlagReference[] = [
-  {
-    name: "--config",
-    value: "FILE",
-    default: "none",
-    description: 'YAML config: the polaris-controller ConfigMap key "mesh", plus our keys',
-  },
-  {
-    name: "--kubeconfig",
-    value: "FILE",
-    default: "$KUBECONFIG, else in-cluster, else ~/.kube/config",
-    description: "kubeconfig of the cluster(s) without their own clusters[].kubeconfig",
-  },
-  {
-    name: "--cluster-name",
-    value: "NAME",
-    default: "value of clusterName",
-    description: "overrides clusterName",
-  },
-  {
-    name: "--sync-mode",
-    value: "all|demand",
-    default: "value of serviceSync.mode",
-    description: "overrides serviceSync.mode",
-  },
-  {
-    name: "--polaris-address",
-    value: "ADDRESS",
-    default: "value of serverAddress",
-    description: "overrides serverAddress (host, host:port or URL; port 8090 by default)",
-  },
-  {
-    name: "--listen",
-    value: "HOST:PORT",
-    default: "value of listen",
-    description: "overrides listen",
-  },
-  {
-    name: "--log-level",
-    value: "debug|info|warn|error",
-    default: "value of logLevel",
-    description: "overrides logLevel",
-  },
-  { name: "--dry-run", default: "off", description: "log the plan, write nothing to Polaris" },
-  {
-    name: "--once",
-    default: "off",
-    description: "converge once and exit; the exit code is non-zero if anything failed",
-  },
-  {
-    name: "--dev",
-    default: "off",
-    description:
-      `embedded Polaris emulator on ${DEFAULTS.devServerAddress} (unless an address is set) and ` +
-      `the clusters ${DEFAULTS.devClusters.join(", ")} from examples/ (unless a kubeconfig is set)`,
-  },
-  { name: "--help", default: "", description: "print this help and exit (also -h)" },
-];
 
 /** Every config file key, polaris-controller's first, then our extensions. */
 export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
@@ -216,7 +147,13 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
   {
     key: "listen",
     default: DEFAULTS.listen,
-    description: "health, metrics and debug HTTP server; --listen wins",
+    description: "/healthz, /readyz and /metrics (0.0.0.0:9090 in the container); --listen wins",
+  },
+  {
+    key: "debugListen",
+    default: `listen if loopback, else ${DEFAULTS.debugListen}`,
+    description:
+      "/debug pages and JSON; loopback unless set (docs/decisions.md §23); --debug-listen wins",
   },
   {
     key: "logLevel",
@@ -283,7 +220,6 @@ export const ENV_VARS: readonly EnvVarReference[] = [
 
 /** Returns the text `--help` prints: usage, then every flag, config key and environment variable with its default. */
 export function helpText(): string {
-  const flagLabel = (flag: FlagReference) => flag.value ? `${flag.name} ${flag.value}` : flag.name;
   const lines = [
     "polaris-k8s-sync: keeps a PolarisMesh registry in step with Kubernetes Services",
     "",
@@ -300,6 +236,11 @@ export function helpText(): string {
     ...ENV_VARS.map((env) => row(env.name, env.description, "")),
   ];
   return lines.join("\n");
+}
+
+/** Returns how a flag is shown: its name, then its value's placeholder if it takes one. */
+function flagLabel(flag: FlagDefinition): string {
+  return flag.kind === "value" ? `${flag.name} ${flag.placeholder}` : flag.name;
 }
 
 const LABEL_WIDTH = 34;
@@ -331,7 +272,6 @@ function row(label: string, description: string, defaultText: string): string {
  */
 export function markdownReference(): string {
   const cell = (text: string) => text.replaceAll("|", "\\|");
-  const flagLabel = (flag: FlagReference) => flag.value ? `${flag.name} ${flag.value}` : flag.name;
   return [
     "### Flags",
     "",

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import { CONFIG_KEYS, ENV_VARS, FLAGS, helpText, markdownReference } from "./config_reference.ts";
+import { CONFIG_KEYS, ENV_VARS, helpText, markdownReference } from "./config_reference.ts";
+import { FLAGS } from "./flags.ts";
 
 /** Flags the product promises (SPEC §5 and the dev workflow), written out so a removal fails. */
 const PROMISED_FLAGS = [
@@ -9,6 +10,7 @@ const PROMISED_FLAGS = [
   "--sync-mode",
   "--polaris-address",
   "--listen",
+  "--debug-listen",
   "--log-level",
   "--dry-run",
   "--once",
@@ -41,6 +43,7 @@ const PROMISED_KEYS: ReadonlyArray<readonly [string, string]> = [
   ["clusters[].kubeconfig", "--kubeconfig"],
   ["clusters[].context", "current context"],
   ["listen", "127.0.0.1:9090"],
+  ["debugListen", "listen if loopback, else 127.0.0.1:9091"],
   ["logLevel", "info"],
   ["leaderElection.enabled", "false"],
   ["leaderElection.namespace", "polaris-system"],

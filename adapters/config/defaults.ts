@@ -28,6 +28,8 @@ export const DEFAULTS = Object.freeze(
     backoffBase: "200ms",
     backoffMax: "1m",
     listen: "127.0.0.1:9090",
+    /** The debug endpoints' address when `listen` is not loopback (else they follow `listen`). */
+    debugListen: "127.0.0.1:9091",
     logLevel: "info",
     leaderElectionEnabled: false,
     leaderElectionNamespace: "polaris-system",

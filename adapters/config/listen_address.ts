@@ -1,5 +1,6 @@
 /**
- * Parses `listen` / `--listen`, the address of the health, metrics and debug server (SPEC §6).
+ * Parses `listen` / `--listen` and `debugListen` / `--debug-listen`, the addresses of the
+ * operations endpoints and of the debug endpoints (SPEC §6, docs/decisions.md §23).
  *
  * @module
  */
@@ -32,4 +33,22 @@ export function parseListenAddress(text: string): ListenAddressResult {
   if (!result.ok) return { ok: false, expected: `${expected}: ${result.expected}` };
   if (result.port === undefined) return { ok: false, expected };
   return { ok: true, address: { hostname: result.host, port: result.port } };
+}
+
+/**
+ * Returns true when `hostname` is a loopback address, reachable only from this host (or, in a
+ * Pod, from its own network namespace, which `kubectl port-forward` enters): `localhost`,
+ * `127.0.0.0/8`, `::1` and `127.x.y.z` mapped to IPv6. The debug endpoints follow `listen`
+ * only when it is one of these (docs/decisions.md §23).
+ *
+ * @example
+ * ```ts
+ * import { isLoopbackHostname } from "./listen_address.ts";
+ * if (!isLoopbackHostname("127.0.0.1") || isLoopbackHostname("0.0.0.0")) throw new Error();
+ * ```
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host === "::1" || host === "0:0:0:0:0:0:0:1") return true;
+  return /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

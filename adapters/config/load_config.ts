@@ -21,8 +21,9 @@ import type { Config } from "./config.ts";
 import { helpText } from "./config_reference.ts";
 import { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
 import { parseDurationMs } from "./duration.ts";
-import { parseListenAddress } from "./listen_address.ts";
-import { type CliFlags, parseArgs } from "./parse_args.ts";
+import { isLoopbackHostname, parseListenAddress } from "./listen_address.ts";
+import { type CliFlags, FLAGS } from "./flags.ts";
+import { parseArgs } from "./parse_args.ts";
 import { normalizePolarisAddress } from "./polaris_address.ts";
 
 /** What `loadConfig` found: a config with warnings to log, the help text, or one error message. */
@@ -43,14 +44,8 @@ export interface LoadConfigOptions {
   readonly examplesDir?: string;
 }
 
-/** Config paths a flag writes, so that an error about its value names the flag. */
-const FLAG_PATHS: ReadonlyArray<readonly [keyof CliFlags, string, string]> = [
-  ["clusterName", "clusterName", "--cluster-name"],
-  ["syncMode", "serviceSync.mode", "--sync-mode"],
-  ["polarisAddress", "serverAddress", "--polaris-address"],
-  ["listen", "listen", "--listen"],
-  ["logLevel", "logLevel", "--log-level"],
-];
+/** The flags that override a config key, so that an error about their value names the flag. */
+const OVERRIDING_FLAGS = FLAGS.flatMap((flag) => "overrides" in flag ? [flag] : []);
 
 /**
  * Returns the configuration for `args`: embedded defaults, then the YAML file of `--config`
@@ -108,7 +103,7 @@ function layFlagsOver(
   origins: Map<string, string>,
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = { ...data };
-  for (const [field, path, flag] of FLAG_PATHS) {
+  for (const { field, overrides: path, name } of OVERRIDING_FLAGS) {
     const value = flags[field];
     if (typeof value !== "string") continue;
     const [head, tail] = path.split(".");
@@ -119,7 +114,7 @@ function layFlagsOver(
       if (parent !== null && parent !== undefined && !isMap(parent)) continue; // reported as is
       raw[head] = { ...(isMap(parent) ? parent : {}), [tail]: value };
     }
-    origins.set(path, flag);
+    origins.set(path, name);
   }
   return raw;
 }
@@ -232,6 +227,8 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
     );
   }
   const listen = file.listen ?? parsedListen(DEFAULTS.listen);
+  const debugListen = file.debugListen ??
+    (isLoopbackHostname(listen.hostname) ? listen : parsedListen(DEFAULTS.debugListen));
   return {
     polaris: {
       ...polarisAddress(file, flags, warnings),
@@ -255,6 +252,7 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       backoffMaxMs,
     },
     listen,
+    debugListen,
     leaderElection: {
       enabled: leader.enabled ?? DEFAULTS.leaderElectionEnabled,
       namespace: leader.namespace ?? DEFAULTS.leaderElectionNamespace,

@@ -94,6 +94,7 @@ Deno.test("loadConfig() fills every default around a minimal file", () => {
       backoffMaxMs: 60_000,
     },
     listen: { hostname: "127.0.0.1", port: 9090 },
+    debugListen: { hostname: "127.0.0.1", port: 9090 },
     leaderElection: {
       enabled: false,
       namespace: "polaris-system",
@@ -278,6 +279,33 @@ polaris:
       3_000,
       0,
     ],
+  },
+  {
+    name: "the debug endpoints on a loopback listen address, the default",
+    input: { file: MINIMAL, args: ["--listen", "127.0.0.2:8000"] },
+    pick: (c) => [c.listen, c.debugListen],
+    expect: [{ hostname: "127.0.0.2", port: 8000 }, { hostname: "127.0.0.2", port: 8000 }],
+  },
+  {
+    name: "the debug endpoints on 127.0.0.1:9091 when listen is not loopback (the container)",
+    input: { file: MINIMAL, args: ["--listen", "0.0.0.0:9090"] },
+    pick: (c) => [c.listen, c.debugListen],
+    expect: [{ hostname: "0.0.0.0", port: 9090 }, { hostname: "127.0.0.1", port: 9091 }],
+  },
+  {
+    name: "the debug endpoints on 127.0.0.1:9091 for a listen address of every interface",
+    input: { file: `${MINIMAL}listen: ":9191"\n` },
+    pick: (c) => [c.listen, c.debugListen],
+    expect: [{ hostname: "0.0.0.0", port: 9191 }, { hostname: "127.0.0.1", port: 9091 }],
+  },
+  {
+    name: "the debug endpoints where debugListen says, --debug-listen winning",
+    input: {
+      file: `${MINIMAL}listen: 0.0.0.0:9090\ndebugListen: 0.0.0.0:9090\n`,
+      args: ["--debug-listen", "[::]:9092"],
+    },
+    pick: (c) => [c.listen, c.debugListen],
+    expect: [{ hostname: "0.0.0.0", port: 9090 }, { hostname: "::", port: 9092 }],
   },
   {
     name: "switch flags",
@@ -627,6 +655,12 @@ const BAD: readonly BadRow[] = [
     name: "a bad listen address in the file",
     input: { file: `${MINIMAL}listen: 9090` },
     message: 'listen is 9090; expected host:port, e.g. "127.0.0.1:9090"',
+  },
+  {
+    name: "a bad debug listen address from the flag",
+    input: { file: MINIMAL, args: ["--debug-listen", "9091"] },
+    message:
+      '--debug-listen is "9091"; expected host:port, e.g. "127.0.0.1:9090", "0.0.0.0:9090" or "[::1]:9090"',
   },
   {
     name: "a bad listen address from the flag",

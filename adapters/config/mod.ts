@@ -22,14 +22,20 @@ export {
   type ConfigKeyReference,
   ENV_VARS,
   type EnvVarReference,
-  type FlagReference,
-  FLAGS,
   helpText,
   markdownReference,
 } from "./config_reference.ts";
 export { DEFAULT_IGNORE_NAMESPACES, DEFAULTS } from "./defaults.ts";
+export {
+  type CliFlags,
+  type FlagDefinition,
+  FLAGS,
+  type HelpFlagDefinition,
+  type SwitchFlagDefinition,
+  type ValueFlagDefinition,
+} from "./flags.ts";
 export { parseDurationMs } from "./duration.ts";
 export { type ListenAddressResult, parseListenAddress } from "./listen_address.ts";
 export { loadConfig, type LoadConfigOptions, type LoadResult } from "./load_config.ts";
-export { type CliFlags, parseArgs, type ParsedArgs } from "./parse_args.ts";
+export { parseArgs, type ParsedArgs } from "./parse_args.ts";
 export { normalizePolarisAddress, type PolarisAddress } from "./polaris_address.ts";

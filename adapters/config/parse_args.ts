@@ -1,24 +1,12 @@
 /**
- * Reads the command line into typed flags, before any value is validated.
+ * Reads the command line into typed flags, before any value is validated, with `node:util`'s
+ * `parseArgs` and options built from the flag table.
  *
  * @module
  */
 
-import { FLAGS } from "./config_reference.ts";
-
-/** The flags given on the command line; a value flag is absent when not given. */
-export interface CliFlags {
-  readonly config?: string;
-  readonly kubeconfig?: string;
-  readonly clusterName?: string;
-  readonly syncMode?: string;
-  readonly polarisAddress?: string;
-  readonly listen?: string;
-  readonly logLevel?: string;
-  readonly dryRun: boolean;
-  readonly once: boolean;
-  readonly dev: boolean;
-}
+import { parseArgs as parseNodeArgs, type ParseArgsOptionsConfig } from "node:util";
+import { type CliFlags, type FlagDefinition, FLAGS } from "./flags.ts";
 
 /** The outcome of reading the command line. */
 export type ParsedArgs =
@@ -26,82 +14,126 @@ export type ParsedArgs =
   | { readonly kind: "help" }
   | { readonly kind: "error"; readonly message: string };
 
-type ValueField =
-  | "config"
-  | "kubeconfig"
-  | "clusterName"
-  | "syncMode"
-  | "polarisAddress"
-  | "listen"
-  | "logLevel";
-type SwitchField = "dryRun" | "once" | "dev";
+/** One token of `parseArgs({ tokens: true })`: an option, a positional or `--`. */
+type Token = NonNullable<ReturnType<typeof parseNodeArgs>["tokens"]>[number];
 
-const VALUE_FLAGS: Readonly<Record<string, ValueField>> = {
-  "--config": "config",
-  "--kubeconfig": "kubeconfig",
-  "--cluster-name": "clusterName",
-  "--sync-mode": "syncMode",
-  "--polaris-address": "polarisAddress",
-  "--listen": "listen",
-  "--log-level": "logLevel",
-};
+/** Every flag by its `parseArgs` option name (the name without its dashes). */
+const BY_OPTION: ReadonlyMap<string, FlagDefinition> = new Map(
+  FLAGS.map((flag) => [flag.name.slice(2), flag]),
+);
 
-const SWITCH_FLAGS: Readonly<Record<string, SwitchField>> = {
-  "--dry-run": "dryRun",
-  "--once": "once",
-  "--dev": "dev",
-};
+/** The `parseArgs` options of the flag table: a value flag is a string, the others booleans. */
+const OPTIONS: ParseArgsOptionsConfig = Object.fromEntries(
+  FLAGS.map((flag) => [
+    flag.name.slice(2),
+    flag.kind === "value"
+      ? { type: "string" }
+      : flag.kind === "help"
+      ? { type: "boolean", short: flag.short }
+      : { type: "boolean" },
+  ]),
+);
+
+const HELP_SPELLINGS: readonly string[] = FLAGS.flatMap((flag) =>
+  flag.kind === "help" ? [flag.name, `-${flag.short}`] : []
+);
 
 /**
  * Parses `--flag value`, `--flag=value` and switches (`--once`, also `--once=true|false`).
  * `--help` or `-h` anywhere wins over everything else, so help is shown even beside a typo. An
- * unknown flag, a positional argument or a value flag without its value is an error naming it.
- * A later occurrence of a flag wins, as with most CLIs. Values are not checked here: that is
+ * unknown flag, a positional argument or a value flag without its value (or followed by something
+ * that looks like a flag: write `--listen=-x` for such a value) is an error naming it. A later
+ * occurrence of a flag wins, as with most CLIs. Values are not checked here: that is
  * `loadConfig`'s job, with the same rules as the config file.
  */
 export function parseArgs(args: readonly string[]): ParsedArgs {
-  if (args.some((arg) => arg === "--help" || arg === "-h")) return { kind: "help" };
-  const values: Partial<Record<ValueField, string>> = {};
-  const switches: Record<SwitchField, boolean> = { dryRun: false, once: false, dev: false };
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    const equals = arg.indexOf("=");
-    const name = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
-    const inline = arg.startsWith("--") && equals > 0 ? arg.slice(equals + 1) : undefined;
-    const valueField = VALUE_FLAGS[name];
-    const switchField = SWITCH_FLAGS[name];
-    if (valueField !== undefined) {
-      if (inline !== undefined) {
-        values[valueField] = inline;
-        continue;
-      }
-      const next = args[index + 1];
-      if (next === undefined || next.startsWith("--")) {
-        return error(`${name} has no value`, `expected ${name} ${placeholder(name)}`);
-      }
-      values[valueField] = next;
-      index++;
-    } else if (switchField !== undefined) {
-      if (inline === undefined || inline === "true") switches[switchField] = true;
-      else if (inline === "false") switches[switchField] = false;
-      else return error(`${name} is "${inline}"`, "expected no value, true or false");
-    } else if (arg.startsWith("-")) {
-      return error(`${name} is not a known flag`, `expected one of ${flagNames()}`);
-    } else {
-      return error(`"${arg}" is not a flag`, "this program takes no positional arguments");
-    }
+  if (args.some((arg) => HELP_SPELLINGS.includes(arg))) return { kind: "help" };
+  // parseArgs rejects a value given to a boolean, so `--once=false` is handed over as `--once`
+  // and its value kept by position, where its token points back.
+  const switchValues = new Map<number, boolean>();
+  const plain = args.map((arg, index) => {
+    const match = /^(--[^=]+)=(true|false)$/.exec(arg);
+    if (match === null || BY_OPTION.get(match[1].slice(2))?.kind !== "switch") return arg;
+    switchValues.set(index, match[2] === "true");
+    return match[1];
+  });
+  let tokens: readonly Token[];
+  try {
+    tokens = parseNodeArgs({ args: plain, options: OPTIONS, strict: true, tokens: true }).tokens;
+  } catch (error) {
+    if (!isParseArgsError(error)) throw error;
+    return failure(describeFirstProblem(plain, error));
   }
-  return { kind: "flags", flags: { ...values, ...switches } };
+  const flags: Record<string, string | boolean> = Object.fromEntries(
+    FLAGS.flatMap((flag) => flag.kind === "switch" ? [[flag.field, false]] : []),
+  );
+  for (const token of tokens) {
+    // Strict mode lets through no unknown flag and no positional, but it does let `--` through.
+    const flag = token.kind === "option" ? BY_OPTION.get(token.name) : undefined;
+    if (token.kind !== "option" || flag === undefined) return failure(notAFlag(token));
+    if (flag.kind === "help") return { kind: "help" };
+    flags[flag.field] = flag.kind === "value"
+      ? token.value ?? ""
+      : switchValues.get(token.index) ?? true;
+  }
+  // Every field written above is a row of FLAGS, which is what CliFlags is inferred from.
+  return { kind: "flags", flags: flags as CliFlags };
 }
 
-function error(subject: string, expected: string): ParsedArgs {
-  return { kind: "error", message: `Cannot start: ${subject}; ${expected}` };
+function failure(problem: string): ParsedArgs {
+  return { kind: "error", message: `Cannot start: ${problem}` };
 }
 
-function placeholder(name: string): string {
-  return FLAGS.find((flag) => flag.name === name)?.value ?? "VALUE";
+/** Whether `error` is one `parseArgs` throws for arguments it does not accept. */
+function isParseArgsError(error: unknown): error is Error & { readonly code: string } {
+  return error instanceof Error && "code" in error && typeof error.code === "string" &&
+    error.code.startsWith("ERR_PARSE_ARGS_");
 }
 
-function flagNames(): string {
-  return FLAGS.map((flag) => flag.name).join(", ");
+/**
+ * Returns the message for the first argument strict `parseArgs` refused, in the words used
+ * before `parseArgs` did the parsing: the same arguments read without `strict` give the tokens in
+ * order, and the first that strict mode refuses is the one named. Falls back to `parseArgs`'s
+ * own message.
+ */
+function describeFirstProblem(args: readonly string[], error: Error): string {
+  const { tokens } = parseNodeArgs({
+    args: [...args],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    const flag = token.kind === "option" ? BY_OPTION.get(token.name) : undefined;
+    if (token.kind !== "option" || flag === undefined) return notAFlag(token);
+    const problem = valueProblem(flag, token);
+    if (problem !== undefined) return problem;
+  }
+  return error.message;
+}
+
+/** Returns the message for a positional argument, a lone `--` or an unknown flag. */
+function notAFlag(token: Token): string {
+  if (token.kind === "positional") {
+    return `"${token.value}" is not a flag; this program takes no positional arguments`;
+  }
+  const name = token.kind === "option" ? token.rawName : "--";
+  return `${name} is not a known flag; expected one of ${FLAGS.map((f) => f.name).join(", ")}`;
+}
+
+/** Returns what is wrong with the value given to a known flag, or undefined if nothing is. */
+function valueProblem(
+  flag: FlagDefinition,
+  token: Extract<Token, { kind: "option" }>,
+): string | undefined {
+  const name = token.rawName;
+  if (flag.kind === "value") {
+    const missing = token.value === undefined ||
+      (!token.inlineValue && token.value.startsWith("-"));
+    return missing ? `${name} has no value; expected ${name} ${flag.placeholder}` : undefined;
+  }
+  return token.value === undefined
+    ? undefined
+    : `${name} is "${token.value}"; expected no value, true or false`;
 }

@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { FLAGS } from "./config_reference.ts";
+import { FLAGS } from "./flags.ts";
 import { parseArgs } from "./parse_args.ts";
 
 Deno.test("parseArgs() reads --flag value and --flag=value alike", () => {
@@ -93,9 +93,49 @@ Deno.test("parseArgs() names the flag that is unknown or incomplete", () => {
   }
 });
 
+Deno.test("parseArgs() sets the field of every flag of the table", () => {
+  for (const flag of FLAGS) {
+    if (flag.kind === "help") {
+      assertEquals(parseArgs([flag.name]), { kind: "help" });
+      assertEquals(parseArgs([`-${flag.short}`]), { kind: "help" });
+    } else if (flag.kind === "value") {
+      const result = parseArgs([`${flag.name}=x`]);
+      assertEquals(result.kind === "flags" && result.flags[flag.field], "x", flag.name);
+    } else {
+      const on = parseArgs([flag.name]);
+      const off = parseArgs([flag.name, `${flag.name}=false`]);
+      assertEquals(on.kind === "flags" && on.flags[flag.field], true, flag.name);
+      assertEquals(off.kind === "flags" && off.flags[flag.field], false, flag.name);
+    }
+  }
+});
+
+Deno.test("parseArgs() takes a value starting with a dash only as --flag=value", () => {
+  assertEquals(parseArgs(["--listen", "-1"]), {
+    kind: "error",
+    message: "Cannot start: --listen has no value; expected --listen HOST:PORT",
+  });
+  assertEquals(parseArgs(["--listen=-1"]), {
+    kind: "flags",
+    flags: { listen: "-1", dryRun: false, once: false, dev: false },
+  });
+});
+
+Deno.test("parseArgs() refuses a lone -- and names the unknown letter of a short group", () => {
+  const messages = [["--"], ["--", "x"], ["-hv"]].map((args) => {
+    const result = parseArgs(args);
+    return result.kind === "error" ? result.message.split(";")[0] : result.kind;
+  });
+  assertEquals(messages, [
+    "Cannot start: -- is not a known flag",
+    "Cannot start: -- is not a known flag",
+    "Cannot start: -v is not a known flag",
+  ]);
+});
+
 Deno.test("parseArgs() knows every flag of the reference", () => {
   for (const flag of FLAGS) {
-    const args = flag.value === undefined ? [flag.name] : [flag.name, "x"];
+    const args = flag.kind === "value" ? [flag.name, "x"] : [flag.name];
     assertEquals([flag.name, parseArgs(args).kind], [
       flag.name,
       flag.name === "--help" ? "help" : "flags",

@@ -16,6 +16,7 @@
  */
 
 import type { LogFn } from "../log/log_level.ts";
+import { NO_SECRETS, type Redactor } from "../log/secret_redactor.ts";
 import type { KubeJsonAnswer, KubeJsonApi } from "./kube_json_api.ts";
 import { statusMessage } from "./kube_json_api.ts";
 import { TokenBucket } from "./token_bucket.ts";
@@ -50,6 +51,11 @@ export interface EventRecorderOptions {
   /** Called once per `warn()` with what became of it (for the metrics). */
   readonly onResult?: (reason: EventReason, result: EventResult) => void;
   readonly log?: LogFn;
+  /**
+   * Applied to every message before it is written: an Event is readable by anyone who may list
+   * Events in the namespace, so the Polaris token must not reach one. None by default.
+   */
+  readonly redact?: Redactor;
 }
 
 /** What became of one `warn()`. */
@@ -89,6 +95,7 @@ export class EventRecorder {
   readonly #bucket: TokenBucket;
   readonly #log: NonNullable<EventRecorderOptions["log"]>;
   readonly #onResult: NonNullable<EventRecorderOptions["onResult"]>;
+  readonly #redact: Redactor;
   readonly #entries = new Map<string, Entry>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats: EventRecorderStats = {
@@ -117,6 +124,7 @@ export class EventRecorder {
     });
     this.#log = options.log ?? (() => {});
     this.#onResult = options.onResult ?? (() => {});
+    this.#redact = options.redact ?? NO_SECRETS;
   }
 
   /** What the recorder did so far (a copy). */
@@ -136,7 +144,11 @@ export class EventRecorder {
    */
   warn(service: ServiceRef, reason: EventReason, message: string): void {
     if (this.#closed) return;
-    const text = message.length > MESSAGE_MAX ? `${message.slice(0, MESSAGE_MAX - 1)}…` : message;
+    // Redacted before it is cut, so a cut cannot leave part of a secret behind.
+    const redacted = this.#redact(message);
+    const text = redacted.length > MESSAGE_MAX
+      ? `${redacted.slice(0, MESSAGE_MAX - 1)}…`
+      : redacted;
     const key = `${service.namespace}/${service.name}\u0000${reason}\u0000${text}`;
     const now = this.#now();
     const entry = this.#entries.get(key);

@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { EventRecorder, type EventRecorderOptions } from "./event_recorder.ts";
 import type { KubeJsonAnswer, KubeJsonApi, KubeJsonRequest } from "./kube_json_api.ts";
+import { secretRedactor } from "../log/secret_redactor.ts";
 
 /** An in-memory API: records requests, stores created Events, answers from `answer` when set. */
 function fakeApi(answer?: (request: KubeJsonRequest) => KubeJsonAnswer | Error) {
@@ -192,4 +193,17 @@ Deno.test("EventRecorder.warn() cuts a message longer than 1024 characters", asy
   await events.close();
   const [event] = [...fake.events.values()] as { message: string }[];
   equal(event.message.length, 1024);
+});
+
+Deno.test("EventRecorder.warn() redacts the message before it cuts and writes it", async () => {
+  const fake = fakeApi();
+  const token = "pst-e1a7-never-in-an-event";
+  const events = recorder(fake.api, { now: 0 }, { redact: secretRedactor([token]) });
+  // The token straddles the cut: redacted first, nothing of it can be left behind.
+  events.warn(cart, "SyncFailed", `${"x".repeat(1020)}${token}`);
+  events.warn(cart, "SyncFailed", `Polaris answered 401000: token ${token} is invalid`);
+  await events.close();
+  const messages = [...fake.events.values()].map((event) => String(event.message));
+  deepStrictEqual(messages.map((m) => m.includes("pst-")), [false, false]);
+  ok(messages.includes("Polaris answered 401000: token *** is invalid"), messages.join("\n"));
 });

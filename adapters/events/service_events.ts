@@ -1,7 +1,7 @@
 /**
  * Decides which Kubernetes Events a reconcile report calls for, and in which clusters: pure, so
  * the rules are tested without an API server. The report is read structurally (the fields of
- * `actors/reconcile.ts`' `ReconcileReport`), so `adapters/` does not import `actors/`.
+ * `actors/reconcile_report.ts`' `ReconcileReport`), so `adapters/` does not import `actors/`.
  *
  * @module
  */

@@ -19,6 +19,8 @@ export interface ServiceFilter {
   readonly namespace?: string;
   /** Substring of the service name. */
   readonly name?: string;
+  /** A sync reason code (`synced`, `external-name`…): some cluster decides so for the Service. */
+  readonly reason?: string;
 }
 
 /** A page of `/debug/services`. */
@@ -32,10 +34,17 @@ export interface ServicePage {
 /** Everything the operator endpoints read. */
 export interface OperatorView {
   readiness(): Readiness;
-  /** Prometheus text exposition. */
-  metrics(): string;
+  /** The Prometheus text exposition and the `Content-Type` it is served with. */
+  metrics(): Promise<{ contentType: string; text: string }>;
+  /**
+   * A page of every service actor and every Service the sources know that no cluster syncs, in
+   * key order, each with its clusters' sync reasons.
+   */
   services(filter: ServiceFilter, offset: number, limit: number): ServicePage;
-  /** One service in full, or undefined. May read Polaris (instances registered now). */
+  /**
+   * One service in full: an actor, or a Service some source knows (with why it has no actor);
+   * undefined when neither. May read Polaris (instances registered now).
+   */
   service(namespace: string, name: string): Promise<unknown | undefined>;
   clusters(): unknown;
   /** Counts per state and other headline numbers for the debug page. */

@@ -7,6 +7,7 @@
 
 import { type LogLevel, logLevelRank } from "./log_level.ts";
 import { errorChainText, type LogValue, toLogValue } from "./log_value.ts";
+import { NO_SECRETS, type Redactor, redactStrings } from "./secret_redactor.ts";
 
 /** Shape of a log line: one JSON object per line, or `time LEVEL message key=value…`. */
 export type LogFormat = "json" | "text";
@@ -42,6 +43,11 @@ export interface LoggerOptions {
   readonly write?: (line: string) => void;
   /** The clock stamped on each line; injected by tests. */
   readonly now?: () => Date;
+  /**
+   * Applied to every string of every line, messages, fields and error chains alike: `main.ts`
+   * passes the redactor of the Polaris token, so no line can show it. None by default.
+   */
+  readonly redact?: Redactor;
 }
 
 /** Keys every line owns; a field with one of these names is written as `field.<name>`. */
@@ -75,6 +81,7 @@ export function createLogger(options: LoggerOptions): Logger {
     format: options.format,
     write: options.write ?? ((line) => console.log(line)),
     now: options.now ?? (() => new Date()),
+    redact: options.redact ?? NO_SECRETS,
   };
   return new StructuredLogger(sink, {});
 }
@@ -85,6 +92,7 @@ interface Sink {
   readonly format: LogFormat;
   readonly write: (line: string) => void;
   readonly now: () => Date;
+  readonly redact: Redactor;
 }
 
 class StructuredLogger implements Logger {
@@ -128,9 +136,11 @@ class StructuredLogger implements Logger {
     if (!this.enabled(level)) return;
     const merged: Record<string, unknown> = { ...this.#context, ...fields };
     const time = this.#sink.now().toISOString();
+    const { redact } = this.#sink;
+    // JSON lines are redacted value by value, so a secret can never take JSON syntax with it.
     const line = this.#sink.format === "json"
-      ? jsonLine(time, level, message, merged)
-      : textLine(time, level, message, merged);
+      ? JSON.stringify(redactStrings(jsonRecord(time, level, message, merged), redact))
+      : redact(textLine(time, level, message, merged));
     this.#sink.write(line);
   }
 }
@@ -139,17 +149,17 @@ function fieldName(key: string): string {
   return RESERVED_KEYS.has(key) ? `field.${key}` : key;
 }
 
-function jsonLine(
+function jsonRecord(
   time: string,
   level: LogLevel,
   message: string,
   fields: Readonly<Record<string, unknown>>,
-): string {
+): Record<string, LogValue> {
   const record: Record<string, LogValue> = { time, level, msg: message };
   for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) record[fieldName(key)] = toLogValue(value);
   }
-  return JSON.stringify(record);
+  return record;
 }
 
 function textLine(

@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { createLogger, type LoggerOptions } from "./logger.ts";
+import { secretRedactor } from "./secret_redactor.ts";
 
 function capture(options: Omit<LoggerOptions, "write" | "now">) {
   const lines: string[] = [];
@@ -120,4 +121,23 @@ Deno.test("createLogger() leaves undefined fields out", () => {
   const { logger, lines } = capture({ level: "info", format: "text" });
   logger.info("Started", { identity: undefined, leader: true });
   assertEquals(lines, ["2025-03-04T05:06:07.089Z INFO  Started leader=true"]);
+});
+
+Deno.test("createLogger() with a redactor shows no secret in a message, field, key or cause", () => {
+  const token = 'pst-"quoted"-token';
+  const redact = secretRedactor([token]);
+  const error = new Error("Cannot list services: Polaris answered 401000", {
+    cause: new Error(`echo: X-Polaris-Token: ${token}`),
+  });
+  for (const format of ["json", "text"] as const) {
+    const { logger, lines } = capture({ level: "info", format, redact });
+    logger.child({ context: token }).warn(`token ${token} refused`, {
+      error,
+      nested: { [token]: [token] },
+    });
+    assertEquals(lines.length, 1);
+    assertEquals(lines[0].includes("pst-"), false, lines[0]);
+    assertEquals(lines[0].includes("***"), true, lines[0]);
+    if (format === "json") assertEquals(JSON.parse(lines[0]).nested, { "***": ["***"] });
+  }
 });

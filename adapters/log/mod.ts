@@ -14,3 +14,10 @@ export {
   type Logger,
   type LoggerOptions,
 } from "./logger.ts";
+export {
+  NO_SECRETS,
+  REDACTED,
+  type Redactor,
+  redactStrings,
+  secretRedactor,
+} from "./secret_redactor.ts";

@@ -7,8 +7,10 @@
  */
 
 import * as v from "valibot";
+import { stringMap as anyKeyStringMap } from "../validation/string_map.ts";
 
-const stringMap = v.record(v.string(), v.string());
+// Every key kept: `constructor` is a valid label or annotation key.
+const stringMap = anyKeyStringMap();
 const protocol = v.picklist(["TCP", "UDP", "SCTP"]);
 const portNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 

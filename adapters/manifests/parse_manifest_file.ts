@@ -72,7 +72,16 @@ export function parseManifestFile(text: string, fileName: string): ManifestFile 
         cause: error,
       });
     }
-    const value: unknown = document.toJS();
+    let value: unknown;
+    try {
+      // Throws on an alias to a missing anchor and on an alias bomb (over 100 expansions).
+      value = document.toJS();
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new SyntaxError(`Cannot parse manifest file "${fileName}": ${where}: ${message}`, {
+        cause,
+      });
+    }
     if (value === null || value === undefined) return;
     try {
       collectObject(value, where, collected);

@@ -209,3 +209,50 @@ Deno.test("parseManifestFile() accepts an empty file", () => {
   assert.deepEqual(file, { namespaces: [], services: [], pods: [], endpoints: [], skipped: [] });
   assert.deepEqual(parseManifestFile("---\n# nothing\n---\n", "e.yaml").services, []);
 });
+
+// Found by parse_manifest_file_fuzz_test.ts (shrunk to a 4-level bomb of 9 aliases each): an alias
+// bomb or an alias to a missing anchor threw the yaml package's ReferenceError, which named
+// neither the file nor the document.
+Deno.test("parseManifestFile() throws a SyntaxError naming the file and document on an alias bomb or a missing anchor", () => {
+  const nine = (name: string) => `[${Array(9).fill(`*${name}`).join(",")}]`;
+  const bomb = `l0: &l0 ["x","x","x","x","x","x","x","x","x"]\nl1: &l1 ${nine("l0")}\n` +
+    `l2: &l2 ${nine("l1")}\nl3: &l3 ${nine("l2")}\n`;
+  const cases = [
+    { text: bomb, expect: /document 1: Excessive alias count/ },
+    {
+      text: "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: *nope\n",
+      expect: /document 2: Unresolved alias/,
+    },
+  ];
+  for (const { text, expect } of cases) {
+    assert.throws(() => parseManifestFile(text, "aliases.yaml"), (error: unknown) => {
+      assert.ok(error instanceof SyntaxError, String(error));
+      assert.match(error.message, /^Cannot parse manifest file "aliases.yaml": /);
+      assert.match(error.message, expect);
+      return true;
+    });
+  }
+});
+
+// Found by parse_manifest_file_fuzz_test.ts (shrunk to a Namespace annotated constructor: "true"):
+// valibot's record dropped the keys constructor and prototype, so such an annotation or label was
+// lost, and a non-string value under one of them went unreported.
+Deno.test("parseManifestFile() keeps annotations and labels named constructor or prototype", () => {
+  const file = parseManifestFile(
+    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n" +
+      '  annotations: {constructor: "true", prototype: "x"}\n',
+    "keys.yaml",
+  );
+  assert.deepStrictEqual({ ...file.namespaces[0].annotations }, {
+    constructor: "true",
+    prototype: "x",
+  });
+  assert.throws(
+    () =>
+      parseManifestFile(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  annotations: {constructor: 0}\n",
+        "keys.yaml",
+      ),
+    /metadata\.annotations\.constructor: .*\(write it in quotes: "0"\)/,
+  );
+});

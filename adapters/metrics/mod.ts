@@ -1,19 +1,16 @@
 /**
- * Prometheus metrics without dependencies: counters, gauges (set or computed at scrape time) and
- * histograms rendered in the text exposition format 0.0.4, plus a strict parser of that format
- * for tests of `/metrics` (SPEC §6).
+ * Prometheus metrics on prom-client (SPEC §6): its `Registry`, counters, gauges and histograms,
+ * plus the two things the project adds, gauges computed at scrape time and the process metrics
+ * that hold under Deno. Each controller makes its own `Registry`, never prom-client's global one,
+ * so tests and several controllers in one process do not share counters.
  *
  * @module
  */
 
+export { Counter, Gauge, Histogram, Registry } from "prom-client";
+export { callbackGauge, type CallbackGaugeOptions, type GaugeReading } from "./callback_gauge.ts";
 export {
-  type CallbackGaugeOptions,
-  type HistogramOptions,
-  type MetricOptions,
-  MetricsRegistry,
-  PROMETHEUS_CONTENT_TYPE,
-} from "./metrics_registry.ts";
-export { Counter } from "./counter.ts";
-export { CallbackGauge, Gauge, type GaugeReading } from "./gauge.ts";
-export { DEFAULT_BUCKETS, Histogram } from "./histogram.ts";
-export type { LabelValues } from "./_exposition.ts";
+  DEFAULT_METRICS_DROPPED,
+  PROCESS_METRICS,
+  registerProcessMetrics,
+} from "./process_metrics.ts";

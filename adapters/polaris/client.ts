@@ -304,6 +304,7 @@ export class PolarisClient {
         path: PATHS.instances,
         filter: query,
         row: InstanceSchema,
+        idOf: (i) => i.id,
         pageConcurrency: this.#pageConcurrency,
       }, (rows) => {
         for (const i of rows) {

@@ -10,6 +10,7 @@
  */
 
 import { backoffDelayMs } from "../../domain/backoff.ts";
+import { type Redactor, secretRedactor } from "../log/secret_redactor.ts";
 import { isRetryableCode, isRetryableStatus } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import { EnvelopeSchema, parseWith } from "./schemas.ts";
@@ -88,13 +89,21 @@ type Attempt = { kind: "answer"; answer: Omit<PolarisAnswer, "attempts"> } | Fai
  * jitter for network errors, timeouts, 5xx, 429xxx and 403003 (reference §6, SPEC §3).
  * Network failures and unreadable answers throw `PolarisRequestError`/`PolarisProtocolError`;
  * every JSON answer with a code is returned for the caller to judge.
+ *
+ * The token never comes back out: an answer that holds it (a proxy or a debugging server that
+ * echoes request headers) has it replaced by `***` in every `info` text, the one field of a
+ * Polaris answer that is prose and becomes error messages, and a body that is not JSON is quoted
+ * redacted. The rest of the data is left as it is, since it is compared with what the controller
+ * wants; the log, `/debug` and Events redact whatever they show as well.
  */
 export class PolarisHttp {
   #options: PolarisHttpOptions;
+  #redact: Redactor;
 
   /** Creates the caller; nothing is sent until {@link call}. */
   constructor(options: PolarisHttpOptions) {
     this.#options = options;
+    this.#redact = secretRedactor([options.token]);
   }
 
   /** Sends `call`, retrying as described on the class; resolves with the final JSON answer. */
@@ -155,10 +164,11 @@ export class PolarisHttp {
     }
     const status = response.status;
     const headerCode = Number.parseInt(response.headers.get("X-Polaris-Code") ?? "", 10);
+    const redacted = this.#redact(response.text);
     let data: unknown;
     try {
       data = JSON.parse(response.text);
-    } catch (cause) {
+    } catch {
       const code = Number.isNaN(headerCode) ? undefined : headerCode;
       this.#report(call, attempt, started, code, status);
       return {
@@ -167,18 +177,21 @@ export class PolarisHttp {
         status,
         retryable: isRetryableStatus(status) || (code !== undefined && isRetryableCode(code)),
         protocol: status < 400 ? "the body is not JSON" : undefined,
-        cause,
+        // Not JSON.parse's own error: it quotes the body's first characters unredacted.
+        cause: new SyntaxError(`The body is not JSON: ${quoteStart(redacted)}`),
       };
     }
+    if (redacted !== response.text) data = redactInfo(data, this.#redact);
     const envelope = parseWith(EnvelopeSchema, data);
     if (!envelope.ok) {
       this.#report(call, attempt, started, undefined, status);
+      const issues = this.#redact(envelope.issues.join("; "));
       return {
         kind: "failure",
         code: undefined,
         status,
         retryable: isRetryableStatus(status),
-        protocol: status < 400 ? `the JSON has no code (${envelope.issues.join("; ")})` : undefined,
+        protocol: status < 400 ? `the JSON has no code (${issues})` : undefined,
       };
     }
     const { code, info } = envelope.value;
@@ -262,12 +275,33 @@ export class PolarisHttp {
       );
     }
     const why = failure.status === undefined
-      ? `no answer after ${attempts} attempt(s) (${describe(failure.cause)})`
+      ? `no answer after ${attempts} attempt(s) (${this.#redact(describe(failure.cause))})`
       : `Polaris answered HTTP ${failure.status}${
         failure.code === undefined ? "" : ` code ${failure.code}`
       } after ${attempts} attempt(s)`;
     return new PolarisRequestError(`Cannot complete ${where}: ${why}`, init);
   }
+}
+
+/** Longest part of a non-JSON body quoted in its error. */
+const QUOTED_BODY_CHARS = 120;
+
+function quoteStart(text: string): string {
+  const start = text.length > QUOTED_BODY_CHARS ? `${text.slice(0, QUOTED_BODY_CHARS)}…` : text;
+  return JSON.stringify(start);
+}
+
+/** Returns `data` with the token redacted from every `info` string, at any depth. */
+function redactInfo(data: unknown, redact: Redactor): unknown {
+  if (Array.isArray(data)) return data.map((item) => redactInfo(item, redact));
+  if (typeof data !== "object" || data === null) return data;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    result[key] = key === "info" && typeof value === "string"
+      ? redact(value)
+      : redactInfo(value, redact);
+  }
+  return result;
 }
 
 function describe(cause: unknown): string {

@@ -9,7 +9,7 @@ import { isRetryableCode, PolarisCode } from "./codes.ts";
 import { PolarisProtocolError, PolarisRequestError } from "./errors.ts";
 import type { PolarisAnswer, PolarisHttp } from "./http.ts";
 import { type ListPage, readAllPages, UnstableListError } from "./read_all_pages.ts";
-import { runBounded } from "../concurrency/limiter.ts";
+import { readPagesTogether } from "./pages_together.ts";
 import { PageSchema, parseWith, rowsSchema } from "./schemas.ts";
 
 /** One list to read. */
@@ -67,38 +67,39 @@ export async function listAll<S extends v.GenericSchema>(
  * Hands every page of a list to `onRows` as it arrives and keeps nothing: for callers that need
  * one fact per row (the sweep wants service names, not 1.5M instances held at once). Pages 2..n
  * are read `pageConcurrency` at a time. Without ids there is no de-duplication, so the pass is
- * judged by counts: it resolves `false` when the total changed between pages or the rows do not
- * add up to it (rows written or deleted while paging may have been missed), and the caller decides
- * whether to read again. Rejects when any page fails.
+ * judged by counts: it resolves `false` when the total changed between pages, a page came back
+ * empty or began with a row that began an earlier page (a server that ignores `offset`), or the
+ * rows do not add up to the total (rows written or deleted while paging may have been missed), and
+ * the caller decides whether to read again. Such a page stops the pass: no page after it is asked
+ * for. Rejects when any page fails.
  */
 export async function scanAll<S extends v.GenericSchema>(
   http: PolarisHttp,
-  spec: Omit<ListSpec<S>, "idOf" | "maxRestarts">,
+  spec: Omit<ListSpec<S>, "maxRestarts">,
   onRows: (rows: readonly v.InferOutput<S>[]) => void,
 ): Promise<boolean> {
   const { fetchPage } = pageReader(http, spec);
   const first = await fetchPage(0, PAGE_LIMIT);
   onRows(first.rows);
-  const stride = first.rows.length;
-  if (stride === 0) return first.amount === 0;
-  const offsets: number[] = [];
-  for (let offset = stride; offset < first.amount; offset += stride) offsets.push(offset);
-  let failed = false;
-  let consistent = true;
+  if (first.rows.length === 0) return first.amount === 0;
+  // Only the id of each page's first row is kept: a few thousand strings for a million rows.
+  const starts = new Set([spec.idOf(first.rows[0])]);
   let rows = first.rows.length;
-  await runBounded(offsets, Math.max(1, spec.pageConcurrency ?? 1), async (offset) => {
-    if (failed) return;
-    try {
-      const page = await fetchPage(offset, PAGE_LIMIT);
-      if (page.amount !== first.amount) consistent = false;
+  const wrong = await readPagesTogether(fetchPage, first, {
+    limit: PAGE_LIMIT,
+    concurrency: spec.pageConcurrency ?? 1,
+    onPage: (offset, page) => {
+      if (page.amount !== first.amount) return "the total changed";
+      if (page.rows.length === 0) return `an empty page came at offset ${offset}`;
+      const start = spec.idOf(page.rows[0]);
+      if (starts.has(start)) return `the page at offset ${offset} began like an earlier one`;
+      starts.add(start);
       rows += page.rows.length;
       onRows(page.rows);
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
+      return "";
+    },
   });
-  return consistent && rows === first.amount;
+  return wrong === "" && rows === first.amount;
 }
 
 /** Polaris' page size cap (reference §5). */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { runBounded } from "../concurrency/limiter.ts";
+import { readPagesTogether } from "./pages_together.ts";
 
 /** One page as {@link readAllPages} needs it. */
 export interface ListPage<T> {
@@ -48,9 +48,11 @@ export class UnstableListError extends Error {
  * stayed the same on every page and the distinct rows add up to it; otherwise rows were skipped
  * or repeated by concurrent writes (pages shift, and v1.18.1 sorts unstably), so it starts over
  * from offset 0, up to `maxRestarts` times, then rejects with {@link UnstableListError}: a
- * partial list must never pass for the whole (SPEC §3). Errors from `fetchPage` propagate as is.
- * With `concurrency` above 1, pages 2..n are asked for at once, at offsets spaced by the size of
- * page 1; the same checks judge the pass.
+ * partial list must never pass for the whole (SPEC §3). A page that brings only rows already read
+ * (a server that ignores `offset`) loses the pass at once. Errors from `fetchPage` propagate as
+ * is. With `concurrency` above 1, pages 2..n are asked for `concurrency` at a time, at offsets
+ * spaced by the size of page 1; the same checks judge the pass, and the first page that fails
+ * them stops it, so a made-up total costs a few requests, not one per page it claims.
  * Limit: a delete behind the cursor plus an insert ahead of it between two pages keeps both the
  * total and the distinct count, so that one swap goes unseen; the periodic resync repairs it.
  */
@@ -88,12 +90,22 @@ async function readRestInTurn<T>(
     if (page.amount !== first.amount) {
       return `the total changed from ${first.amount} to ${page.amount}`;
     }
+    const before = rows.size;
     for (const row of page.rows) rows.set(options.idOf(row), row);
+    if (offset > 0 && page.rows.length > 0 && rows.size === before) return repeated(offset);
     offset += page.rows.length;
     if (offset >= first.amount) return "";
     if (page.rows.length === 0) return `an empty page came at offset ${offset} of ${first.amount}`;
     page = await fetchPage(offset, options.limit);
   }
+}
+
+/**
+ * What is wrong with a pass in which a page brought only rows already read: a server that ignores
+ * `offset` would otherwise be paged through to its total, a request per page it claims.
+ */
+function repeated(offset: number): string {
+  return `the page at offset ${offset} repeated rows already read`;
 }
 
 /** One pass after page 1, with up to `concurrency` pages in flight; returns what went wrong, or "". */
@@ -104,30 +116,29 @@ async function readRestTogether<T>(
   options: ReadAllPagesOptions<T>,
   concurrency: number,
 ): Promise<string> {
-  const stride = first.rows.length;
-  const offsets: number[] = [];
-  for (let offset = stride; offset < first.amount; offset += stride) offsets.push(offset);
-  const pages: ListPage<T>[] = new Array(offsets.length);
-  const indexes = offsets.map((_, index) => index);
-  let failed = false;
-  await runBounded(indexes, concurrency, async (index) => {
-    if (failed) return; // one page failed: the pass is lost, ask for no more
-    try {
-      pages[index] = await fetchPage(offsets[index], options.limit);
-    } catch (error) {
-      failed = true;
-      throw error;
-    }
+  const ids = new Set(first.rows.map(options.idOf));
+  const pages = new Map<number, readonly T[]>();
+  const wrong = await readPagesTogether(fetchPage, first, {
+    limit: options.limit,
+    concurrency,
+    onPage: (offset, page) => {
+      if (page.amount !== first.amount) {
+        return `the total changed from ${first.amount} to ${page.amount}`;
+      }
+      if (page.rows.length === 0) {
+        return `an empty page came at offset ${offset} of ${first.amount}`;
+      }
+      const before = ids.size;
+      for (const row of page.rows) ids.add(options.idOf(row));
+      if (ids.size === before) return repeated(offset);
+      pages.set(offset, page.rows);
+      return "";
+    },
   });
+  // Rows in offset order, as one page after another would give them.
   for (const row of first.rows) rows.set(options.idOf(row), row);
-  for (const [index, page] of pages.entries()) {
-    if (page.amount !== first.amount) {
-      return `the total changed from ${first.amount} to ${page.amount}`;
-    }
-    if (page.rows.length === 0) {
-      return `an empty page came at offset ${offsets[index]} of ${first.amount}`;
-    }
-    for (const row of page.rows) rows.set(options.idOf(row), row);
+  for (const offset of [...pages.keys()].sort((a, b) => a - b)) {
+    for (const row of pages.get(offset)!) rows.set(options.idOf(row), row);
   }
-  return "";
+  return wrong;
 }

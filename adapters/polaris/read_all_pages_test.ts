@@ -152,3 +152,42 @@ Deno.test("readAllPages() with concurrency rejects with the first page error", a
   );
   assert.ok(offsets.length <= 4, `no page asked for after the failure: ${offsets}`);
 });
+
+// Found by adapters/polaris/answers_fuzz_test.ts ("total in the billions"): 120 rows under a total
+// of 2^31, read 4 pages at a time, allocated an offset and a promise per claimed page (21M at 100
+// rows a page) before the first request, and ran out of memory.
+Deno.test("readAllPages() with concurrency rejects a made-up total after a few pages, not one per page it claims", async () => {
+  const data = range(120);
+  let calls = 0;
+  const fetchPage = (offset: number, limit: number): Promise<ListPage<string>> => {
+    calls++;
+    return Promise.resolve({ amount: 2 ** 31, rows: data.slice(offset, offset + limit) });
+  };
+  await assert.rejects(readAllPages(fetchPage, { ...options, concurrency: 4 }), (error) => {
+    assert.ok(error instanceof UnstableListError);
+    assert.match(error.message, /an empty page came at offset \d+ of 2147483648/);
+    return true;
+  });
+  // Per pass: page 1, the 4 in flight, and one more each as the good ones end.
+  assert.ok(calls <= 4 * (1 + 2 * 4), `${calls} requests for 4 passes`);
+});
+
+// Found by adapters/polaris/answers_fuzz_test.ts ("offset ignored"): a server that answers page 1
+// to every offset was paged through to its total: 419,432 requests for a total of 2^20 in pages
+// of 10, before the distinct count said the pass was wrong.
+Deno.test("readAllPages() loses a pass at the first page that repeats only rows already read", async () => {
+  const data = range(10);
+  let calls = 0;
+  const fetchPage = (): Promise<ListPage<string>> => {
+    calls++;
+    return Promise.resolve({ amount: 2 ** 20, rows: data });
+  };
+  for (const concurrency of [1, 4]) {
+    calls = 0;
+    await assert.rejects(
+      readAllPages(fetchPage, { ...options, concurrency }),
+      /the page at offset 10 repeated rows already read on each of 4 passes/,
+    );
+    assert.ok(calls <= 4 * (1 + 2 * concurrency), `${calls} requests at ${concurrency} at a time`);
+  }
+});

@@ -11,11 +11,13 @@
 
 import * as v from "valibot";
 import type { RegisteredInstance } from "../../domain/polaris.ts";
+import { stringMap as anyKeyStringMap } from "../validation/string_map.ts";
 
 const text = v.nullish(v.string());
 const whole = v.nullish(v.pipe(v.number(), v.integer()));
 const flag = v.nullish(v.boolean());
-const stringMap = v.nullish(v.record(v.string(), v.string()));
+// Every key kept: `constructor` or `__proto__` are metadata keys like any other to Polaris.
+const stringMap = v.nullish(anyKeyStringMap());
 const port = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535));
 
 /** Top-level `{code, info}` that every Polaris JSON answer carries. */
@@ -138,15 +140,19 @@ export const InstanceSchema = v.pipe(
   })),
 );
 
+/** The largest `uint32`, the type of a page's `amount` (`google.protobuf.UInt32Value`). */
+const MAX_UINT32 = 4_294_967_295;
+
 /**
  * Parses the envelope of one page of a console list (`BatchQueryResponse`). `amount` is required:
- * paging without it could silently stop early (SPEC §3). The rows are parsed separately with
+ * paging without it could silently stop early (SPEC §3). It is a `uint32`: a larger total is no
+ * Polaris answer, and paging towards it would never end. The rows are parsed separately with
  * {@link rowsSchema}, since each list keeps them under its own key.
  */
 export const PageSchema = v.looseObject({
   code: v.pipe(v.number(), v.integer()),
   info: text,
-  amount: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  amount: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_UINT32)),
   size: whole,
 });
 

@@ -127,6 +127,18 @@ Deno.test("PageSchema requires amount", () => {
   assert.equal(parseWith(PageSchema, { code: 200000, info: "x", amount: null, size: 0 }).ok, false);
 });
 
+// Found by adapters/polaris/answers_fuzz_test.ts ("page of the wrong shape"): an amount of 2^53 was
+// taken as a total to page towards. Polaris sends a uint32.
+Deno.test("PageSchema refuses an amount beyond uint32", () => {
+  const page = (amount: number) => ({ code: 200000, info: null, amount, size: 0 });
+  assert.ok(parseWith(PageSchema, page(4_294_967_295)).ok);
+  for (const amount of [4_294_967_296, 2 ** 53, 1e300]) {
+    const parsed = parseWith(PageSchema, page(amount));
+    assert.equal(parsed.ok, false, String(amount));
+    assert.ok(!parsed.ok && parsed.issues.some((issue) => issue.startsWith("amount")));
+  }
+});
+
 Deno.test("BatchWriteSchema accepts null responses, all-null items and a missing responses list", () => {
   assert.ok(
     parseWith(BatchWriteSchema, { code: 401001, info: "denied", size: null, responses: null }).ok,
@@ -156,4 +168,23 @@ Deno.test("BatchWriteSchema rejects a body without a numeric code", () => {
 
 Deno.test("AliasWriteSchema accepts an answer whose alias is null", () => {
   assert.ok(parseWith(AliasWriteSchema, { code: 400301, info: "x", alias: null }).ok);
+});
+
+// Found by adapters/polaris/answers_fuzz_test.ts ("what the controller registers, listed back,
+// plans no write", shrunk to the metadata {"__proto__": ""}): valibot's record dropped the keys
+// __proto__, constructor and prototype from listed metadata, so an instance carrying one from
+// polarismesh.cn/metadata differed from what was wanted and was rewritten at every resync.
+Deno.test("InstanceSchema keeps the metadata keys __proto__, constructor and prototype", () => {
+  const row = JSON.parse(
+    '{"id":"x","namespace":"n","service":"s","host":"h","port":1,' +
+      '"metadata":{"__proto__":"","constructor":"c","prototype":"p","clusterName":"a"}}',
+  );
+  const parsed = parseWith(InstanceSchema, row);
+  assert.ok(parsed.ok);
+  assert.deepStrictEqual(Object.entries(parsed.value.metadata), [
+    ["__proto__", ""],
+    ["constructor", "c"],
+    ["prototype", "p"],
+    ["clusterName", "a"],
+  ]);
 });

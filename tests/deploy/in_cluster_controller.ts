@@ -8,9 +8,10 @@
  *
  * Those paths are fixed, so the process gets a private mount namespace (`unshare --mount`, as
  * root): an overlay on `/etc` and a tmpfs on `/var/run` that only it sees. The image's other
- * promises are kept there too: the root filesystem is remounted read-only (with a small tmpfs on
- * `/tmp`, the Deployment's emptyDir), the Deno cache is a read-only bind mount, and the process runs
- * as the image's user, uid 1993. The host's directories are never written.
+ * promises are kept there too: the root filesystem is remounted read-only (with a writable `/tmp`,
+ * the Deployment's emptyDir: a folder of the test's own, so that a test can see what was written
+ * there), the Deno cache is a read-only bind mount, and the process runs as the image's user,
+ * uid 1993. The host's directories are never written.
  *
  * @module
  */
@@ -35,6 +36,8 @@ export interface InClusterOptions {
   readonly namespace: string;
   /** The `mesh` YAML, written to `/etc/polaris-k8s-sync/mesh.yaml`. */
   readonly mesh: string;
+  /** More files in the ConfigMap volume, by path below `/etc/polaris-k8s-sync`. */
+  readonly configFiles?: Readonly<Record<string, string>>;
   /** Arguments after the entrypoint: the Deployment's `args`. */
   readonly args: readonly string[];
   /** More environment variables (the Deployment's `env`, such as `POLARIS_TOKEN`). */
@@ -49,6 +52,8 @@ export interface InClusterController {
   output(): string;
   /** Resolves with the exit code when the process ends. */
   readonly exited: Promise<number>;
+  /** What the process left in its `/tmp` (paths below it), known once it has exited. */
+  tmpEntries(): readonly string[];
   /** Sends SIGTERM, waits for the exit (SIGKILL after 15 s) and returns the exit code. */
   stop(): Promise<number>;
 }
@@ -58,8 +63,15 @@ export async function startInClusterController(
   options: InClusterOptions,
 ): Promise<InClusterController> {
   const dir = await Deno.makeTempDir({ prefix: "polaris-k8s-sync-pod-" });
-  for (const sub of ["etc", "sa", "upper", "work"]) await Deno.mkdir(`${dir}/${sub}`);
+  for (const sub of ["etc", "sa", "upper", "work", "tmp"]) await Deno.mkdir(`${dir}/${sub}`);
+  // An emptyDir is writable by every user, as a tmpfs on /tmp would be.
+  await Deno.chmod(`${dir}/tmp`, 0o1777);
   await Deno.writeTextFile(`${dir}/etc/mesh.yaml`, options.mesh);
+  for (const [path, text] of Object.entries(options.configFiles ?? {})) {
+    const file = `${dir}/etc/${path}`;
+    await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(file, text);
+  }
   await Deno.writeTextFile(`${dir}/sa/token`, options.token);
   await Deno.writeTextFile(`${dir}/sa/ca.crt`, options.caPem);
   await Deno.writeTextFile(`${dir}/sa/namespace`, options.namespace);
@@ -86,7 +98,7 @@ export async function startInClusterController(
     'mount --bind "$HOST_APP" /mnt/app',
     "mount -o remount,bind,ro /mnt/app",
     // The emptyDir on /tmp, then readOnlyRootFilesystem.
-    "mount -t tmpfs -o size=16m tmpfs /tmp",
+    'mount --bind "$POD_DIR/tmp" /tmp',
     "mount -o remount,bind,ro /",
     "unset POD_DIR HOST_DENO HOST_DENO_DIR HOST_APP",
     "cd /",
@@ -132,9 +144,11 @@ export async function startInClusterController(
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   let done = false;
+  let tmpEntries: string[] = [];
   const exited = child.status.then(async (status) => {
     done = true;
     await pumps;
+    tmpEntries = await listTree(`${dir}/tmp`);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     return status.code;
   });
@@ -150,6 +164,7 @@ export async function startInClusterController(
     pid: child.pid,
     output: () => text,
     exited,
+    tmpEntries: () => tmpEntries,
     async stop() {
       signal("SIGTERM");
       const timer = setTimeout(() => signal("SIGKILL"), 15_000);
@@ -158,6 +173,17 @@ export async function startInClusterController(
       return code;
     },
   };
+}
+
+/** The paths below `root`, folders included, sorted. */
+async function listTree(root: string, prefix = ""): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of Deno.readDir(`${root}${prefix}`)) {
+    const path = `${prefix}/${entry.name}`;
+    paths.push(path);
+    if (entry.isDirectory) paths.push(...await listTree(root, path));
+  }
+  return paths.sort();
 }
 
 let cachedDenoDir: Promise<string> | undefined;

@@ -30,11 +30,17 @@ interface Container {
     requests: Record<string, string>;
     limits: Record<string, string>;
   };
-  readonly securityContext: Record<string, unknown> & { capabilities: { drop: string[] } };
+  readonly securityContext: Record<string, unknown> & {
+    capabilities: { drop: string[]; add?: string[] };
+  };
   readonly volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 interface PodSpec {
   readonly serviceAccountName: string;
+  readonly automountServiceAccountToken?: boolean;
+  readonly hostNetwork?: boolean;
+  readonly hostPID?: boolean;
+  readonly hostIPC?: boolean;
   readonly enableServiceLinks: boolean;
   readonly securityContext: Record<string, unknown>;
   readonly containers: Container[];
@@ -244,4 +250,56 @@ Deno.test(".dockerignore keeps the entrypoint, its permissions and every module 
     assert.ok(!path.endsWith("_test.ts") && !path.includes("/testdata/"), path);
     assert.ok(!excludedDirs.some((dir) => path === dir || path.startsWith(`${dir}/`)), path);
   }
+});
+
+Deno.test("the Pod drops every capability and privilege, under the runtime's seccomp profile", () => {
+  const pod = deployment().spec.template.spec;
+  assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
+  assert.ok(Number.isInteger(pod.securityContext.runAsUser), "a numeric user, for runAsNonRoot");
+  assert.notEqual(pod.securityContext.runAsUser, 0);
+  assert.deepEqual([pod.hostNetwork, pod.hostPID, pod.hostIPC], [undefined, undefined, undefined]);
+  for (const container of pod.containers) {
+    const context = container.securityContext;
+    assert.equal(context.privileged, undefined, "never privileged");
+    assert.equal(context.capabilities.add, undefined, "no capability added back");
+    assert.deepEqual(context.capabilities.drop, ["ALL"]);
+    assert.equal(context.allowPrivilegeEscalation, false);
+    assert.equal(context.readOnlyRootFilesystem, true);
+  }
+});
+
+Deno.test("the Pod can write only to its emptyDir /tmp; everything else it mounts is read-only", () => {
+  const pod = deployment().spec.template.spec;
+  const [container] = pod.containers;
+  const writable = container.volumeMounts.filter((mount) => !mount.readOnly);
+  assert.deepEqual(writable.map((mount) => mount.mountPath), ["/tmp"]);
+  const tmp = pod.volumes.find((volume) => volume.name === writable[0].name);
+  assert.ok(tmp?.emptyDir, "/tmp is an emptyDir");
+  // The in-cluster config reads the ServiceAccount token that Kubernetes mounts.
+  assert.notEqual(pod.automountServiceAccountToken, false);
+});
+
+Deno.test("the image's Deno cache is filled at build time, outside every volume, and only read", () => {
+  const dockerfile = Deno.readTextFileSync(`${ROOT}Dockerfile`);
+  const entrypoint = Deno.readTextFileSync(`${DEPLOY_DIR}container_entrypoint.sh`);
+  const denoDir = /^ENV DENO_DIR=(\S+)/m.exec(dockerfile)?.[1] ?? "";
+  assert.ok(denoDir?.startsWith("/"), "the Dockerfile fixes DENO_DIR");
+  const [container] = deployment().spec.template.spec.containers;
+  for (const mount of container.volumeMounts) {
+    const hidden = denoDir === mount.mountPath || denoDir.startsWith(`${mount.mountPath}/`);
+    assert.ok(!hidden, `the volume on ${mount.mountPath} would hide the cache in ${denoDir}`);
+  }
+  assert.ok(!container.env.some((v) => v.name.startsWith("DENO_")), "the image's Deno settings");
+  // Filled as root before USER, from the lockfile, then proved complete by one real start.
+  const user = dockerfile.search(/^USER /m);
+  for (const step of [/^RUN deno install --frozen$/m, /^RUN deno cache --frozen main\.ts/m]) {
+    const at = dockerfile.search(step);
+    assert.ok(at >= 0 && at < user, `${step} runs before USER`);
+  }
+  assert.match(dockerfile, /deploy\/container_entrypoint\.sh --help/);
+  // At run time: nothing downloaded, the lockfile unchanged, no V8 code cache written.
+  for (const flag of ["--cached-only", "--frozen", "--no-code-cache"]) {
+    assert.match(entrypoint, new RegExp(`exec deno run [^\\n]*${flag}`), flag);
+  }
+  assert.ok(!permissionFlags().some((flag) => flag.startsWith("--allow-write")), "no writes");
 });

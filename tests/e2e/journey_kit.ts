@@ -12,6 +12,7 @@ import {
   type RegisteredInstance,
   startRealPolaris,
 } from "../polaris/polaris_target.ts";
+import type { PolarisServerOptions } from "../polaris/polaris_server.ts";
 import { type ClusterObjects, waitFor } from "../cluster/objects.ts";
 import { type ControllerProcess, meshConfig, startController } from "./controller_process.ts";
 
@@ -177,18 +178,38 @@ export interface ServiceDebug {
   } | null;
 }
 
-/** Reads one service actor from the debug endpoint; `undefined` when it has none (404). */
-export async function serviceDebug(
+/** Each cluster's sync reason, as the debug endpoint shows it for every Service. */
+export interface SyncReasonDebug {
+  readonly clusterName: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Reads one Service from the debug endpoint, actor or not; `undefined` when unknown (404). */
+export async function serviceView(
   controller: ControllerProcess,
   namespace: string,
   service: string,
-): Promise<ServiceDebug | undefined> {
+): Promise<(ServiceDebug & { readonly sync: readonly SyncReasonDebug[] }) | undefined> {
   const { status, body } = await controller.getJson(`/debug/services/${namespace}/${service}`);
   if (status === 404) return undefined;
   if (status !== 200) {
     throw new Error(`Cannot read the debug view of "${namespace}/${service}": ${status}`);
   }
-  return body as ServiceDebug;
+  return body as ServiceDebug & { sync: SyncReasonDebug[] };
+}
+
+/**
+ * Reads one service actor from the debug endpoint; `undefined` when it has none: the Service is
+ * unknown (404), or known without an actor (`unsynced`, `pending`).
+ */
+export async function serviceDebug(
+  controller: ControllerProcess,
+  namespace: string,
+  service: string,
+): Promise<ServiceDebug | undefined> {
+  const view = await serviceView(controller, namespace, service);
+  return view && !["unsynced", "pending"].includes(view.state) ? view : undefined;
 }
 
 /** Waits until a service actor is in `state`; returns what the debug endpoint shows. */
@@ -246,6 +267,8 @@ export interface WithControllerOptions {
   readonly extra?: string;
   /** More controller flags. */
   readonly args?: readonly string[];
+  /** Options of the Polaris server (e.g. another config: `polarisServerConfig`). */
+  readonly polaris?: PolarisServerOptions;
 }
 
 /**
@@ -257,7 +280,7 @@ export async function withController(
   options: WithControllerOptions,
   fn: (polaris: PolarisTarget, controller: ControllerProcess) => Promise<void>,
 ): Promise<void> {
-  const polaris = await startRealPolaris();
+  const polaris = await startRealPolaris(options.polaris);
   let controller: ControllerProcess | undefined;
   try {
     controller = await startController({

@@ -573,12 +573,18 @@ Deno.test({
         await leaseHolder(plane.kubeconfigPath, "leases", "e2e-lock"),
         "replica-a",
       );
+      // `/debug/services` also lists the Services no cluster syncs (restart/off): count actors.
       assert.deepStrictEqual(
-        await b.getJson("/debug/services").then((r) => r.body).then((body) =>
-          (body as { total: number }).total
+        await b.getJson("/debug/overview").then((r) => r.body).then((body) =>
+          (body as { services: number }).services
         ),
         0,
         "a follower runs no service actor",
+      );
+      const listed = (await b.getJson("/debug/services")).body as { items: { state: string }[] };
+      assert.ok(
+        listed.items.every((item) => item.state === "unsynced"),
+        `a follower lists no actor: ${JSON.stringify(listed.items)}`,
       );
 
       assert.deepStrictEqual(await a.stop("SIGTERM"), 0);

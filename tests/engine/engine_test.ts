@@ -88,6 +88,7 @@ Deno.test("engine reconciles each Service once when two clusters list within a d
       }
     }
     a.markSynced();
+    await e.advance(5); // half the harness's 10 ms debounce: b lists inside a's listed-pass window
     b.markSynced();
     await e.settle();
     assert.deepStrictEqual(e.emulator.state.instances().length, 60);

@@ -16,6 +16,7 @@ import { type PolarisEmulator, startPolarisEmulator } from "../../emulator/mod.t
 import { Supervisor } from "../../actors/supervisor.ts";
 import { Writer } from "../../actors/writer.ts";
 import type { EndpointGroup } from "../../domain/kubernetes.ts";
+import type { LogFn } from "../../adapters/log/log_level.ts";
 import { SimulatedClock } from "xstate";
 
 /** A running engine and everything a test pokes at. */
@@ -57,6 +58,21 @@ export interface EngineOptions {
   readonly emulator?: PolarisEmulator;
   /** Seeds the emulator before the engine starts. */
   readonly seed?: (emulator: PolarisEmulator) => void;
+  /** Receives the supervisor's logs. */
+  readonly log?: LogFn;
+  /**
+   * Each source lists within its `start()` (as the manifest-folder source does), so it reports
+   * `synced` before `start()` returns; by default a source lists when the test says so.
+   */
+  readonly listOnStart?: boolean;
+}
+
+/** A memory source that finishes its first list inside `start()`, as a manifest folder does. */
+export class ListingOnStart extends MemorySource {
+  override async start(): Promise<void> {
+    await super.start();
+    this.markSynced();
+  }
 }
 
 /** Starts the emulator and an engine over in-memory sources (not yet synced). */
@@ -64,7 +80,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const clock = new SimulatedClock();
   const emulator = options.emulator ?? await startPolarisEmulator();
   options.seed?.(emulator);
-  const sources = (options.clusters ?? ["cluster-a"]).map((c) => new MemorySource(c));
+  const sources = (options.clusters ?? ["cluster-a"]).map((c) =>
+    options.listOnStart ? new ListingOnStart(c) : new MemorySource(c)
+  );
   const client = new PolarisClient({
     baseUrl: emulator.url,
     timeoutMs: 2000,
@@ -97,13 +115,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...(options.resyncGroup ? { resyncGroup: options.resyncGroup } : {}),
     ...(options.reconcileSlots ? { reconcileSlots: options.reconcileSlots } : {}),
     ...(options.leading === false ? { leading: false } : {}),
+    ...(options.log ? { hooks: { log: options.log } } : {}),
     clock,
   });
   await supervisor.start();
-  const step = async () => {
-    // One turn of the event loop for real I/O, then 10 ms of engine time.
+  const step = async (ms = STEP_MS) => {
+    // One turn of the event loop for real I/O, then `ms` of engine time.
     await new Promise((resolve) => setTimeout(resolve, 1));
-    clock.increment(STEP_MS);
+    clock.increment(ms);
   };
   const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
@@ -113,7 +132,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     }
   };
   const advance = async (ms: number) => {
-    for (let moved = 0; moved < ms; moved += STEP_MS) await step();
+    for (let moved = 0; moved < ms; moved += STEP_MS) await step(Math.min(STEP_MS, ms - moved));
   };
   return {
     emulator,

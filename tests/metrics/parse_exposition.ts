@@ -5,7 +5,10 @@
  * @module
  */
 
-import { LABEL_NAME, METRIC_NAME } from "../../adapters/metrics/_exposition.ts";
+/** Metric names of the text format. */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+/** Label names of the text format (names starting with `__` are reserved for Prometheus). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Metric types the format declares with `# TYPE`. */
 export type MetricType = "counter" | "gauge" | "histogram" | "summary" | "untyped";

@@ -2,7 +2,8 @@
  * The `/debug` page in headless Chromium (SPEC §6, §9): the controller runs on a temporary copy
  * of `examples/` (manifest-folder clusters) against the Polaris emulator; the page must list
  * every service with its state colour, follow an edited manifest within 2 s, open a service's
- * detail on click, and filter. A screenshot is saved under `test-output/`.
+ * detail on click, and filter. Its script must come from the file `/debug/page.js`, served as
+ * JavaScript, and run without an error. A screenshot is saved under `test-output/`.
  *
  * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it).
  */
@@ -18,6 +19,7 @@ const SCREENSHOTS = `${ROOT}test-output`;
 
 /** Colours of the state badges, as the page's stylesheet sets them. */
 const STATE_COLOURS: Readonly<Record<string, string>> = {
+  unsynced: "rgb(224, 224, 224)",
   synced: "rgb(46, 125, 50)",
   conflict: "rgb(198, 40, 40)",
   invalid: "rgb(106, 27, 154)",
@@ -37,6 +39,10 @@ const ROWS_IN_PAGE = `[...document.querySelectorAll("#services tbody tr.svc")].m
   const badge = tr.querySelector(".state");
   return { key: tr.dataset.key, state: badge.textContent, colour: getComputedStyle(badge).backgroundColor };
 })`;
+
+/** The source of every script element of the page: its `src`, or "inline". */
+const SCRIPTS_IN_PAGE =
+  `[...document.scripts].map((script) => script.getAttribute("src") ?? "inline")`;
 
 interface Row {
   key: string;
@@ -89,18 +95,35 @@ Deno.test({
           items: { key: string; state: string }[];
         };
         const settled = page.items.every((s) =>
-          ["synced", "conflict", "invalid"].includes(s.state)
+          ["synced", "conflict", "invalid", "unsynced"].includes(s.state)
         );
-        // examples/README.md: ten Polaris services, plus payments/ledger held as invalid.
-        return page.items.length === 11 && settled && page.items;
-      }, { what: "eleven settled service actors", timeoutMs: 60_000 });
+        // examples/README.md: ten Polaris services, plus payments/ledger held as invalid, plus the
+        // three Services no cluster syncs (shop/cdn, legacy/inventory, kube-system/kube-dns).
+        return page.items.length === 14 && settled && page.items;
+      }, { what: "eleven settled service actors and three unsynced Services", timeoutMs: 60_000 });
       const expected = Object.fromEntries(api.map((s) => [s.key, s.state]));
       assert.deepStrictEqual(expected["payments/ledger"], "invalid");
       assert.deepStrictEqual(expected["shop/reviews"], "conflict");
       assert.deepStrictEqual(expected["shop/cart"], "synced");
+      assert.deepStrictEqual(expected["shop/cdn"], "unsynced");
 
       const page = await browser.newPage();
+      const pageErrors: string[] = [];
+      page.on("pageerror", (error) => pageErrors.push(error.message));
+      const scriptAnswer = page.waitForResponse(
+        (response) => new URL(response.url()).pathname === "/debug/page.js",
+        { timeout: 10_000 },
+      );
       await page.goto(`${controller.url}/debug`);
+      // The script is the file /debug/page.js (adapters/http/debug_page_script.ts, types
+      // stripped), not JavaScript inside the HTML.
+      const script = await scriptAnswer;
+      assert.deepStrictEqual(
+        { status: script.status(), type: script.headers()["content-type"] },
+        { status: 200, type: "text/javascript; charset=utf-8" },
+        "/debug/page.js answer",
+      );
+      assert.deepStrictEqual(await page.evaluate(SCRIPTS_IN_PAGE), ["/debug/page.js"]);
       // Browser-side code is passed as text: this module is type-checked without the DOM lib.
       const rows = async (): Promise<Row[]> => (await page.evaluate(ROWS_IN_PAGE)) as Row[];
       const shown = await waitFor(async () => {
@@ -169,6 +192,8 @@ Deno.test({
       );
       await page.fill("#namespace", "");
       await waitFor(async () => (await rows()).length === api.length, { what: "every row back" });
+
+      assert.deepStrictEqual(pageErrors, [], "errors thrown by the page's script");
 
       await Deno.mkdir(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: `${SCREENSHOTS}/debug_page.png`, fullPage: true });

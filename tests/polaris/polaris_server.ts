@@ -67,6 +67,22 @@ export function polarisServerDir(): string {
   return `${cache}/polaris-k8s-sync/polaris-server-${pinnedPolarisVersion()}`;
 }
 
+/**
+ * The project's server config (`polaris-server.yaml`) with automatic creation switched on or off:
+ * `namespace.autoCreate` (a service create makes a missing namespace) and `naming.autoCreate` (an
+ * instance registration makes a missing service, and through it the namespace). Off, a create in a
+ * missing service answers 400301 NotFoundService and one in a missing namespace 400305
+ * NotFoundNamespace (reference §1.1, §1.4).
+ */
+export function polarisServerConfig(options: { readonly autoCreate: boolean }): string {
+  const text = Deno.readTextFileSync(`${here}polaris-server.yaml`);
+  const lines = text.match(/^ {2}autoCreate: true$/gm) ?? [];
+  if (lines.length !== 2) {
+    throw new Error("polaris-server.yaml no longer has two `autoCreate: true` lines to switch");
+  }
+  return text.replaceAll(/^ {2}autoCreate: true$/gm, `  autoCreate: ${options.autoCreate}`);
+}
+
 /** Processes of every server this test process started, for the exit safety net. */
 const live = new Set<Deno.ChildProcess>();
 let safetyNet = false;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pinnedPolarisVersion, startPolarisServer } from "./polaris_server.ts";
+import { pinnedPolarisVersion, polarisServerConfig, startPolarisServer } from "./polaris_server.ts";
 
 const options = { sanitizeResources: false, sanitizeOps: false };
 const here = new URL(".", import.meta.url).pathname;
@@ -57,4 +57,14 @@ Deno.test({
     assert.ok(message.includes("exited during start-up"), message);
     assert.ok(message.includes("initialize store `boltdbStore` fail"), "names the [ERROR] line");
   },
+});
+
+Deno.test("polarisServerConfig() switches namespace.autoCreate and naming.autoCreate, and nothing else", () => {
+  const shipped = Deno.readTextFileSync(`${here}polaris-server.yaml`);
+  assert.deepStrictEqual(polarisServerConfig({ autoCreate: true }), shipped);
+  const off = polarisServerConfig({ autoCreate: false });
+  const changed = off.split("\n").filter((line, i) => line !== shipped.split("\n")[i]);
+  assert.deepStrictEqual(changed, ["  autoCreate: false", "  autoCreate: false"]);
+  assert.match(off, /^namespace:\n {2}autoCreate: false$/m);
+  assert.match(off, /^naming:\n {2}autoCreate: false$/m);
 });

@@ -14,7 +14,11 @@
 
 import type { RegisteredInstance as DomainInstance } from "../../domain/polaris.ts";
 import { type Fault, type FaultProxy, type SeenWrite, startFaultProxy } from "./fault_proxy.ts";
-import { type PolarisServer, startPolarisServer } from "./polaris_server.ts";
+import {
+  type PolarisServer,
+  type PolarisServerOptions,
+  startPolarisServer,
+} from "./polaris_server.ts";
 
 export type { Fault, SeenWrite };
 
@@ -116,13 +120,19 @@ export interface PolarisTarget extends Omit<FaultProxy, "url" | "stop"> {
   deleteInstance(key: InstanceKey): Promise<void>;
   /** Edits one instance as a console user would (the fields given, the rest kept). */
   updateInstance(key: InstanceKey, patch: Partial<SeedInstance>): Promise<void>;
+  /** Deletes a service as a console user would; rejects while it holds instances (400204). */
+  deleteService(namespace: string, name: string): Promise<void>;
+  /** Deletes a namespace as a console user would; rejects while it holds services (400203). */
+  deleteNamespace(name: string): Promise<void>;
   /** Stops the proxy, then the server. */
   stop(): Promise<void>;
 }
 
-/** Starts a real Polaris server and a fault proxy in front of it. */
-export async function startRealPolaris(): Promise<PolarisTarget> {
-  const server = await startPolarisServer();
+/** Starts a real Polaris server (with `options`, e.g. another config) and a fault proxy in front. */
+export async function startRealPolaris(
+  options: PolarisServerOptions = {},
+): Promise<PolarisTarget> {
+  const server = await startPolarisServer(options);
   let proxy: FaultProxy;
   try {
     proxy = await startFaultProxy(server.url);
@@ -312,6 +322,12 @@ export async function startRealPolaris(): Promise<PolarisTarget> {
         metadata: current.metadata,
         ...patch,
       }]);
+    },
+    async deleteService(namespace, name) {
+      await write("POST", "/naming/v1/services/delete", [{ namespace, name }]);
+    },
+    async deleteNamespace(name) {
+      await write("POST", "/naming/v1/namespaces/delete", [{ name }]);
     },
     async stop() {
       await proxy.stop();

@@ -13,6 +13,11 @@
  *   measured: still listed 80 s after the delete, past the cache's once-a-minute count check).
  *   Deleting again changes nothing, an update answers 400303, and a create followed by a delete
  *   clears it: what the controller's phantom purge does (`domain/phantoms.ts`).
+ * - The console list strips the metadata keys `version`, `protocol`, `region`, `zone` and `campus`;
+ *   its `keys`/`values` filter and the discovery API see them, except that a set `version` or
+ *   `protocol` field takes the place of the key of its name (decisions §6).
+ * - An instance's id is its namespace, service, host and port: the same port with another
+ *   protocol is the same instance (decisions §21).
  */
 import assert from "node:assert/strict";
 import { startPolarisServer } from "./polaris_server.ts";
@@ -158,6 +163,85 @@ Deno.test({
       hosts = await consoleHosts("old", "web");
     }
     assert.deepStrictEqual(hosts, ["10.0.0.2"], "a create then a delete is seen");
+  },
+});
+
+Deno.test({
+  name:
+    "real Polaris: the console list hides version, protocol, region, zone and campus metadata; filter and discovery see them, version and protocol as the fields when set",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const hidden = { version: "v9", protocol: "p9", region: "r9", zone: "z9", campus: "c9" };
+    const metadata = { app: "web", ...hidden };
+    const written = await post("/naming/v1/instances", [
+      { ...instance("hide", "10.0.0.1"), version: "v1", protocol: "http/TCP", metadata },
+      { ...instance("hide", "10.0.0.2"), metadata },
+    ]);
+    assert.deepStrictEqual(written.code, 200000);
+    const listedHosts = async (query: Record<string, string>) => {
+      const search = new URLSearchParams({ namespace: "hide", service: "web", ...query });
+      const response = await fetch(`${server.url}/naming/v1/instances?${search}`, { headers });
+      const body = await response.json() as {
+        instances?: { host: string; metadata?: Record<string, string>; version?: string }[];
+      };
+      return body.instances ?? [];
+    };
+    for (const listed of await listedHosts({})) {
+      assert.deepStrictEqual(listed.metadata, { app: "web" }, `${listed.host}: the five are gone`);
+    }
+    const matching = async (key: string, value: string) =>
+      (await listedHosts({ keys: key, values: value })).map((i) => i.host).sort();
+    // The instance cache, which every read comes from, puts a set version or protocol field in
+    // place of the metadata key of its name (`fillInternalLabels`).
+    assert.deepStrictEqual(await matching("version", "v9"), ["10.0.0.2"]);
+    assert.deepStrictEqual(await matching("version", "v1"), ["10.0.0.1"]);
+    assert.deepStrictEqual(await matching("protocol", "p9"), ["10.0.0.2"]);
+    assert.deepStrictEqual(await matching("protocol", "http/TCP"), ["10.0.0.1"]);
+    for (const key of ["region", "zone", "campus"] as const) {
+      assert.deepStrictEqual(await matching(key, hidden[key]), ["10.0.0.1", "10.0.0.2"], key);
+    }
+
+    let seen: { host: string; metadata: Record<string, string> }[] = [];
+    for (let i = 0; i < 100 && seen.length < 2; i++) {
+      const body = await post("/v1/Discover", {
+        type: 1,
+        service: { name: "web", namespace: "hide" },
+      });
+      seen = (body.instances as typeof seen | null) ?? [];
+      if (seen.length < 2) await sleep(50);
+    }
+    const discovered = Object.fromEntries(seen.map((i) => [i.host, i.metadata]));
+    assert.deepStrictEqual(discovered["10.0.0.1"], {
+      ...metadata,
+      version: "v1",
+      protocol: "http/TCP",
+    });
+    assert.deepStrictEqual(discovered["10.0.0.2"], metadata, "no fields: the keys as written");
+  },
+});
+
+Deno.test({
+  name:
+    "real Polaris: an instance is named by namespace, service, host and port: another protocol on the same port replaces it",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const tcp = { ...instance("proto", "10.0.0.1"), port: 53, protocol: "dns/TCP" };
+    const udp = { ...tcp, protocol: "dns/UDP" };
+    const first = await post("/naming/v1/instances", [tcp]);
+    const second = await post("/naming/v1/instances", [udp]);
+    const id = (body: Record<string, unknown>) =>
+      (body.responses as { instance: { id: string } }[])[0].instance.id;
+    assert.deepStrictEqual(id(second), id(first), "the same id: the protocol is not part of it");
+    const query = new URLSearchParams({ namespace: "proto", service: "web" });
+    const response = await fetch(`${server.url}/naming/v1/instances?${query}`, { headers });
+    const body = await response.json() as { instances: { port: number; protocol: string }[] };
+    assert.deepStrictEqual(
+      body.instances.map((i) => `${i.port} ${i.protocol}`),
+      ["53 dns/UDP"],
+      "one instance, the last protocol written",
+    );
   },
 });
 

@@ -173,3 +173,31 @@ Deno.test("PolarisClient stops retrying once its signal aborts", async () => {
     await server.stop();
   }
 });
+
+// Found by adapters/polaris/answers_fuzz_test.ts ("total in the billions"): the sweep's scan of
+// owned instances made an offset and a promise for every page a made-up total claimed, before
+// its first request, and ran out of memory.
+Deno.test("PolarisClient.listOwnedServices() gives up on a made-up total after a few pages", async () => {
+  const rows = Array.from({ length: 120 }, (_, i) => ({
+    id: `id-${i}`,
+    namespace: "shop",
+    service: "cart",
+    host: `10.0.0.${i}`,
+    port: 8080,
+    metadata: { clusterName: "a", source: "polaris-controller" },
+  }));
+  const server = startRawServer((request) => {
+    const offset = Number(new URL(request.url).searchParams.get("offset"));
+    return json({ ...emptyPage, amount: 2 ** 31, instances: rows.slice(offset, offset + 100) });
+  });
+  try {
+    const client = new PolarisClient({ baseUrl: server.url, ...fast, pageConcurrency: 4 });
+    await assert.rejects(
+      client.listOwnedServices({ clusterName: "a", source: "polaris-controller" }),
+      /changed while paging on each of 4 passes/,
+    );
+    assert.ok(server.requests.length <= 4 * (1 + 2 * 4), `${server.requests.length} requests`);
+  } finally {
+    await server.stop();
+  }
+});
