@@ -9,9 +9,15 @@
  */
 
 import type { AliasIntent } from "../domain/alias_intent.ts";
-import { describeFailures, failedAnswers, judgeInstanceWrites } from "../domain/judge_writes.ts";
+import {
+  describeFailures,
+  failedAnswers,
+  isVanished,
+  judgeInstanceWrites,
+} from "../domain/judge_writes.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import { tombstoneKey } from "../domain/phantoms.ts";
+import { PolarisCode } from "../domain/polaris_codes.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
 import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
@@ -72,6 +78,47 @@ async function purgePhantoms(
   return [...recreated.filter((r) => !r.ok), ...deleted];
 }
 
+/** Metadata key a delete writes into an instance just before deleting it (`touchThenDelete`). */
+export const DELETING_KEY = "polaris-k8s-sync.deleting";
+
+/**
+ * Deletes instances so the server's listing drops them too: each is first updated with a mark in
+ * its metadata (the listed revision, so the update always changes something and the server writes
+ * the row at a new time), then deleted. v1.18.1 with boltdb keeps listing an instance deleted
+ * more than 5 s after its last write (polaris#1350, `domain/phantoms.ts`); this process would know
+ * such a phantom by its tombstone, but a replica that takes the Lease over, or this process after
+ * a restart, would take it for a registration and never create it again (found by
+ * `deno task chaos`). A touch answered 400303 is already gone; one that failed and is worth a
+ * retry keeps its delete for the retry; any other failure still deletes. One result per delete.
+ */
+async function touchThenDelete(
+  deps: ReconcileDeps,
+  deletes: readonly RegisteredInstance[],
+): Promise<WriteItemResult[]> {
+  if (deletes.length === 0) return [];
+  const touched = await deps.writer.write(
+    "update",
+    deletes.map((d) =>
+      writeItemOf(
+        { ...d, metadata: { ...d.metadata, [DELETING_KEY]: d.revision ?? "" } },
+        d.enableHealthCheck,
+      )
+    ),
+  );
+  const results: WriteItemResult[] = [...touched];
+  const send = deletes.flatMap((_, i) => {
+    const t = touched[i];
+    if (isVanished(t)) {
+      results[i] = { ok: true, code: PolarisCode.NotFoundInstance };
+      return [];
+    }
+    return !t.ok && t.retryable ? [] : [i];
+  });
+  const deleted = await deps.writer.write("delete", send.map((i) => refOf(deletes[i])));
+  send.forEach((i, n) => results[i] = deleted[n]);
+  return results;
+}
+
 /**
  * Reconciles one service key. Resolves with the outcome the machine moves on (synced, conflict,
  * invalid, released); rejects when a retry is worth it (a failed read, a retryable write error).
@@ -126,7 +173,7 @@ export async function reconcileService(
   const [created, updated, deleted, purged] = await Promise.all([
     deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
     deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
-    deps.writer.write("delete", plan.deletes.map(refOf)),
+    touchThenDelete(deps, plan.deletes),
     purgePhantoms(deps, purge),
   ]);
   // A dry run wrote nothing: nothing to remember.
@@ -135,6 +182,11 @@ export async function reconcileService(
       if (r.ok) deps.tombstones.written(tombstoneKey(plan.creates[i]));
     }
     for (const [i, r] of deleted.entries()) if (r.ok) deps.tombstones.deleted(plan.deletes[i]);
+    // Listed but not held: remembered as deleted at the revision read, so the retry plans it as
+    // absent (and creates it) instead of updating it again.
+    for (const [i, r] of updated.entries()) {
+      if (isVanished(r)) deps.tombstones.deleted(plan.updates[i].registered);
+    }
   }
   const { failed, retryable, missing } = judgeInstanceWrites(created, updated, deleted, purged);
   // Deleted behind our back: forgotten, so the retry creates it again.

@@ -219,6 +219,7 @@ export function createSystem(options: SystemOptions): System {
       metrics.observeRequest(r);
       polarisAuth.observe(r);
     },
+    mayWrite: () => leading(),
   });
   const writer = new Writer({
     api,
@@ -308,8 +309,10 @@ export function createSystem(options: SystemOptions): System {
       },
     },
   });
-  leading = () => supervisor.leading;
   const elector = election?.elector ?? null;
+  // Both the supervisor's state and the clock: after a pause the renew deadline may have passed
+  // before the elector's timer has said so.
+  leading = () => supervisor.leading && (elector?.holdsLease() ?? true);
   const view = createOperatorView({
     supervisor,
     sources,

@@ -62,14 +62,36 @@ export interface WritesVerdict {
   readonly missing: readonly MissingResource[];
 }
 
-/** Judges the answers to a reconcile's instance writes (creates, updates, deletes, purges). */
+/**
+ * True for an update answered 400303: Polaris listed the instance but does not hold it. It is a
+ * phantom (polaris#1350: a delete, here by another replica or an earlier process, that the
+ * server's listing never drops) or a delete since the read; either way the instance is absent,
+ * and the reconcile's retry creates it.
+ *
+ * @example
+ * ```ts
+ * import { isVanished } from "./judge_writes.ts";
+ * const answer = { ok: false, code: 400303, retryable: false, message: "not found" } as const;
+ * if (!isVanished(answer)) throw new Error("400303 means the instance is gone");
+ * ```
+ */
+export function isVanished(answer: ItemAnswer): boolean {
+  return !answer.ok && answer.code === PolarisCode.NotFoundInstance;
+}
+
+/**
+ * Judges the answers to a reconcile's instance writes (creates, updates, deletes, purges). A
+ * vanished instance ({@linkcode isVanished}) is worth a retry, not a verdict on the request.
+ */
 export function judgeInstanceWrites(...groups: readonly (readonly ItemAnswer[])[]): WritesVerdict {
   const failed = groups.flatMap(failedAnswers);
   const found = new Set(failed.map(missingResource));
   const missing = (["namespace", "service"] as const).filter((r) => found.has(r));
   return {
     failed,
-    retryable: failed.filter((f) => f.retryable || missingResource(f) !== undefined),
+    retryable: failed.filter((f) =>
+      f.retryable || missingResource(f) !== undefined || isVanished(f)
+    ),
     missing,
   };
 }

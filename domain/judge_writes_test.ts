@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   describeFailures,
   failedAnswers,
+  isVanished,
   type ItemAnswer,
   judgeAliasDeletes,
   judgeAliasWrite,
@@ -49,6 +50,13 @@ Deno.test("missingResource() reads 400305 as the namespace, 400301 as the servic
   for (const answer of [ok, busy, lost, bad, gone, taken]) {
     assert.deepStrictEqual(missingResource(answer), undefined);
   }
+});
+
+Deno.test("judgeInstanceWrites() retries an update answered 400303: the listed instance is gone", () => {
+  const vanished: ItemAnswer = { ok: false, code: 400303, retryable: false, message: "not found" };
+  assert.deepStrictEqual(judgeInstanceWrites([], [vanished]).retryable, [vanished]);
+  assert.ok(isVanished(vanished));
+  assert.ok(!isVanished(bad));
 });
 
 Deno.test("judgeAliasDeletes(): an alias already gone (400304) is done", () => {

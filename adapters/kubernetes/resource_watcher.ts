@@ -80,7 +80,7 @@ type WatchOutcome =
   | { readonly kind: "closed"; readonly events: number }
   | { readonly kind: "expired" }
   | { readonly kind: "silent" }
-  | { readonly kind: "failed"; readonly error: unknown };
+  | { readonly kind: "failed"; readonly error: unknown; readonly events: number };
 
 const PARTIAL_LIST =
   "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
@@ -205,6 +205,10 @@ export class ResourceWatcher<R> {
           this.#log("warn", "watch went silent; restarting it", {});
           break;
         case "failed":
+          // A watch that ran (an event, or a second open) before it broke ends the failures
+          // before it: one dropped connection after a quiet hour is retried at the base delay, not
+          // after the cap that an earlier outage reached.
+          if (outcome.events > 0 || this.#options.clock.now() - startedAt >= 1000) failures = 0;
           this.#fail("watch", outcome.error);
           await this.#backoff(++failures);
           break;
@@ -308,7 +312,7 @@ export class ResourceWatcher<R> {
       if (this.#stopped) return { kind: "closed", events };
       if (silent) return { kind: "silent" };
       if (error instanceof KubeApiError && error.status === GONE) return { kind: "expired" };
-      return { kind: "failed", error };
+      return { kind: "failed", error, events };
     } finally {
       clock.clearTimeout(timer);
       this.#abort = undefined;

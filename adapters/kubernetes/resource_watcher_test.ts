@@ -137,6 +137,29 @@ Deno.test("ResourceWatcher backs off failed watches exponentially up to the cap,
   await watcher.stop();
 });
 
+Deno.test("ResourceWatcher retries a watch that broke after it ran at the base delay, whatever failed before", async () => {
+  // Found by `deno task chaos`: the failure count was never reset by a watch that worked, so late
+  // in a run one cut connection waited the 30 s cap (earned by earlier outages) before it resumed.
+  const { api, clock, watcher } = setup();
+  watcher.start();
+  await settle();
+  api.failures.set(PATH, new Error("connection refused"));
+  api.fail(PATH, new Error("connection refused"));
+  await settle();
+  for (let attempt = 0; attempt < 3; attempt++) await clock.advance(clock.pending()[0]);
+  deepStrictEqual(clock.pending(), [400], "an outage backs off up to the cap");
+  api.failures.delete(PATH);
+  await clock.advance(400);
+  equal(watcher.status().phase, "watching");
+  await clock.advance(5000);
+  api.send(PATH, { type: "ADDED", object: svc("web", "160") });
+  api.fail(PATH, new Error("connection reset"));
+  await settle();
+  equal(watcher.status().phase, "backoff");
+  deepStrictEqual(clock.pending(), [100], "the first retry after a working watch waits the base");
+  await watcher.stop();
+});
+
 Deno.test("ResourceWatcher reports a 403 on list with the resource and the verb, and retries", async () => {
   const { api, clock, listed, watcher } = setup();
   api.failures.set(

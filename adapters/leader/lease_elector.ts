@@ -110,6 +110,16 @@ export class LeaseElector {
     return { isLeader: this.#leader, holder: this.#holder };
   }
 
+  /**
+   * True while this replica leads and its last renewal is younger than the renew deadline, read
+   * from the clock at each call. `status` changes when the deadline timer runs; a process that
+   * resumes from a pause (SIGSTOP, a stalled host) can run other work before that timer, and
+   * must not write then (SPEC §3: only the leader writes). Every write attempt asks here.
+   */
+  holdsLease(): boolean {
+    return this.#leader && this.#now() - this.#lastRenewAt < this.#o.renewDeadlineMs;
+  }
+
   /** Starts trying to acquire (then renew) the Lease every retry period. */
   start(): void {
     if (this.#started) return;

@@ -213,6 +213,22 @@ Deno.test("LeaseElector steps down at the renew deadline even while a request ha
   await a.stop();
 });
 
+Deno.test("LeaseElector.holdsLease() says no once the renew deadline passed, before any timer runs", async () => {
+  // Found by `deno task chaos`: a leader SIGSTOPped past its lease wrote right after SIGCONT,
+  // before its deadline timer had stepped it down, while another replica held the Lease.
+  const clock = new FakeClock();
+  const api = new FakeLeases();
+  const a = elector(api, clock, "replica-a");
+  a.start();
+  await clock.advance(0);
+  ok(a.holdsLease());
+  clock.now += 10_000; // the process was paused: no timer ran, no renewal was tried
+  equal(a.status.isLeader, true, "status still says leading: the deadline timer has not run");
+  equal(a.holdsLease(), false, "the clock says the renew deadline passed");
+  api.outage = "fail";
+  await a.stop();
+});
+
 Deno.test("LeaseElector steps down at once when another holder is seen", async () => {
   const clock = new FakeClock();
   const api = new FakeLeases();

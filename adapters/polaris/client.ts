@@ -91,6 +91,7 @@ export class PolarisClient {
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       onRequest: options.onRequest,
       signal: options.signal,
+      mayWrite: options.mayWrite,
     });
     this.#batchSize = Math.min(
       options.batchSize ?? POLARIS_LIMITS.batchSize,

@@ -24,6 +24,12 @@ export interface PolarisClientOptions {
   readonly random?: () => number;
   /** Waits between attempts. Default a `setTimeout` promise. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Asked before every attempt of a write (POST, PUT), retries included: false ends the call as a
+   * retryable failure without sending it, so a replica that lost the Lease sends no more writes,
+   * not even the retry of a request it started while it led. Default: always true.
+   */
+  readonly mayWrite?: () => boolean;
   /** Called after every attempt (retries included), for metrics. */
   readonly onRequest?: (report: PolarisRequestReport) => void;
   /** Items per batch request, at most 100 (reference §6). Default 100. */

@@ -43,6 +43,8 @@ export interface PolarisHttpOptions {
   readonly sleep: (ms: number) => Promise<void>;
   readonly onRequest?: (report: PolarisRequestReport) => void;
   readonly signal?: AbortSignal;
+  /** Asked before every attempt of a write, retries included; see `PolarisClientOptions`. */
+  readonly mayWrite?: () => boolean;
 }
 
 /** One call to make. */
@@ -122,6 +124,11 @@ export class PolarisHttp {
       }
       if (this.#options.signal?.aborted) {
         last = { ...last, retryable: true, cause: this.#options.signal.reason };
+        break;
+      }
+      if (call.method !== "GET" && this.#options.mayWrite?.() === false) {
+        const cause = new Error("Cannot write to Polaris: this replica does not hold the Lease");
+        last = { ...last, retryable: true, cause };
         break;
       }
       attempts++;

@@ -99,3 +99,42 @@ for (const path of ["/text-200", "/text-500", "/code"]) {
     });
   });
 }
+
+Deno.test("PolarisHttp.call() sends no attempt of a write, retries included, once mayWrite() says no", async () => {
+  // Found by `deno task chaos`: the retry of a write begun while leading went out after the Lease
+  // was lost (a leader SIGSTOPped past its lease, then SIGCONT).
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (request) => {
+    seen.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response(JSON.stringify({ code: 500000, info: "busy" }), {
+      status: 500,
+      headers: { "content-type": "application/json" },
+    });
+  });
+  let leader = true;
+  const http = new PolarisHttp({
+    baseUrl: `http://127.0.0.1:${server.addr.port}`,
+    timeoutMs: 2000,
+    maxRetries: 3,
+    backoffBaseMs: 1,
+    backoffMaxMs: 1,
+    random: () => 0,
+    sleep: () => {
+      leader = false; // the Lease is lost while the retry waits
+      return Promise.resolve();
+    },
+    mayWrite: () => leader,
+  });
+  try {
+    await assert.rejects(() =>
+      http.call({ method: "POST", path: "/naming/v1/instances", body: [] })
+    );
+    assert.deepStrictEqual(seen, ["POST /naming/v1/instances"], "the first attempt only");
+    seen.length = 0;
+    const read = await http.call({ method: "GET", path: "/naming/v1/instances" });
+    assert.equal(read.code, 500000);
+    assert.equal(seen.length, 4, "reads are not gated: a follower may read");
+  } finally {
+    await server.shutdown();
+  }
+});

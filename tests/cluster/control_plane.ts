@@ -94,6 +94,8 @@ export interface ControlPlane {
   makeUserKubeconfig(user: string, groups?: readonly string[]): Promise<string>;
   /** Stops kube-apiserver (SIGTERM, then SIGKILL after 3 s); etcd keeps its data. */
   stopApiserver(): Promise<void>;
+  /** Kills kube-apiserver with SIGKILL (no graceful shutdown); etcd keeps its data. */
+  killApiserver(): Promise<void>;
   /** Starts kube-apiserver again on the same port and waits for `/readyz`. */
   startApiserver(): Promise<void>;
   /** `stopApiserver()` then `startApiserver()`: the watch cache starts empty, old RVs get 410. */
@@ -305,6 +307,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         return path;
       },
       stopApiserver,
+      killApiserver: () => kill("kube-apiserver", 0),
       startApiserver,
       restartApiserver: async () => {
         await stopApiserver();

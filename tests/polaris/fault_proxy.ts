@@ -26,6 +26,8 @@ export interface SeenWrite {
   readonly body: unknown;
   /** Whether it reached the server (false: a fault answered it). */
   readonly forwarded: boolean;
+  /** When the proxy's handler received it (`Date.now()`, before any injected latency). */
+  readonly at: number;
 }
 
 /** A running proxy. */
@@ -77,6 +79,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   >();
 
   const running = await serveHandler(async (request) => {
+    const at = Date.now();
     const url = new URL(request.url);
     const key = `${request.method} ${url.pathname}`;
     counts[key] = (counts[key] ?? 0) + 1;
@@ -91,7 +94,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       } catch {
         body = undefined;
       }
-      writes.push({ method: request.method, path: url.pathname, body, forwarded });
+      writes.push({ method: request.method, path: url.pathname, body, forwarded, at });
     };
     if (applied.terminal) {
       seen(false);
