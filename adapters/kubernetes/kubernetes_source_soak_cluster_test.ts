@@ -33,7 +33,7 @@ const SERVICE_NAMES = Array.from({ length: 8 }, (_, index) => `svc-${index}`);
 const POD_NAMES = Array.from({ length: 12 }, (_, index) => `pod-${index}`);
 const APPS = ["a", "b", "c"] as const;
 const OP_TIMEOUT_MS = 15_000;
-const SETTLE_TIMEOUT_MS = 90_000;
+const SETTLE_TIMEOUT_MS = 120_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
 const DIFF_LINES = 80;
 
@@ -475,16 +475,27 @@ Deno.test("createKubernetesSource() ends with exactly the cluster's final state 
       // kube-controller-manager 1.37 drops a Service from its queue once its retry budget is
       // spent ("Retry budget exceeded", seen after the apiserver restarts), and leaves its slice
       // stale until the Service changes again. A Service still stale 20 s after the churn is
-      // touched (an annotation), so kcm takes it up again. This only settles the cluster the
-      // source is then compared with; the comparison itself is unchanged.
+      // touched (an annotation), so kcm takes it up again. A kcm whose EndpointSlice informer
+      // stays behind ("EndpointSlice informer cache is out of date" on every retry, seen once in
+      // CI after the restarts) ignores the touch too: still stale 20 s after a touch, kcm is
+      // restarted, and a fresh one lists everything. This only settles the cluster the source is
+      // then compared with; the comparison itself is unchanged.
       let lastNudge = churnEnd;
       let nudges = 0;
+      let kcmRestarted = false;
       try {
         settled = await waitFor(async () => {
           const state = await readCluster(objects, slices);
           settled = state;
           const equalNow =
             JSON.stringify(state.fromSlices) === JSON.stringify(state.expectedFromPods);
+          if (!equalNow && nudges > 0 && !kcmRestarted && Date.now() - lastNudge > 20_000) {
+            kcmRestarted = true;
+            lastNudge = Date.now();
+            console.log("soak: kube-controller-manager still behind after a touch; restarting it");
+            await plane.restartControllerManager();
+            return false;
+          }
           if (!equalNow && Date.now() - lastNudge > 20_000) {
             lastNudge = Date.now();
             nudges++;

@@ -100,6 +100,11 @@ export interface ControlPlane {
   startApiserver(): Promise<void>;
   /** `stopApiserver()` then `startApiserver()`: the watch cache starts empty, old RVs get 410. */
   restartApiserver(): Promise<void>;
+  /**
+   * Restarts kube-controller-manager (SIGTERM, then SIGKILL after 3 s): a fresh one lists every
+   * object again. Throws when the plane runs without it.
+   */
+  restartControllerManager(): Promise<void>;
   /** Freezes kube-apiserver (SIGSTOP): connections stay open but nothing answers. */
   pauseApiserver(): void;
   /** Resumes a frozen kube-apiserver (SIGCONT). */
@@ -257,7 +262,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       version = await waitReady(server, pki, child, () => logTail("kube-apiserver"));
     };
     await startApiserver();
-    if (options.withControllerManager ?? true) {
+    const startControllerManager = () =>
       spawn("kube-controller-manager", bin["kube-controller-manager"], [
         "--kubeconfig",
         `${dir}/kubeconfig`,
@@ -273,7 +278,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         "--controllers",
         CONTROLLERS[kubernetes].join(","),
       ]);
-    }
+    const withControllerManager = options.withControllerManager ?? true;
+    if (withControllerManager) startControllerManager();
     const stopApiserver = () => kill("kube-apiserver", 3_000);
     const apiserverChild = () => {
       const child = children.get("kube-apiserver");
@@ -312,6 +318,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       restartApiserver: async () => {
         await stopApiserver();
         await startApiserver();
+      },
+      restartControllerManager: async () => {
+        if (!withControllerManager || stopped) {
+          throw new Error("Cannot restart kube-controller-manager: this plane does not run one");
+        }
+        await kill("kube-controller-manager", 3_000);
+        startControllerManager();
       },
       pauseApiserver: () => signal(apiserverChild(), "SIGSTOP"),
       resumeApiserver: () => signal(apiserverChild(), "SIGCONT"),
