@@ -22,7 +22,7 @@ import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
 import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
-import type { WriteItemResult } from "./polaris_api.ts";
+import type { InstanceWriteItem as InstanceWrite, WriteItemResult } from "./polaris_api.ts";
 import { ensureResources, forgetMissing } from "./polaris_resources.ts";
 import { executeAliases, readAliasInputs } from "./reconcile_aliases.ts";
 import type { ReconcileDeps } from "./reconcile_deps.ts";
@@ -37,7 +37,10 @@ import {
  * An instance as written: a desired one (its health check off, sync-rules §2.5), or a listed one as
  * it was (a phantom's purge, `enableHealthCheck` given).
  */
-function writeItemOf(i: DesiredInstance | RegisteredInstance, enableHealthCheck = false) {
+function writeItemOf(
+  i: DesiredInstance | RegisteredInstance,
+  enableHealthCheck = false,
+): InstanceWrite {
   return {
     namespace: i.namespace,
     service: i.service,
@@ -49,8 +52,28 @@ function writeItemOf(i: DesiredInstance | RegisteredInstance, enableHealthCheck 
     healthy: i.healthy,
     isolate: i.isolate,
     enableHealthCheck,
+    ...(enableHealthCheck && i.healthCheckTtl ? { healthCheckTtl: i.healthCheckTtl } : {}),
     metadata: { ...i.metadata },
   };
+}
+
+/**
+ * A desired instance as created: with `polarismesh.cn/ttl` its heartbeat check is on, and it
+ * starts unhealthy until the workload's first heartbeat.
+ */
+function createItemOf(d: DesiredInstance): InstanceWrite {
+  return writeItemOf(d, (d.healthCheckTtl ?? 0) > 0);
+}
+
+/**
+ * A desired instance as updated: with a heartbeat check, `healthy` is left out, so the update
+ * keeps what the workload's heartbeats made of it (an update changes only the fields it sends).
+ */
+function updateItemOf(d: DesiredInstance): InstanceWrite {
+  const item = createItemOf(d);
+  if ((d.healthCheckTtl ?? 0) === 0) return item;
+  const { healthy: _healthy, ...rest } = item;
+  return rest;
 }
 
 /** An instance named for deletion. */
@@ -171,8 +194,8 @@ export async function reconcileService(
   // retry, the aliases.
   await ensureResources(deps, writePlan);
   const [created, updated, deleted, purged] = await Promise.all([
-    deps.writer.write("create", plan.creates.map((d) => writeItemOf(d))),
-    deps.writer.write("update", plan.updates.map((u) => writeItemOf(u.desired))),
+    deps.writer.write("create", plan.creates.map(createItemOf)),
+    deps.writer.write("update", plan.updates.map((u) => updateItemOf(u.desired))),
     touchThenDelete(deps, plan.deletes),
     purgePhantoms(deps, purge),
   ]);

@@ -4,7 +4,17 @@
  * @module
  */
 
-import { METADATA_ANNOTATION, WEIGHT_ANNOTATION } from "./annotations.ts";
+import {
+  CUSTOM_WEIGHT_ANNOTATION,
+  ENABLE_REGISTER_ANNOTATION,
+  METADATA_ANNOTATION,
+  TTL_ANNOTATION,
+  WEIGHT_ANNOTATION,
+  WORKLOAD_KIND_ANNOTATION,
+} from "./annotations.ts";
+import { parseCustomWeight } from "./custom_weight.ts";
+import { parseTtl } from "./health_check.ts";
+import { instanceVersion } from "./instance_version.ts";
 import { instanceKey } from "./keys.ts";
 import type { EndpointGroup, EndpointPort, PodLabelLookup, ServiceInfo } from "./kubernetes.ts";
 import {
@@ -28,6 +38,11 @@ export interface DesiredInstancesInput {
   readonly groups: readonly EndpointGroup[];
   readonly podLabels: PodLabelLookup;
   readonly podLabelPolicy: PodLabelPolicy;
+  /**
+   * The Polaris service to register under (`polarismesh.cn/overideNamespace` and
+   * `overideService`, `domain/polaris_target.ts`); the Service's own names when absent.
+   */
+  readonly target?: { readonly namespace: string; readonly service: string };
 }
 
 /** The instances to register, sorted by `host:port`, and the problems met on the way. */
@@ -66,6 +81,29 @@ export function parseWeight(raw: string | undefined): ParsedWeight {
       message:
         `${WEIGHT_ANNOTATION}="${raw}" is not an integer in 0..${POLARIS_LIMITS.maxWeight}; ${HELD}`,
     },
+  };
+}
+
+/**
+ * Reads `polarismesh.cn/enableRegister` as polaris-controller does today: it has no effect there
+ * (add and update are skipped only when it and `polarismesh.cn/sync` are both `"false"`, which a
+ * synced Service never is), so it has none here. `"false"` is reported, since whoever wrote it
+ * meant something; a value other than `"true"`/`"false"` is invalid input and holds the Service.
+ */
+export function enableRegisterProblem(raw: string | undefined): Problem | undefined {
+  if (raw === undefined || raw === "true") return undefined;
+  if (raw === "false") {
+    return {
+      code: "enable-register",
+      fatal: false,
+      message:
+        `${ENABLE_REGISTER_ANNOTATION}="false" has no effect (as in polaris-controller); set polarismesh.cn/sync="false" to stop syncing`,
+    };
+  }
+  return {
+    code: "enable-register",
+    fatal: true,
+    message: `${ENABLE_REGISTER_ANNOTATION}="${raw}"; expected "true" or "false"; ${HELD}`,
   };
 }
 
@@ -131,10 +169,11 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
 /**
  * Computes the instances one cluster wants registered for one Service: every endpoint address ×
  * every port becomes an instance (`host`, target `port`, `protocol` = `"<portName>/<PROTO>"`,
- * weight from `polarismesh.cn/weight`, `isolate` when not ready, terminating endpoints left out),
+ * weight from `polarismesh.cn/customWeight` or else `polarismesh.cn/weight`, `isolate` when not
+ * ready, terminating endpoints left out, a heartbeat health check with `polarismesh.cn/ttl`),
  * with metadata `clusterName`, `source`, `k8s_namespace`, `k8s_service`, `k8s_pod`, the
  * `polarismesh.cn/metadata` map and the selected Pod labels (with the digest of those the
- * console list hides, decisions §6); `version` from the Pod label `version`. The same address in
+ * console list hides, decisions §6); `version` from `instanceVersion`. The same address in
  * two groups is counted once; IPv6 addresses are kept as they are. Ports that share a target port
  * number (53 over TCP and UDP) are one instance per address, with the protocol `chosenPort` picks,
  * and are reported (decisions §21). Fields over Polaris' limits are reported and never sent; an
@@ -158,21 +197,35 @@ function collectCandidates(groups: readonly EndpointGroup[]): Map<string, Candid
  */
 export function desiredInstances(input: DesiredInstancesInput): DesiredInstancesResult {
   const { service } = input;
+  const target = input.target ?? { namespace: service.namespace, service: service.name };
   const problems: Problem[] = [];
   for (
     const problem of [
-      checkPolarisName("namespace", service.namespace),
-      checkPolarisName("service", service.name),
+      checkPolarisName("namespace", target.namespace),
+      checkPolarisName("service", target.service),
     ]
   ) if (problem) problems.push(problem);
   if (problems.length > 0) return { instances: [], problems };
 
   // Bad input holds the Service: nothing is computed from it, nothing half-applied.
-  const weight = parseWeight(service.annotations[WEIGHT_ANNOTATION]);
+  const { annotations } = service;
+  const weight = parseWeight(annotations[WEIGHT_ANNOTATION]);
   if ("problem" in weight) problems.push(weight.problem);
-  const annotation = parseMetadataAnnotation(service.annotations[METADATA_ANNOTATION]);
+  const custom = parseCustomWeight(
+    annotations[CUSTOM_WEIGHT_ANNOTATION],
+    annotations[WORKLOAD_KIND_ANNOTATION],
+  );
+  if ("problem" in custom) problems.push(custom.problem);
+  const ttl = parseTtl(annotations[TTL_ANNOTATION]);
+  if ("problem" in ttl) problems.push(ttl.problem);
+  const annotation = parseMetadataAnnotation(annotations[METADATA_ANNOTATION]);
   problems.push(...annotation.problems);
-  if (!("weight" in weight) || problems.length > 0) return { instances: [], problems };
+  const enableRegister = enableRegisterProblem(annotations[ENABLE_REGISTER_ANNOTATION]);
+  if (enableRegister) problems.push(enableRegister);
+  if (
+    !("weight" in weight) || !("weightOf" in custom) || !("ttl" in ttl) ||
+    problems.some((p) => p.fatal)
+  ) return { instances: [], problems };
 
   const reported = new Set<string>();
   const reportOnce = (problem: Problem) => {
@@ -194,13 +247,17 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
     if (c.ports.length > 1) reportOnce(sharedPortProblem(c.ports));
     const chosen = chosenPort(c.ports);
     const protocol = `${chosen.name}/${chosen.protocol}`;
-    let version = labels?.version ?? "";
+    let version = instanceVersion({
+      podLabels: labels,
+      metadataAnnotation: annotation.entries,
+      serviceAnnotations: annotations,
+    });
     if (version.length > POLARIS_LIMITS.versionLength) {
       reportOnce({
         code: "field-too-long",
         fatal: false,
         message:
-          `Pod label version "${version}" is longer than ${POLARIS_LIMITS.versionLength} characters; not sent`,
+          `version "${version}" is longer than ${POLARIS_LIMITS.versionLength} characters; not sent`,
       });
       version = "";
     }
@@ -224,15 +281,17 @@ export function desiredInstances(input: DesiredInstancesInput): DesiredInstances
       continue;
     }
     instances.push({
-      namespace: service.namespace,
-      service: service.name,
+      namespace: target.namespace,
+      service: target.service,
       host: c.host,
       port: c.port,
       protocol,
       version,
-      weight: weight.weight,
-      healthy: true,
+      weight: custom.weightOf(c.podName, c.port) ?? weight.weight,
+      // Health-checked instances start unhealthy until the workload's first heartbeat.
+      healthy: ttl.ttl === 0,
       isolate: !c.ready,
+      ...(ttl.ttl > 0 ? { healthCheckTtl: ttl.ttl } : {}),
       metadata,
     });
   }

@@ -35,6 +35,8 @@ const podB = address("10.0.0.2", { podName: "cart-b" });
 const podC_ip10 = address("10.0.0.10", { podName: "cart-c" });
 const podV6 = address("fd00::1", { podName: "cart-v6" });
 const noPod = address("10.0.0.9");
+const web0 = address("10.0.1.0", { podName: "web-0" });
+const web1 = address("10.0.1.1", { podName: "web-1" });
 
 const POD_LABELS: Record<string, Record<string, string>> = {
   "cart-a": { app: "cart", version: "v1" },
@@ -331,6 +333,84 @@ const table: readonly Row[] = [
     groups: [{ addresses: [podA], ports: [http8080] }],
     expect: [],
     problems: ["invalid-name"],
+  },
+  {
+    name: "customWeight by StatefulSet Pod index and target port wins over weight",
+    annotations: {
+      "polarismesh.cn/weight": "50",
+      "polarismesh.cn/workloadKind": "StatefulSet",
+      "polarismesh.cn/customWeight": '{"0-8080": 0, "1-9090": 9}',
+    },
+    groups: [{ addresses: [web0, web1], ports: [http8080, grpc9090] }],
+    expect: [
+      want("10.0.1.0", http8080, "web-0", { weight: 0 }),
+      want("10.0.1.0", grpc9090, "web-0", { weight: 50 }),
+      want("10.0.1.1", http8080, "web-1", { weight: 50 }),
+      want("10.0.1.1", grpc9090, "web-1", { weight: 9 }),
+    ],
+  },
+  {
+    name: "customWeight without a StatefulSet kind: only index-less keys match",
+    annotations: { "polarismesh.cn/customWeight": '{"0-8080": 0, "-9090": 9}' },
+    groups: [{ addresses: [web0], ports: [http8080, grpc9090] }],
+    expect: [
+      want("10.0.1.0", http8080, "web-0"),
+      want("10.0.1.0", grpc9090, "web-0", { weight: 9 }),
+    ],
+  },
+  {
+    name: "customWeight with a bad key → fatal, no instances",
+    annotations: { "polarismesh.cn/customWeight": '{"web-0": 1}' },
+    groups: [{ addresses: [web0], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-custom-weight"],
+  },
+  {
+    name: "ttl 10 → heartbeat check with TTL 10, created unhealthy",
+    annotations: { "polarismesh.cn/ttl": "10" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { healthy: false, healthCheckTtl: 10 })],
+  },
+  {
+    name: "ttl 0 → fatal, no instances",
+    annotations: { "polarismesh.cn/ttl": "0" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["invalid-ttl"],
+  },
+  {
+    name: "customVersion on the Service wins over the Pod label version",
+    annotations: { "polarismesh.cn/customVersion": "2.1.0" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a", { version: "2.1.0" })],
+  },
+  {
+    name: "customVersion in polarismesh.cn/metadata wins over the annotation",
+    annotations: {
+      "polarismesh.cn/customVersion": "2.1.0",
+      "polarismesh.cn/metadata": '{"polarismesh.cn/customVersion": "3"}',
+    },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [
+      want("10.0.0.1", http8080, "cart-a", {
+        version: "3",
+        metadata: { "polarismesh.cn/customVersion": "3" },
+      }),
+    ],
+  },
+  {
+    name: 'enableRegister "false" has no effect and is reported',
+    annotations: { "polarismesh.cn/enableRegister": "false" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [want("10.0.0.1", http8080, "cart-a")],
+    problems: ["enable-register"],
+  },
+  {
+    name: "enableRegister not true/false → fatal, no instances",
+    annotations: { "polarismesh.cn/enableRegister": "no" },
+    groups: [{ addresses: [podA], ports: [http8080] }],
+    expect: [],
+    problems: ["enable-register"],
   },
   {
     name: "output sorted by host:port",

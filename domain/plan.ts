@@ -86,6 +86,8 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
  * keys the console list hides (`version`, `protocol`, `region`, `zone`, `campus`) can never be
  * read back, so comparing them would update forever: they are compared through the digest that
  * desired metadata carries of them (`hiddenMetadataDigest`, decisions §6), a key the list shows.
+ * With a heartbeat TTL (`polarismesh.cn/ttl`) `healthy` is the workload's heartbeats' to set and
+ * is not compared; the check and its TTL are.
  *
  * @example
  * ```ts
@@ -100,8 +102,16 @@ export function changedFields(desired: DesiredInstance, registered: RegisteredIn
   const changed: string[] = [];
   if (desired.weight !== registered.weight) changed.push("weight");
   if (desired.isolate !== registered.isolate) changed.push("isolate");
-  if (desired.healthy !== registered.healthy) changed.push("healthy");
-  if (registered.enableHealthCheck) changed.push("enableHealthCheck");
+  const ttl = desired.healthCheckTtl ?? 0;
+  if (ttl > 0) {
+    // The workload's heartbeats own `healthy`; only the check itself is ours.
+    if (!registered.enableHealthCheck || registered.healthCheckTtl !== ttl) {
+      changed.push("healthCheck");
+    }
+  } else {
+    if (desired.healthy !== registered.healthy) changed.push("healthy");
+    if (registered.enableHealthCheck) changed.push("enableHealthCheck");
+  }
   if (desired.protocol !== registered.protocol) changed.push("protocol");
   if (desired.version !== registered.version) changed.push("version");
   if (!sameRecord(visibleMetadata(desired.metadata), visibleMetadata(registered.metadata))) {

@@ -540,6 +540,21 @@ Deno.test("changedFields() ignores only the hidden console keys", () => {
   assert.deepStrictEqual(changedFields(d, reg_podA_clusterA), ["metadata"]);
 });
 
+Deno.test("changedFields() with a heartbeat TTL compares the check and its TTL, never healthy", () => {
+  const d = desired("10.0.0.1", 8080, A, { healthy: false, healthCheckTtl: 10 });
+  const checked = { ...reg_podA_clusterA, enableHealthCheck: true, healthCheckTtl: 10 };
+  assert.deepStrictEqual(changedFields(d, { ...checked, healthy: true }), []);
+  assert.deepStrictEqual(changedFields(d, { ...checked, healthy: false }), []);
+  assert.deepStrictEqual(changedFields(d, { ...checked, healthCheckTtl: 5 }), ["healthCheck"]);
+  assert.deepStrictEqual(changedFields(d, reg_podA_clusterA), ["healthCheck"]);
+  // The annotation removed: the check goes, and healthy is ours again.
+  const plain = desired("10.0.0.1", 8080, A);
+  assert.deepStrictEqual(changedFields(plain, { ...checked, healthy: false }), [
+    "healthy",
+    "enableHealthCheck",
+  ]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Properties over arbitrary desired and registered sets, in small domains so keys collide.
 

@@ -20,6 +20,11 @@ export interface DesiredInstance {
   readonly weight: number;
   readonly healthy: boolean;
   readonly isolate: boolean;
+  /**
+   * The heartbeat TTL in seconds of `polarismesh.cn/ttl`: Polaris health-checks the instance and
+   * the workload heartbeats. Absent: no health check.
+   */
+  readonly healthCheckTtl?: number;
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -40,6 +45,8 @@ export interface RegisteredInstance {
   readonly healthy: boolean;
   readonly isolate: boolean;
   readonly enableHealthCheck: boolean;
+  /** The heartbeat TTL of its health check, when it has one. */
+  readonly healthCheckTtl?: number;
   /** Set by some registrars; an instance with a vpc_id has another id and is never ours. */
   readonly vpcId: string;
   readonly metadata: Readonly<Record<string, string>>;

@@ -9,6 +9,9 @@
 export type ProblemCode =
   | "invalid-annotation"
   | "invalid-weight"
+  | "invalid-ttl"
+  | "invalid-custom-weight"
+  | "enable-register"
   | "invalid-metadata"
   | "metadata-limit"
   | "invalid-name"

@@ -16,6 +16,8 @@ export interface InstanceWrite {
   readonly healthy?: boolean;
   readonly isolate?: boolean;
   readonly enableHealthCheck?: boolean;
+  /** With `enableHealthCheck`, the heartbeat TTL in seconds of the check (`health_check`). */
+  readonly healthCheckTtl?: number;
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
@@ -30,8 +32,8 @@ export interface InstanceRef {
 /**
  * Returns the JSON body of one instance with the server's field names (`enable_health_check`).
  * Only known fields are copied, so no unknown key ever reaches a v1.18.1 server, which rejects
- * it with 400001 (reference §0); `health_check` is never sent because the controller does not
- * heartbeat (reference §3).
+ * it with 400001 (reference §0); `health_check` is sent only for a Service with
+ * `polarismesh.cn/ttl`, whose workload heartbeats (the controller never does, reference §3).
  */
 export function instanceWriteBody(instance: InstanceWrite): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -47,6 +49,9 @@ export function instanceWriteBody(instance: InstanceWrite): Record<string, unkno
   if (instance.isolate !== undefined) body.isolate = instance.isolate;
   if (instance.enableHealthCheck !== undefined) {
     body.enable_health_check = instance.enableHealthCheck;
+  }
+  if (instance.enableHealthCheck && instance.healthCheckTtl !== undefined) {
+    body.health_check = { type: 1, heartbeat: { ttl: instance.healthCheckTtl } };
   }
   if (instance.metadata !== undefined) body.metadata = { ...instance.metadata };
   return body;

@@ -118,6 +118,9 @@ export const InstanceSchema = v.pipe(
     healthy: flag,
     isolate: flag,
     enableHealthCheck: flag,
+    healthCheck: v.nullish(
+      v.looseObject({ heartbeat: v.nullish(v.looseObject({ ttl: whole })) }),
+    ),
     vpc_id: text,
     metadata: stringMap,
     revision: text,
@@ -134,6 +137,7 @@ export const InstanceSchema = v.pipe(
     healthy: i.healthy ?? true,
     isolate: i.isolate ?? false,
     enableHealthCheck: i.enableHealthCheck ?? false,
+    ...(i.healthCheck?.heartbeat?.ttl ? { healthCheckTtl: i.healthCheck.heartbeat.ttl } : {}),
     vpcId: i.vpc_id ?? "",
     metadata: i.metadata ?? {},
     revision: i.revision ?? "",

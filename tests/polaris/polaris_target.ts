@@ -118,6 +118,8 @@ export interface PolarisTarget extends Omit<FaultProxy, "url" | "stop"> {
   seedAliases(aliases: readonly Omit<RegisteredAlias, "comment">[]): Promise<void>;
   /** Deletes one instance as a console user would. */
   deleteInstance(key: InstanceKey): Promise<void>;
+  /** Sends one heartbeat for an instance as its workload would (`POST /v1/Heartbeat`). */
+  heartbeat(key: InstanceKey): Promise<void>;
   /** Edits one instance as a console user would (the fields given, the rest kept). */
   updateInstance(key: InstanceKey, patch: Partial<SeedInstance>): Promise<void>;
   /** Deletes a service as a console user would; rejects while it holds instances (400204). */
@@ -254,6 +256,10 @@ export async function startRealPolaris(
       return (await readAll<Record<string, unknown>>("/naming/v1/service/aliases", "aliases", {}))
         .map(plainAlias);
     },
+    async heartbeat(key) {
+      const json = await call("POST", "/v1/Heartbeat", { ...key });
+      if (json.code !== 200000) throw new Error(`POST /v1/Heartbeat: ${json.code} ${json.info}`);
+    },
     async seedInstances(list) {
       await write(
         "POST",
@@ -336,6 +342,11 @@ export async function startRealPolaris(
   };
 }
 
+function heartbeatTtl(raw: Record<string, unknown>): number | undefined {
+  const check = raw.healthCheck as { heartbeat?: { ttl?: number } } | null | undefined;
+  return check?.heartbeat?.ttl ?? undefined;
+}
+
 function plainInstance(raw: Record<string, unknown>): RegisteredInstance {
   return {
     id: String(raw.id),
@@ -349,6 +360,7 @@ function plainInstance(raw: Record<string, unknown>): RegisteredInstance {
     healthy: raw.healthy === true,
     isolate: raw.isolate === true,
     enableHealthCheck: raw.enableHealthCheck === true,
+    ...(heartbeatTtl(raw) ? { healthCheckTtl: heartbeatTtl(raw) } : {}),
     vpcId: String(raw.vpc_id ?? ""),
     metadata: (raw.metadata as Record<string, string> | null) ?? {},
     ctime: String(raw.ctime ?? ""),
