@@ -80,13 +80,22 @@ function byAddress(
   return a.host.localeCompare(b.host, "en", { numeric: true }) || a.port - b.port;
 }
 
+/**
+ * The sync rule's inputs from the config (`domain/should_sync.ts`): the mode, the ignored
+ * namespaces and the operator's filter. The engine and this view read the same one.
+ */
+export function syncPolicyOf(config: Config): SyncPolicy {
+  return {
+    mode: config.sync.mode,
+    ignoredNamespaces: config.sync.ignoreNamespaces,
+    filter: config.sync.filter,
+  };
+}
+
 /** Creates the view; it reads the live system at each call and copies only what it returns. */
 export function createOperatorView(parts: OperatorParts): OperatorView {
   const { supervisor, sources, api, metrics, config } = parts;
-  const policy: SyncPolicy = {
-    mode: config.sync.mode,
-    ignoredNamespaces: config.sync.ignoreNamespaces,
-  };
+  const policy: SyncPolicy = syncPolicyOf(config);
   metrics.bind({ supervisor, sources });
   const unsynced = new UnsyncedServices({
     sources,

@@ -187,6 +187,7 @@ export async function reconcileService(
     deletesAllowed: deps.deletesAllowed(),
     tombstone: (k) => deps.tombstones.get(k),
     alias: aliasInputs,
+    policy: deps.writePolicy,
   });
   const { instances: plan, phantoms, purge } = writePlan;
 

@@ -9,6 +9,7 @@ import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterView } from "../domain/cluster.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
+import type { WritePolicy } from "../domain/write_policy.ts";
 import type { KnownResources } from "./known_resources.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import type { RegistryReader } from "./registry_reader.ts";
@@ -31,6 +32,8 @@ export interface ReconcileDeps {
    * every kind.
    */
   readonly dryRun: boolean;
+  /** `--policy`: which kinds of write a plan may hold. */
+  readonly writePolicy: WritePolicy;
   /** True once every cluster source has finished its first list (sync-rules §3). */
   readonly deletesAllowed: () => boolean;
   /** Polaris namespaces and services known to exist (created or seen) in this process. */

@@ -80,6 +80,7 @@ function deps(
     writer: new Writer({ api, batchSize: 100, concurrency: 4, lingerMs: 0, dryRun: false }),
     reader: new RegistryReader({ api, lingerMs: 0, namespaceThreshold: 20, concurrency: 4 }),
     dryRun: false,
+    writePolicy: "sync",
     deletesAllowed: () => true,
     known: new KnownResources(),
     aliased: new Set(aliased),

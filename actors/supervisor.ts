@@ -15,6 +15,7 @@
  * @module
  */
 
+import type { WritePolicy } from "../domain/write_policy.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import { createActor, fromPromise } from "xstate";
 import type { ClusterChange, ClusterSource } from "../domain/cluster.ts";
@@ -67,6 +68,8 @@ export interface SupervisorOptions {
   readonly resyncPeriodMs: number;
   /** `--dry-run`: nothing is written (the writer holds every write back). */
   readonly dryRun?: boolean;
+  /** `--policy`: which kinds of write the plans may hold (`sync` by default). */
+  readonly writePolicy?: WritePolicy;
   /**
    * Reconciles in flight at once (default 1,000). When they are all taken, the waiting ones start
    * again, in arrival order, once half have ended. This bounds the plans and write items a
@@ -140,6 +143,7 @@ export class Supervisor {
           writer: options.writer,
           reader: this.#reader,
           dryRun: options.dryRun ?? false,
+          writePolicy: options.writePolicy ?? "sync",
           deletesAllowed: () => this.deletesAllowed,
           known: this.#known,
           aliased: this.#aliased,

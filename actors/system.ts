@@ -24,7 +24,7 @@ import type { PolarisApi } from "./polaris_api.ts";
 import { Supervisor } from "./supervisor.ts";
 import { Writer } from "./writer.ts";
 import { createMetrics, type EngineMetrics } from "./metrics.ts";
-import { createOperatorView } from "./operator.ts";
+import { createOperatorView, syncPolicyOf } from "./operator.ts";
 import { PolarisAuthWatch } from "./polaris_auth.ts";
 
 /** The running system. */
@@ -235,7 +235,8 @@ export function createSystem(options: SystemOptions): System {
     sources,
     api,
     writer,
-    policy: { mode: config.sync.mode, ignoredNamespaces: config.sync.ignoreNamespaces },
+    policy: syncPolicyOf(config),
+    writePolicy: config.sync.policy,
     ownerSource: config.sync.source,
     podLabelPolicy: config.sync.podLabels,
     timing: {

@@ -14,13 +14,15 @@ export interface NamespaceInfo {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** A Kubernetes Service: identity, type and annotations (the sync rules read nothing else). */
+/** A Kubernetes Service: identity, type, annotations and labels (the sync rules read nothing else). */
 export interface ServiceInfo {
   readonly namespace: string;
   readonly name: string;
   /** `spec.type`: `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName`. */
   readonly type: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /** `metadata.labels`, for `serviceSync.labelSelector`; absent counts as none. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Transport protocols a Kubernetes port may carry. */

@@ -7,6 +7,7 @@
 
 import { SYNC_ANNOTATION } from "./annotations.ts";
 import type { NamespaceInfo, ServiceInfo } from "./kubernetes.ts";
+import { type LabelSelector, matchesLabels } from "./label_selector.ts";
 
 /** Sync modes of `serviceSync.mode`. */
 export type SyncMode = "all" | "demand";
@@ -16,11 +17,29 @@ export interface SyncPolicy {
   readonly mode: SyncMode;
   /** Namespaces never synced (kube-system and friends by default). */
   readonly ignoredNamespaces: readonly string[];
+  /** What to sync at all, whatever the annotations say; absent: everything. */
+  readonly filter?: ServiceFilter;
+}
+
+/**
+ * The operator's choice of Services, as external-dns and consul-k8s make it: filters come before
+ * annotations, so `polarismesh.cn/sync: "true"` cannot sync a Service the operator left out.
+ */
+export interface ServiceFilter {
+  /** Only these namespaces are synced; empty: every namespace. */
+  readonly allowNamespaces: readonly string[];
+  /** These namespaces are never synced (besides `ignoredNamespaces`). */
+  readonly denyNamespaces: readonly string[];
+  /** Only Services whose labels match; absent: every Service. */
+  readonly labelSelector?: LabelSelector;
+  /** Only Services of these `spec.type`s; empty: every type. */
+  readonly serviceTypes: readonly string[];
 }
 
 /** Why a Service is not synced. `invalid-annotation` is bad input and is reported as such. */
 export type NotSyncedReason =
   | { readonly code: "ignored-namespace"; readonly message: string }
+  | { readonly code: "filtered"; readonly message: string }
   | { readonly code: "external-name"; readonly message: string }
   | { readonly code: "service-annotation-false"; readonly message: string }
   | { readonly code: "namespace-annotation-false"; readonly message: string }
@@ -62,9 +81,29 @@ function invalid(object: "Service" | "Namespace", name: string, raw: string): Sy
   };
 }
 
+/** Why the operator's filter leaves a Service out, or `undefined` when it lets it in. */
+function filterReason(filter: ServiceFilter | undefined, service: ServiceInfo): string | undefined {
+  if (!filter) return undefined;
+  const where = `${service.namespace}/${service.name}`;
+  if (filter.denyNamespaces.includes(service.namespace)) {
+    return `namespace "${service.namespace}" is in serviceSync.denyNamespaces`;
+  }
+  if (filter.allowNamespaces.length > 0 && !filter.allowNamespaces.includes(service.namespace)) {
+    return `namespace "${service.namespace}" is not in serviceSync.allowNamespaces`;
+  }
+  if (filter.serviceTypes.length > 0 && !filter.serviceTypes.includes(service.type)) {
+    return `Service "${where}" is of type ${service.type}, not in serviceSync.serviceTypes`;
+  }
+  const selector = filter.labelSelector;
+  if (selector && !matchesLabels(selector, service.labels ?? {})) {
+    return `Service "${where}" does not match serviceSync.labelSelector "${selector.text}"`;
+  }
+  return undefined;
+}
+
 /**
- * Decides whether a Service is synced to Polaris, following sync-rules §2: ignored namespaces and
- * ExternalName Services never are; otherwise the Service's own `polarismesh.cn/sync` wins;
+ * Decides whether a Service is synced to Polaris, following sync-rules §2: ignored namespaces,
+ * Services the operator's filter leaves out and ExternalName Services never are; otherwise the Service's own `polarismesh.cn/sync` wins;
  * otherwise the Namespace's annotation and the mode decide. Any value other than `"true"`/`"false"`
  * is invalid input: not synced, with the reason. An unknown Namespace (not listed yet, or being
  * deleted) counts as one without annotations.
@@ -94,6 +133,10 @@ export function shouldSync(
         message: `namespace "${service.namespace}" is in the ignored list`,
       },
     };
+  }
+  const filtered = filterReason(policy.filter, service);
+  if (filtered !== undefined) {
+    return { sync: false, reason: { code: "filtered", message: filtered } };
   }
   if (service.type === "ExternalName") {
     return {

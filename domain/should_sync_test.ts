@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { shouldSync, type SyncMode } from "./should_sync.ts";
+import type { ServiceInfo } from "./kubernetes.ts";
+import { parseLabelSelector } from "./label_selector.ts";
+import { type ServiceFilter, shouldSync, type SyncMode } from "./should_sync.ts";
 
 const IGNORED = ["kube-system", "kube-public", "kube-node-lease", "istio-system", "polaris-system"];
 
@@ -221,3 +223,80 @@ Deno.test("shouldSync() treats an unknown Namespace as one without annotations",
   assert.deepStrictEqual(shouldSync(policy, undefined, svc).sync, true);
   assert.deepStrictEqual(shouldSync({ ...policy, mode: "demand" }, undefined, svc).sync, false);
 });
+
+Deno.test("shouldSync() scenario table: the operator's filter comes before any annotation", () => {
+  const parsed = parseLabelSelector("app=web,!legacy");
+  if (!("selector" in parsed)) throw new Error(parsed.error);
+  const filter: ServiceFilter = {
+    allowNamespaces: ["shop", "pay"],
+    denyNamespaces: ["pay"],
+    labelSelector: parsed.selector,
+    serviceTypes: ["ClusterIP", "NodePort"],
+  };
+  const rows: Array<[string, ServiceInfo, string]> = [
+    ["allowed, matching", svc("shop", "ClusterIP", { app: "web" }), "synced"],
+    [
+      "not in the allow list",
+      svc("other", "ClusterIP", { app: "web" }),
+      "not in serviceSync.allowNamespaces",
+    ],
+    [
+      "allowed but denied: deny wins",
+      svc("pay", "ClusterIP", { app: "web" }),
+      "in serviceSync.denyNamespaces",
+    ],
+    [
+      "a type left out",
+      svc("shop", "LoadBalancer", { app: "web" }),
+      "of type LoadBalancer, not in serviceSync.serviceTypes",
+    ],
+    [
+      "labels that do not match",
+      svc("shop", "NodePort", { app: "db" }),
+      'does not match serviceSync.labelSelector "app=web,!legacy"',
+    ],
+    [
+      "no labels at all",
+      svc("shop", "ClusterIP", undefined),
+      "does not match serviceSync.labelSelector",
+    ],
+    [
+      "a label the selector excludes",
+      svc("shop", "ClusterIP", { app: "web", legacy: "1" }),
+      "does not match",
+    ],
+  ];
+  for (const [name, service, want] of rows) {
+    // polarismesh.cn/sync "true" on the Service does not get past the filter.
+    const d = shouldSync(
+      { mode: "all", ignoredNamespaces: IGNORED, filter },
+      undefined,
+      { ...service, annotations: ann("true") },
+    );
+    if (want === "synced") assert.ok(d.sync, name);
+    else {
+      assert.ok(!d.sync, name);
+      assert.equal(d.reason.code, "filtered", name);
+      assert.ok(d.reason.message.includes(want), `${name}: ${d.reason.message}`);
+    }
+  }
+  // An empty filter lets everything through.
+  const open = shouldSync(
+    {
+      mode: "all",
+      ignoredNamespaces: [],
+      filter: { allowNamespaces: [], denyNamespaces: [], serviceTypes: [] },
+    },
+    undefined,
+    svc("any", "LoadBalancer", undefined),
+  );
+  assert.ok(open.sync);
+});
+
+function svc(
+  namespace: string,
+  type: string,
+  labels: Record<string, string> | undefined,
+): ServiceInfo {
+  return { namespace, name: "web", type, annotations: {}, ...(labels ? { labels } : {}) };
+}

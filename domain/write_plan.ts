@@ -20,6 +20,7 @@ import {
 } from "./phantoms.ts";
 import { planService, type ServicePlan } from "./plan.ts";
 import type { DesiredInstance, Owner, RegisteredInstance } from "./polaris.ts";
+import { applyAliasPolicy, applyWritePolicy, type WritePolicy } from "./write_policy.ts";
 
 /** What a write plan is computed from. */
 export interface WritePlanInput {
@@ -36,6 +37,8 @@ export interface WritePlanInput {
   readonly tombstone: (key: string) => Tombstone | undefined;
   /** The alias inputs, read from Polaris; absent when there is no alias work to do. */
   readonly alias?: Omit<AliasPlanInput, "target">;
+  /** Which kinds of write are allowed (`--policy`); `sync` when absent. */
+  readonly policy?: WritePolicy;
 }
 
 /** Everything one reconcile writes. */
@@ -76,13 +79,19 @@ export function planWrites(input: WritePlanInput): WritePlan {
     new Set(input.desired.map((d) => tombstoneKey(d))),
     input.tombstone,
   );
-  const instances = planService({
-    desired: input.desired,
-    registered: live,
-    owner: input.owner,
-    deletesAllowed: input.deletesAllowed,
-  });
-  const aliases: AliasPlan = input.alias ? planAlias({ ...input.alias, target }) : { deletes: [] };
+  const policy = input.policy ?? "sync";
+  const instances = applyWritePolicy(
+    planService({
+      desired: input.desired,
+      registered: live,
+      owner: input.owner,
+      deletesAllowed: input.deletesAllowed,
+    }),
+    policy,
+  );
+  const aliases: AliasPlan = input.alias
+    ? applyAliasPolicy(planAlias({ ...input.alias, target }), policy)
+    : { deletes: [] };
   const aliasWrite = aliases.create ?? aliases.repoint;
   const needsService = instances.creates.length > 0 || aliasWrite !== undefined;
   const namespaces = [

@@ -13,6 +13,8 @@
 import * as v from "valibot";
 import { isLogLevel, LOG_LEVELS } from "../log/log_level.ts";
 import { EMITTABLE_EVENTS, type EmittedEvent, type PodLabelPolicy } from "./config.ts";
+import { parseLabelSelector } from "../../domain/label_selector.ts";
+import { WRITE_POLICIES } from "../../domain/write_policy.ts";
 import { parseDurationMs } from "./duration.ts";
 import { parseListenAddress } from "./listen_address.ts";
 import { normalizePolarisAddress } from "./polaris_address.ts";
@@ -109,6 +111,45 @@ const token = v.pipe(
 
 const NAMESPACE_EXPECTED = "expected a Kubernetes namespace name (lower-case DNS label)";
 
+/** A list, or the same as comma-separated text (what a flag gives), each item checked. */
+function list(item: RegExp | readonly string[], expected: string) {
+  return v.pipe(
+    v.union([v.array(v.string()), v.string()], expected),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const items = typeof dataset.value === "string"
+        ? dataset.value.split(",").map((part) => part.trim()).filter((part) => part !== "")
+        : dataset.value;
+      const ok = (value: string) =>
+        Array.isArray(item) ? item.includes(value) : (item as RegExp).test(value);
+      const bad = items.find((value) => !ok(value));
+      if (bad !== undefined) {
+        addIssue({ message: `${expected}, got ${JSON.stringify(bad)}` });
+        return NEVER;
+      }
+      return [...new Set(items)];
+    }),
+  );
+}
+
+const NAMESPACES_EXPECTED =
+  'expected a list of namespace names, or the same as text ("shop,payments")';
+const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+const SERVICE_TYPES_EXPECTED =
+  'expected a list of ClusterIP, NodePort and LoadBalancer, or the same as text ("ClusterIP,NodePort")';
+
+/** A Kubernetes label selector (`app=web,env in (a,b),!legacy`), parsed. */
+const labelSelector = v.pipe(
+  v.string('expected a label selector, e.g. "app=web,env in (prod,staging)"'),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const parsed = parseLabelSelector(dataset.value);
+    if ("error" in parsed) {
+      addIssue({ message: `expected a label selector: ${parsed.error}` });
+      return NEVER;
+    }
+    return parsed.selector;
+  }),
+);
+
 /** Keys of `serviceSync`, ours and polaris-controller's; other keys there are warned about. */
 export const SERVICE_SYNC_ENTRIES = {
   mode: optional(v.picklist(["all", "demand"], 'expected "all" or "demand"')),
@@ -118,6 +159,13 @@ export const SERVICE_SYNC_ENTRIES = {
   concurrency: optional(integer(1, 64)),
   ignoreNamespaces: optional(
     v.array(pattern(DNS_LABEL, NAMESPACE_EXPECTED), "expected a list of namespace names"),
+  ),
+  allowNamespaces: optional(list(DNS_LABEL, NAMESPACES_EXPECTED)),
+  denyNamespaces: optional(list(DNS_LABEL, NAMESPACES_EXPECTED)),
+  labelSelector: optional(labelSelector),
+  serviceTypes: optional(list(SERVICE_TYPES, SERVICE_TYPES_EXPECTED)),
+  policy: optional(
+    v.picklist(WRITE_POLICIES, 'expected "sync", "upsert-only" or "create-only"'),
   ),
   source: optional(text("expected a non-empty source marker")),
   podLabels: optional(podLabels),

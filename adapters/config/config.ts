@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ServiceFilter } from "../../domain/should_sync.ts";
+import type { WritePolicy } from "../../domain/write_policy.ts";
 import type { LogLevel } from "../log/log_level.ts";
 
 /** Which Services are synced when no annotation decides (sync-rules §2). */
@@ -64,6 +66,13 @@ export interface SyncConfig {
   readonly concurrency: number;
   /** Namespaces never synced (sync-rules §2.3). */
   readonly ignoreNamespaces: readonly string[];
+  /**
+   * Which Services are synced at all, before any annotation: namespace allow and deny lists, a
+   * label selector, Service types (sync-rules §2.11).
+   */
+  readonly filter: ServiceFilter;
+  /** Which kinds of write are made: `sync`, `upsert-only`, `create-only` (sync-rules §3.9). */
+  readonly policy: WritePolicy;
   /** The `source` metadata value marking instances as ours (sync-rules §1). */
   readonly source: string;
   readonly podLabels: PodLabelPolicy;

@@ -100,6 +100,31 @@ export const CONFIG_KEYS: readonly ConfigKeyReference[] = [
     description: "namespaces never synced (a list replaces the default)",
   },
   {
+    key: "serviceSync.allowNamespaces",
+    default: "every namespace",
+    description: "only these namespaces are synced (a list or comma-separated text)",
+  },
+  {
+    key: "serviceSync.denyNamespaces",
+    default: "none",
+    description: "these namespaces are never synced, besides ignoreNamespaces",
+  },
+  {
+    key: "serviceSync.labelSelector",
+    default: "every Service",
+    description: 'only Services whose labels match, e.g. "app=web,env in (prod,staging)"',
+  },
+  {
+    key: "serviceSync.serviceTypes",
+    default: "every type",
+    description: "only Services of these types: ClusterIP, NodePort, LoadBalancer",
+  },
+  {
+    key: "serviceSync.policy",
+    default: "sync",
+    description: "sync | upsert-only (never delete) | create-only (never update or delete)",
+  },
+  {
     key: "serviceSync.source",
     default: DEFAULTS.source,
     description: "metadata source marker; the default adopts polaris-controller's instances",

@@ -279,6 +279,15 @@ function buildConfig(file: FileOutput, context: BuildContext): Config {
       batchSize: sync.batchSize ?? DEFAULTS.batchSize,
       concurrency: sync.concurrency ?? DEFAULTS.concurrency,
       ignoreNamespaces: sync.ignoreNamespaces ?? [...DEFAULT_IGNORE_NAMESPACES],
+      filter: {
+        allowNamespaces: sync.allowNamespaces ?? [],
+        denyNamespaces: sync.denyNamespaces ?? [],
+        ...(sync.labelSelector && sync.labelSelector.requirements.length > 0
+          ? { labelSelector: sync.labelSelector }
+          : {}),
+        serviceTypes: sync.serviceTypes ?? [],
+      },
+      policy: sync.policy ?? "sync",
       source: sync.source ?? DEFAULTS.source,
       podLabels: sync.podLabels ?? { kind: DEFAULTS.podLabels },
       endpointsApi: sync.endpointsApi ?? DEFAULTS.endpointsApi,

@@ -87,6 +87,8 @@ Deno.test("loadConfig() fills every default around a minimal file", () => {
         "istio-system",
         "polaris-system",
       ],
+      filter: { allowNamespaces: [], denyNamespaces: [], serviceTypes: [] },
+      policy: "sync",
       source: "polaris-controller",
       podLabels: { kind: "all" },
       endpointsApi: "auto",
@@ -233,6 +235,8 @@ const GOOD: readonly GoodRow[] = [
       batchSize: 50,
       concurrency: 8,
       ignoreNamespaces: ["kube-system"],
+      filter: { allowNamespaces: [], denyNamespaces: [], serviceTypes: [] },
+      policy: "sync",
       source: "polaris-k8s-sync",
       podLabels: { kind: "keys", keys: ["version", "app.kubernetes.io/name"] },
       endpointsApi: "endpoints",
@@ -493,6 +497,40 @@ logLevel: error`;
   assertEquals(config({ file, env: { POLARIS_TOKEN: "" } }).polaris.accessToken, "file-token");
 });
 
+Deno.test("loadConfig() reads what to sync and the write policy from the file, flags winning", () => {
+  const file = `${MINIMAL}serviceSync:
+  allowNamespaces: [shop, payments]
+  denyNamespaces: shop-canary
+  labelSelector: "app=web,env in (prod,staging)"
+  serviceTypes: [ClusterIP]
+  policy: upsert-only
+`;
+  const fromFile = config({ file }).sync;
+  assertEquals(fromFile.policy, "upsert-only");
+  assertEquals(fromFile.filter.allowNamespaces, ["shop", "payments"]);
+  assertEquals(fromFile.filter.denyNamespaces, ["shop-canary"]);
+  assertEquals(fromFile.filter.serviceTypes, ["ClusterIP"]);
+  assertEquals(fromFile.filter.labelSelector?.requirements, [
+    { key: "app", op: "in", values: ["web"] },
+    { key: "env", op: "in", values: ["prod", "staging"] },
+  ]);
+  const fromFlags = config({
+    file,
+    args: [
+      "--policy=create-only",
+      "--allow-namespaces=a,b",
+      "--deny-namespaces=",
+      "--label-selector=!legacy",
+      "--service-types=NodePort,LoadBalancer",
+    ],
+  }).sync;
+  assertEquals(fromFlags.policy, "create-only");
+  assertEquals(fromFlags.filter.allowNamespaces, ["a", "b"]);
+  assertEquals(fromFlags.filter.denyNamespaces, []);
+  assertEquals(fromFlags.filter.serviceTypes, ["NodePort", "LoadBalancer"]);
+  assertEquals(fromFlags.filter.labelSelector?.requirements, [{ key: "legacy", op: "absent" }]);
+});
+
 Deno.test("loadConfig() warns about unknown keys that are no typo and ignored settings", () => {
   const file = `${MINIMAL}extra: 1
 serviceSync:
@@ -539,6 +577,29 @@ interface BadRow {
 }
 
 const BAD: readonly BadRow[] = [
+  {
+    name: "an unknown write policy from the flag",
+    input: { file: MINIMAL, args: ["--policy", "upsert"] },
+    message: '--policy is "upsert"; expected "sync", "upsert-only" or "create-only"',
+  },
+  {
+    name: "a bad label selector",
+    input: { file: `${MINIMAL}serviceSync:\n  labelSelector: "app in (web"` },
+    message:
+      'serviceSync.labelSelector is "app in (web"; expected a label selector: unbalanced parentheses in "app in (web"',
+  },
+  {
+    name: "an unknown Service type from the flag",
+    input: { file: MINIMAL, args: ["--service-types", "ClusterIP,ExternalName"] },
+    message:
+      '--service-types is "ClusterIP,ExternalName"; expected a list of ClusterIP, NodePort and LoadBalancer, or the same as text ("ClusterIP,NodePort"), got "ExternalName"',
+  },
+  {
+    name: "a bad namespace in the allow list",
+    input: { file: `${MINIMAL}serviceSync:\n  allowNamespaces: [shop, Pay_ments]` },
+    message:
+      'serviceSync.allowNamespaces is ["shop","Pay_ments"]; expected a list of namespace names, or the same as text ("shop,payments"), got "Pay_ments"',
+  },
   {
     name: "an unknown mode",
     input: { file: `${MINIMAL}serviceSync:\n  mode: everything` },

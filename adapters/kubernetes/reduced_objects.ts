@@ -39,14 +39,19 @@ export function reduceNamespace(object: RawObject): NamespaceInfo {
   return { name: object.metadata?.name ?? "", annotations: annotationsOf(object) };
 }
 
-/** Reduces a Service to namespace, name, `spec.type` (default `ClusterIP`) and annotations. */
+/**
+ * Reduces a Service to namespace, name, `spec.type` (default `ClusterIP`), annotations and labels
+ * (kept only when it has some).
+ */
 export function reduceService(object: RawObject): ServiceInfo {
   const spec = object.spec as { type?: string } | undefined;
+  const labels = object.metadata?.labels;
   return {
     namespace: object.metadata?.namespace ?? "",
     name: object.metadata?.name ?? "",
     type: spec?.type ?? "ClusterIP",
     annotations: annotationsOf(object),
+    ...(labels && Object.keys(labels).length > 0 ? { labels: { ...labels } } : {}),
   };
 }
 

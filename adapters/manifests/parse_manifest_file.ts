@@ -160,6 +160,7 @@ function toService(object: ServiceObject): ManifestService {
       name: metadata.name,
       type: spec?.type ?? "ClusterIP",
       annotations: metadata.annotations ?? {},
+      ...(metadata.labels ? { labels: metadata.labels } : {}),
     },
     selector: selector && Object.keys(selector).length > 0 ? selector : undefined,
     ports: (spec?.ports ?? []).map((port) => ({
