@@ -44,6 +44,7 @@ export interface ServiceSpec {
   readonly selector?: Readonly<Record<string, string>>;
   readonly ports?: readonly V1ServicePort[];
   readonly annotations?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
   readonly type?: string;
   /** `None` makes a headless Service. */
   readonly clusterIP?: string;
@@ -161,7 +162,12 @@ export class ClusterObjects {
     return await this.core.createNamespacedService({
       namespace,
       body: {
-        metadata: { name, namespace, annotations: { ...spec.annotations } },
+        metadata: {
+          name,
+          namespace,
+          annotations: { ...spec.annotations },
+          ...(spec.labels ? { labels: { ...spec.labels } } : {}),
+        },
         spec: {
           type: spec.type,
           clusterIP: spec.clusterIP,
@@ -187,6 +193,17 @@ export class ClusterObjects {
   ): Promise<void> {
     const service = await this.core.readNamespacedService({ namespace, name });
     service.metadata = { ...service.metadata, annotations: { ...annotations } };
+    await this.core.replaceNamespacedService({ namespace, name, body: service });
+  }
+
+  /** Replaces a Service's labels by an update. */
+  async setServiceLabels(
+    namespace: string,
+    name: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    const service = await this.core.readNamespacedService({ namespace, name });
+    service.metadata = { ...service.metadata, labels: { ...labels } };
     await this.core.replaceNamespacedService({ namespace, name, body: service });
   }
 

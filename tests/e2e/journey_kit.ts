@@ -51,12 +51,16 @@ export async function addService(
   name: string,
   options: {
     readonly annotations?: Readonly<Record<string, string>>;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly type?: string;
     readonly pods?: readonly PodPlan[];
   } = {},
 ): Promise<void> {
   await objects.createService(namespace, name, {
     selector: { app: name },
     annotations: options.annotations,
+    labels: options.labels,
+    type: options.type,
     ports: [{ name: "http", port: 80, targetPort: 8080 as never, protocol: "TCP" }],
   });
   for (const pod of options.pods ?? []) await addPod(objects, namespace, name, pod);
