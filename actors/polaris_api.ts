@@ -53,9 +53,12 @@ export interface PolarisApi {
     filter: { namespace?: string; service?: string; metadata?: Record<string, string> },
   ): Promise<RegisteredInstance[]>;
   listOwnedInstances(owner: { clusterName: string; source: string }): Promise<RegisteredInstance[]>;
-  /** The services holding an instance of this owner, without keeping the instances (the sweep). */
+  /**
+   * The services holding an instance of this owner, without keeping the instances (the sweep);
+   * `legacy`: marked with polaris-controller's older `platform` key instead of `source`.
+   */
   listOwnedServices(
-    owner: { clusterName: string; source: string },
+    owner: { clusterName: string; source: string; legacy?: boolean },
   ): Promise<Array<{ namespace: string; service: string }>>;
   createAlias(alias: AliasWriteItem): Promise<WriteItemResult>;
   updateAlias(alias: AliasWriteItem): Promise<WriteItemResult>;

@@ -11,6 +11,7 @@ import {
   CLUSTER_NAME_KEY,
   type DesiredInstance,
   HIDDEN_METADATA_KEYS,
+  LEGACY_SOURCE_KEY,
   type Owner,
   type RegisteredInstance,
   SOURCE_KEY,
@@ -59,12 +60,16 @@ export interface PlanInput {
   readonly deletesAllowed: boolean;
 }
 
-/** True when the instance carries one of our clusterNames and our source marker. */
+/**
+ * True when the instance carries one of our clusterNames and our source marker, under `source` or
+ * under polaris-controller's legacy `platform` (as polaris-controller itself reads them).
+ */
 export function isOwned(instance: RegisteredInstance, owner: Owner): boolean {
   if (instance.vpcId !== "") return false;
   const cluster = instance.metadata[CLUSTER_NAME_KEY];
-  return instance.metadata[SOURCE_KEY] === owner.source && cluster !== undefined &&
-    owner.clusterNames.includes(cluster);
+  const marked = instance.metadata[SOURCE_KEY] === owner.source ||
+    instance.metadata[LEGACY_SOURCE_KEY] === owner.source;
+  return marked && cluster !== undefined && owner.clusterNames.includes(cluster);
 }
 
 function visibleMetadata(metadata: Readonly<Record<string, string>>): Record<string, string> {

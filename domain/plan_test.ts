@@ -540,6 +540,22 @@ Deno.test("changedFields() ignores only the hidden console keys", () => {
   assert.deepStrictEqual(changedFields(d, reg_podA_clusterA), ["metadata"]);
 });
 
+Deno.test("isOwned() reads polaris-controller's legacy platform key as its source marker", () => {
+  const owner = { clusterNames: [A], source: SOURCE };
+  const legacy = { ...reg_podA_clusterA, metadata: { clusterName: A, platform: SOURCE } };
+  assert.equal(isOwned(legacy, owner), true);
+  assert.equal(
+    isOwned({ ...legacy, metadata: { clusterName: B, platform: SOURCE } }, owner),
+    false,
+    "another cluster's",
+  );
+  assert.equal(
+    isOwned({ ...legacy, metadata: { clusterName: A, platform: "other" } }, owner),
+    false,
+    "another registrar's",
+  );
+});
+
 Deno.test("changedFields() with a heartbeat TTL compares the check and its TTL, never healthy", () => {
   const d = desired("10.0.0.1", 8080, A, { healthy: false, healthCheckTtl: 10 });
   const checked = { ...reg_podA_clusterA, enableHealthCheck: true, healthCheckTtl: 10 };

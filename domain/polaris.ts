@@ -69,6 +69,11 @@ export interface Owner {
 export const CLUSTER_NAME_KEY = "clusterName";
 /** Metadata key holding the registrar of an instance. */
 export const SOURCE_KEY = "source";
+/**
+ * polaris-controller's older key for the registrar, still recognised by it (and by us) as
+ * ownership; never written: an adopted instance gets `source` instead on its first update.
+ */
+export const LEGACY_SOURCE_KEY = "platform";
 /** Source marker of polaris-controller, adopted by default. */
 export const DEFAULT_SOURCE = "polaris-controller";
 

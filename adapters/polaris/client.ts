@@ -6,7 +6,12 @@
 
 import type * as v from "valibot";
 import type { RegisteredInstance } from "../../domain/polaris.ts";
-import { CLUSTER_NAME_KEY, POLARIS_LIMITS, SOURCE_KEY } from "../../domain/polaris.ts";
+import {
+  CLUSTER_NAME_KEY,
+  LEGACY_SOURCE_KEY,
+  POLARIS_LIMITS,
+  SOURCE_KEY,
+} from "../../domain/polaris.ts";
 import type { JudgeOptions } from "./batch.ts";
 import {
   aliasEchoKeys,
@@ -293,11 +298,12 @@ export class PolarisClient {
    * rejects as retryable, like a list that never holds still. Rejects when a page fails.
    */
   async listOwnedServices(
-    owner: { clusterName: string; source: string },
+    owner: { clusterName: string; source: string; legacy?: boolean },
   ): Promise<Array<{ namespace: string; service: string }>> {
+    const markerKey = owner.legacy ? LEGACY_SOURCE_KEY : SOURCE_KEY;
     const query = listQuery("instances", {}, {
       [CLUSTER_NAME_KEY]: owner.clusterName,
-      [SOURCE_KEY]: owner.source,
+      [markerKey]: owner.source,
     });
     const passes = 1 + Math.max(0, this.#pagingRestarts);
     for (let pass = 1; pass <= passes; pass++) {
@@ -312,7 +318,7 @@ export class PolarisClient {
       }, (rows) => {
         for (const i of rows) {
           if (i.metadata[CLUSTER_NAME_KEY] !== owner.clusterName) continue;
-          if (i.metadata[SOURCE_KEY] !== owner.source) continue;
+          if (i.metadata[markerKey] !== owner.source) continue;
           found.set(`${i.namespace}/${i.service}`, { namespace: i.namespace, service: i.service });
         }
       });
