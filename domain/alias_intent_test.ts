@@ -115,3 +115,34 @@ for (const row of table) {
     );
   });
 }
+
+Deno.test("aliasIntent() scenario table: polarismesh.cn/aliasNamespace on the Namespace applies to every Service", () => {
+  const onNamespace = { [NAMESPACE]: "shared", [SERVICE]: "ignored-on-a-namespace" };
+  const rows: Array<[string, Record<string, string>, string]> = [
+    ["nothing on the Service: the Service's name in the Namespace's", {}, "alias shared/cart"],
+    ["its own alias name in the Namespace's", { [SERVICE]: "basket" }, "alias shared/basket"],
+    ["its own pair wins", { [SERVICE]: "basket", [NAMESPACE]: "own" }, "alias own/basket"],
+    [
+      "its own namespace alone is still half a pair",
+      { [NAMESPACE]: "own" },
+      "invalid: alias annotations must come in pairs: polarismesh.cn/aliasService is missing",
+    ],
+  ];
+  for (const [name, annotations, want] of rows) {
+    const intent = aliasIntent(annotations, {
+      serviceName: "cart",
+      namespaceAnnotations: onNamespace,
+    });
+    const got = intent.kind === "alias"
+      ? `alias ${intent.aliasNamespace}/${intent.alias}`
+      : intent.kind === "invalid"
+      ? `invalid: ${intent.message}`
+      : "none";
+    assert.ok(got.startsWith(want), `${name}: ${got}`);
+  }
+  // aliasService alone on a Namespace asks for nothing.
+  assert.deepStrictEqual(
+    aliasIntent({}, { serviceName: "cart", namespaceAnnotations: { [SERVICE]: "x" } }),
+    { kind: "none" },
+  );
+});

@@ -154,7 +154,10 @@ export function serviceIntent(
       notReady,
     });
     if (alias === undefined) {
-      alias = aliasIntent(service.annotations);
+      alias = aliasIntent(service.annotations, {
+        serviceName: service.name,
+        namespaceAnnotations: view.namespace(namespace)?.annotations,
+      });
       if (alias.kind === "invalid") {
         problems.push({ code: "invalid-alias", fatal: false, message: alias.message });
       }

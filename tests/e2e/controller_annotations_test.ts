@@ -10,7 +10,9 @@
  * - `polarismesh.cn/customVersion` as a Service annotation and as a Pod label sets the version;
  * - `polarismesh.cn/enableRegister: "false"` changes nothing, as in polaris-controller, and is
  *   reported;
- * - an invalid value of each holds the Service: no write, the actor `invalid` with the reason.
+ * - an invalid value of each holds the Service: no write, the actor `invalid` with the reason;
+ * - `polarismesh.cn/aliasNamespace` on a Namespace gives each of its Services an alias there
+ *   (polaris-controller #101).
  */
 import assert from "node:assert/strict";
 import { startControlPlane } from "../cluster/control_plane.ts";
@@ -181,6 +183,58 @@ Deno.test({
         "health check off, healthy",
       );
       assert.equal((await serviceDebug(controller, NS, "beat"))?.lastError ?? null, null);
+      assert.deepStrictEqual(await controller.stop(), 0);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: polarismesh.cn/aliasNamespace on a Namespace gives every Service in it an alias; removed, our aliases go",
+  ...journey,
+  async fn() {
+    const ALIAS_NAMESPACE = "polarismesh.cn/aliasNamespace";
+    await objects.createNamespace("nsalias", { [ALIAS_NAMESPACE]: "nsalias-shared" });
+    await withController(plane.kubeconfigPath, {
+      clusterName: "nsalias-a",
+      resyncPeriod: "1s",
+    }, async (polaris, controller) => {
+      await addService(objects, "nsalias", "cart", {
+        pods: [{ name: "cart-0", ip: "10.71.4.1" }],
+      });
+      await addService(objects, "nsalias", "pay", {
+        annotations: { "polarismesh.cn/aliasService": "payments" },
+        pods: [{ name: "pay-0", ip: "10.71.4.2" }],
+      });
+      await controller.waitReady();
+      const aliases = async () =>
+        (await polaris.aliases("nsalias-shared"))
+          .map((a) => `${a.aliasNamespace}/${a.alias}->${a.namespace}/${a.service}`).sort();
+      await waitFor(async () => (await aliases()).length === 2, {
+        what: "two aliases in nsalias-shared",
+        timeoutMs: CONVERGE_MS,
+      });
+      assert.deepStrictEqual(await aliases(), [
+        "nsalias-shared/cart->nsalias/cart",
+        "nsalias-shared/payments->nsalias/pay",
+      ]);
+      // The Namespace annotation removed: cart's alias goes; pay's own aliasService is now half
+      // a pair, reported, and its alias held as it is (bad input deletes nothing).
+      await objects.setNamespaceAnnotations("nsalias", {});
+      let last: string[] = [];
+      await waitFor(async () => {
+        last = await aliases();
+        return last.length === 1 && last[0] === "nsalias-shared/payments->nsalias/pay";
+      }, {
+        what: `cart's alias deleted, pay's held (last ${last.join(", ")})`,
+        timeoutMs: CONVERGE_MS,
+      });
+      const pay = await waitFor(async () => {
+        const view = await serviceDebug(controller, "nsalias", "pay");
+        return view?.report?.problems.some((p) => p.message.includes("must come in pairs")) &&
+          view;
+      }, { what: "pay's half pair reported", timeoutMs: CONVERGE_MS });
+      assert.ok(pay);
       assert.deepStrictEqual(await controller.stop(), 0);
     });
   },
