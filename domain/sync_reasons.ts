@@ -22,6 +22,7 @@ export const SYNC_REASON_CODES: readonly SyncReasonCode[] = [
   "demand-not-enabled",
   "ignored-namespace",
   "external-name",
+  "filtered",
 ];
 
 /** How one cluster decides on one Service. */

@@ -122,6 +122,7 @@ const REASONS: Readonly<Record<SyncReasonCode, string>> = {
   "demand-not-enabled": "demand mode, not asked",
   "ignored-namespace": "ignored namespace",
   "external-name": "ExternalName",
+  "filtered": "left out by the operator's filter",
 };
 
 /** The filter inputs, by id; each is also the query parameter of `/debug/services`. */
