@@ -5,6 +5,7 @@
 #   polaris-server/  ->  $CACHE/polaris-server-<version>/polaris-server (+ i18n/*.toml)
 #   kubernetes/      ->  $CACHE/kubernetes-<version>/{kube-apiserver,kube-controller-manager,etcd,etcdctl}
 #   prometheus-rules/ -> $CACHE/prometheus-rules-<version>/check-rules (Prometheus' rule-file check)
+#   helm/            ->  $CACHE/helm-<version>/helm (the deploy tier's chart test)
 #
 # Each folder holds a stamp: the sha256 of its wrapper's go.mod and go.sum. A build runs only when
 # the stamp is missing or differs, so a pinned version that changes is rebuilt and nothing else is.
@@ -12,7 +13,7 @@
 # are outside the checkout.
 #
 #   CACHE   default ${XDG_CACHE_HOME:-$HOME/.cache}/polaris-k8s-sync
-#   usage   build-go-deps.sh [polaris-server|kubernetes|prometheus-rules]...   (default: all)
+#   usage   build-go-deps.sh [polaris-server|kubernetes|prometheus-rules|helm]...   (default: all)
 #
 # Prints one line per dependency: "<name> <folder>". Measured on the 2-core build machine from an
 # empty module and build cache: see the README's Tests section.
@@ -77,8 +78,14 @@ build_prometheus_rules() {
   go build -o "$1/check-rules" .
 }
 
+# Helm's own command, from its module (about 90 s on 2 cores).
+build_helm() {
+  go build -o "$1/helm" helm.sh/helm/v4/cmd/helm
+  "$1/helm" version >&2
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(polaris-server kubernetes prometheus-rules)
+[ ${#targets[@]} -gt 0 ] || targets=(polaris-server kubernetes prometheus-rules helm)
 for target in "${targets[@]}"; do
   case $target in
     polaris-server)
@@ -87,6 +94,8 @@ for target in "${targets[@]}"; do
       build_one kubernetes "$CACHE/kubernetes-$(required "$here/kubernetes" k8s.io/kubernetes)" build_kubernetes ;;
     prometheus-rules)
       build_one prometheus-rules "$CACHE/prometheus-rules-$(required "$here/prometheus-rules" github.com/prometheus/prometheus)" build_prometheus_rules ;;
-    *) log "unknown dependency \"$target\" (polaris-server, kubernetes or prometheus-rules)"; exit 2 ;;
+    helm)
+      build_one helm "$CACHE/helm-$(required "$here/helm" helm.sh/helm/v4)" build_helm ;;
+    *) log "unknown dependency \"$target\" (polaris-server, kubernetes, prometheus-rules or helm)"; exit 2 ;;
   esac
 done
