@@ -170,6 +170,7 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
           policy,
           ownerSource: config.sync.source,
           podLabelPolicy: config.sync.podLabels,
+          redirected: (view, k) => supervisor.redirected(view, k),
         },
         namespace,
         name,

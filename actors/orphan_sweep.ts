@@ -29,11 +29,8 @@ export async function listSweepKeys(
   const keys = new Set<string>();
   const aliased = new Set<string>();
   for (const clusterName of clusterNames) {
-    // Ours, and polaris-controller's under its legacy `platform` key (adopted, domain/plan.ts).
-    for (const legacy of [false, true]) {
-      const owned = await api.listOwnedServices({ clusterName, source: ownerSource, legacy });
-      for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
-    }
+    const owned = await api.listOwnedServices({ clusterName, source: ownerSource });
+    for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
   }
   const marker = aliasMarker(ownerSource);
   for (const alias of await api.listAliases({})) {

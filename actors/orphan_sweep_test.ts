@@ -3,16 +3,11 @@ import { aliasMarker } from "../domain/plan_alias.ts";
 import { listSweepKeys } from "./orphan_sweep.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 
-Deno.test("listSweepKeys() gathers owned services per cluster (source and legacy platform) and the targets of our aliases", async () => {
+Deno.test("listSweepKeys() gathers owned services per cluster and the targets of our aliases", async () => {
   const asked: string[] = [];
   const api = {
-    listOwnedServices: ({ clusterName, legacy }: { clusterName: string; legacy?: boolean }) => {
-      asked.push(`${clusterName}${legacy ? " platform" : ""}`);
-      if (legacy) {
-        return Promise.resolve(
-          clusterName === "a" ? [{ namespace: "shop", service: "older" }] : [],
-        );
-      }
+    listOwnedServices: ({ clusterName }: { clusterName: string }) => {
+      asked.push(clusterName);
       return Promise.resolve(
         clusterName === "a"
           ? [{ namespace: "shop", service: "cart" }]
@@ -38,13 +33,8 @@ Deno.test("listSweepKeys() gathers owned services per cluster (source and legacy
       ]),
   } as unknown as Pick<PolarisApi, "listOwnedServices" | "listAliases">;
   const listing = await listSweepKeys(api, ["a", "b"], "pc");
-  assert.deepStrictEqual(asked, ["a", "a platform", "b", "b platform"]);
-  assert.deepStrictEqual([...listing.keys].sort(), [
-    "shop/aliased",
-    "shop/cart",
-    "shop/old",
-    "shop/older",
-  ]);
+  assert.deepStrictEqual(asked, ["a", "b"]);
+  assert.deepStrictEqual([...listing.keys].sort(), ["shop/aliased", "shop/cart", "shop/old"]);
   assert.deepStrictEqual([...listing.aliased], ["shop/aliased"]);
 });
 

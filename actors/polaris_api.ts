@@ -54,11 +54,11 @@ export interface PolarisApi {
   ): Promise<RegisteredInstance[]>;
   listOwnedInstances(owner: { clusterName: string; source: string }): Promise<RegisteredInstance[]>;
   /**
-   * The services holding an instance of this owner, without keeping the instances (the sweep);
-   * `legacy`: marked with polaris-controller's older `platform` key instead of `source`.
+   * The services holding an instance of this owner (marked by `source`, or by polaris-controller's
+   * older `platform`), without keeping the instances (the sweep).
    */
   listOwnedServices(
-    owner: { clusterName: string; source: string; legacy?: boolean },
+    owner: { clusterName: string; source: string },
   ): Promise<Array<{ namespace: string; service: string }>>;
   createAlias(alias: AliasWriteItem): Promise<WriteItemResult>;
   updateAlias(alias: AliasWriteItem): Promise<WriteItemResult>;

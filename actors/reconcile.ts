@@ -20,11 +20,13 @@ import { tombstoneKey } from "../domain/phantoms.ts";
 import { PolarisCode } from "../domain/polaris_codes.ts";
 import type { DesiredInstance, RegisteredInstance } from "../domain/polaris.ts";
 import { serviceIntent } from "../domain/service_intent.ts";
-import { planWrites, type WritePlanInput } from "../domain/write_plan.ts";
+import type { PlannedSkip } from "../domain/plan.ts";
+import { planWrites, type WritePlan, type WritePlanInput } from "../domain/write_plan.ts";
 import type { ReconcileOutcome, ReconcileSummary } from "../machines/service_machine.ts";
 import type { InstanceWriteItem as InstanceWrite, WriteItemResult } from "./polaris_api.ts";
 import { ensureResources, forgetMissing } from "./polaris_resources.ts";
 import { executeAliases, readAliasInputs } from "./reconcile_aliases.ts";
+import { holdMovingDeletes } from "./reconcile_moves.ts";
 import type { ReconcileDeps } from "./reconcile_deps.ts";
 import {
   type ReconcileReport,
@@ -179,7 +181,7 @@ export async function reconcileService(
     deps.known.add(`ns:${namespace}`);
     deps.known.add(`svc:${key}`);
   }
-  const writePlan = planWrites({
+  const planned = planWrites({
     target: { namespace, service: name },
     desired: intent.desired,
     read,
@@ -189,6 +191,17 @@ export async function reconcileService(
     alias: aliasInputs,
     policy: deps.writePolicy,
   });
+  // A Service that moved to another Polaris name leaves here only once it is there.
+  let writePlan: WritePlan;
+  let heldMoves: readonly PlannedSkip[];
+  try {
+    ({ plan: writePlan, held: heldMoves } = await holdMovingDeletes(deps, key, planned, owner));
+  } catch (error) {
+    throw new RetryableReconcileError(
+      `Cannot read where the Services of "${key}" moved to; nothing is deleted until it answers`,
+      { cause: error },
+    );
+  }
   const { instances: plan, phantoms, purge } = writePlan;
 
   // Send: the namespaces and services the plan needs, the instances, then, unless they need a
@@ -245,6 +258,13 @@ export async function reconcileService(
     throw new RetryableReconcileError(describeFailures("write instances", key, retryable), {
       report,
     });
+  }
+  if (heldMoves.length > 0) {
+    // Retried with backoff until the destination holds them (its own reconcile registers them).
+    throw new RetryableReconcileError(
+      `${heldMoves.length} instance(s) of "${key}" wait to be deleted: ${heldMoves[0].reason}`,
+      { report },
+    );
   }
   const done = (outcome: ReconcileOutcome): ReconcileResult => ({ outcome, report });
   if (failed.length > 0) {

@@ -8,6 +8,7 @@
 import type { LogFn } from "../adapters/log/log_level.ts";
 import type { ClusterView } from "../domain/cluster.ts";
 import type { PodLabelPolicy } from "../domain/metadata.ts";
+import type { IntentSources } from "../domain/service_intent.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import type { WritePolicy } from "../domain/write_policy.ts";
 import type { KnownResources } from "./known_resources.ts";
@@ -23,6 +24,8 @@ export interface ReconcileDeps {
   /** The `source` metadata value that marks instances as ours (sync-rules §1). */
   readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
+  /** Services registered under another Polaris name (`ServiceTargets`); none when absent. */
+  readonly redirected?: IntentSources["redirected"];
   readonly api: PolarisApi;
   readonly writer: Writer;
   /** Coalesced reads of a service's instances. */

@@ -15,6 +15,10 @@
  * @module
  */
 
+import type { ClusterView } from "../domain/cluster.ts";
+import type { ServiceInfo } from "../domain/kubernetes.ts";
+import { isRedirected, targetKey } from "../domain/polaris_target.ts";
+import { ServiceTargets } from "./service_targets.ts";
 import type { WritePolicy } from "../domain/write_policy.ts";
 import type { LogFn } from "../adapters/log/log_level.ts";
 import { createActor, fromPromise } from "xstate";
@@ -113,13 +117,15 @@ export class Supervisor {
   readonly #resync: ResyncScheduler;
   readonly #orphans: OrphanSweep;
   readonly #wanted: (namespace: string, service: string) => boolean;
+  readonly #targets = new ServiceTargets();
   #polarisAnswered = false;
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
     this.#clock = options.clock ?? wallClock;
     const log = options.hooks?.log;
-    const wantedDeps = { views: options.sources, policy: options.policy };
+    const redirected = (view: ClusterView, key: string) => this.#targets.redirected(view, key);
+    const wantedDeps = { views: options.sources, policy: options.policy, redirected };
     this.#wanted = (namespace, service) => serviceWanted(wantedDeps, namespace, service);
     this.#reader = new RegistryReader({
       api: { listInstances: (filter) => this.#readTracked(filter) },
@@ -139,6 +145,7 @@ export class Supervisor {
           policy: options.policy,
           ownerSource: options.ownerSource,
           podLabelPolicy: options.podLabelPolicy,
+          redirected,
           api: options.api,
           writer: options.writer,
           reader: this.#reader,
@@ -355,28 +362,43 @@ export class Supervisor {
         this.#options.hooks?.log?.("info", "cluster source listed", {
           cluster: source.clusterName,
         });
-        this.#listedPass(source);
+        this.#listedPass(source, this.#targets.rebuild(source));
         this.#machine.send({ type: "source.synced", clusterName: source.clusterName });
         return;
       case "relisted":
-        if (source.synced) this.#listedPass(source);
+        if (source.synced) this.#listedPass(source, this.#targets.rebuild(source));
         return;
       case "namespace":
         if (!source.synced) return;
         for (const svc of source.servicesInNamespace(change.name)) {
-          this.#touch(serviceKey(svc.namespace, svc.name));
+          for (const key of this.#targets.observe(source, svc.namespace, svc.name)) {
+            this.#touch(key);
+          }
         }
         return;
       case "service":
-        if (source.synced) this.#touch(serviceKey(change.namespace, change.name));
+        // Its own key, where it registers now, and where it registered before (a move).
+        if (!source.synced) return;
+        for (const key of this.#targets.observe(source, change.namespace, change.name)) {
+          this.#touch(key);
+        }
         return;
     }
   }
 
-  /** Adds every Service of a source that listed in full to the pass being gathered. */
-  #listedPass(source: ClusterSource): void {
+  /**
+   * Adds every Service of a source that listed in full to the pass being gathered, with the
+   * Polaris keys redirected Services register under (`redirects`, from `ServiceTargets.rebuild`).
+   */
+  #listedPass(source: ClusterSource, redirects: readonly string[]): void {
     if (!this.leading) return;
     for (const svc of source.services()) this.#passes.add(serviceKey(svc.namespace, svc.name));
+    for (const key of redirects) this.#passes.add(key);
+  }
+
+  /** The Services of `view` registered under the Polaris key `key` by an override annotation. */
+  redirected(view: ClusterView, key: string): ServiceInfo[] {
+    return this.#targets.redirected(view, key);
   }
 
   /**
@@ -405,7 +427,10 @@ export class Supervisor {
   #takeOver(): void {
     for (const source of this.#options.sources) {
       if (!source.synced) continue;
-      for (const svc of source.services()) this.#passes.add(serviceKey(svc.namespace, svc.name));
+      for (const svc of source.services()) {
+        this.#passes.add(serviceKey(svc.namespace, svc.name));
+        if (isRedirected(svc)) this.#passes.add(targetKey(svc));
+      }
     }
   }
 

@@ -13,8 +13,7 @@
 
 import type { ClusterSource } from "../domain/cluster.ts";
 import { serviceKey } from "../domain/keys.ts";
-import { serviceWanted } from "../domain/service_intent.ts";
-import type { SyncPolicy } from "../domain/should_sync.ts";
+import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
 
 /** How long a walk is kept at most, whatever happened: a bound on anything the checks miss. */
 export const UNSYNCED_MAX_AGE_MS = 2_000;
@@ -65,13 +64,20 @@ export class UnsyncedServices {
   /** Each unsynced key once, at the first source that has it (cheaper than a set of every key). */
   *#walk(): Generator<string> {
     const { sources, policy, hasActor } = this.#options;
-    const deps = { views: sources, policy };
+    // Synced (or held) by some cluster: then its actor, under its Polaris name, shows it.
+    const taken = (namespace: string, name: string) =>
+      sources.some((source) => {
+        const service = source.service(namespace, name);
+        if (!service) return false;
+        const decision = shouldSync(policy, source.namespace(namespace), service);
+        return decision.sync || decision.reason.code === "invalid-annotation";
+      });
     for (const [i, source] of sources.entries()) {
       services: for (const service of source.services()) {
         const { namespace, name } = service;
         for (let j = 0; j < i; j++) if (sources[j].service(namespace, name)) continue services;
         const key = serviceKey(namespace, name);
-        if (!hasActor(key) && !serviceWanted(deps, namespace, name)) yield key;
+        if (!hasActor(key) && !taken(namespace, name)) yield key;
       }
     }
   }

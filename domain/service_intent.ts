@@ -13,7 +13,10 @@ import type { ClusterView } from "./cluster.ts";
 import { clusterDisagreements, type ServiceCopy } from "./cluster_disagreements.ts";
 import { desiredInstances } from "./desired_instances.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
+import { type ServiceKey, serviceKey } from "./keys.ts";
+import type { ServiceInfo } from "./kubernetes.ts";
 import type { DesiredInstance } from "./polaris.ts";
+import { polarisTarget, targetKey } from "./polaris_target.ts";
 import type { Problem } from "./problems.ts";
 import { shouldSync, type SyncPolicy } from "./should_sync.ts";
 
@@ -24,6 +27,29 @@ export interface IntentSources {
   /** The `source` metadata value written into every instance (sync-rules §1). */
   readonly ownerSource: string;
   readonly podLabelPolicy: PodLabelPolicy;
+  /**
+   * The Services of a cluster that register under `key` by `polarismesh.cn/overideNamespace` or
+   * `overideService` (`actors/service_targets.ts` keeps them); none when absent.
+   */
+  readonly redirected?: (view: ClusterView, key: ServiceKey) => readonly ServiceInfo[];
+}
+
+/**
+ * The Services of one cluster that register under the Polaris service `key`: the Service of that
+ * name, unless it registers elsewhere, and those redirected to it.
+ */
+export function servicesFor(
+  deps: Pick<IntentSources, "redirected">,
+  view: ClusterView,
+  key: ServiceKey,
+): ServiceInfo[] {
+  const slash = key.indexOf("/");
+  const own = view.service(key.slice(0, slash), key.slice(slash + 1));
+  const found = own && targetKey(own) === key ? [own] : [];
+  for (const service of deps.redirected?.(view, key) ?? []) {
+    if (service !== own && targetKey(service) === key) found.push(service);
+  }
+  return found;
 }
 
 /** How one cluster sees the service. */
@@ -37,6 +63,8 @@ export interface ClusterIntent {
   readonly reason: string;
   readonly ready: number;
   readonly notReady: number;
+  /** The Kubernetes Service (`namespace/name`) when it registers under another name. */
+  readonly service?: string;
 }
 
 /** The desired state of one service across every cluster. */
@@ -53,15 +81,16 @@ export interface ServiceIntent {
  * read, so the supervisor can skip creating actors for Services nobody wants.
  */
 export function serviceWanted(
-  deps: Pick<IntentSources, "views" | "policy">,
+  deps: Pick<IntentSources, "views" | "policy" | "redirected">,
   namespace: string,
   name: string,
 ): boolean {
+  const key = serviceKey(namespace, name);
   for (const view of deps.views) {
-    const service = view.service(namespace, name);
-    if (!service) continue;
-    const decision = shouldSync(deps.policy, view.namespace(namespace), service);
-    if (decision.sync || decision.reason.code === "invalid-annotation") return true;
+    for (const service of servicesFor(deps, view, key)) {
+      const decision = shouldSync(deps.policy, view.namespace(service.namespace), service);
+      if (decision.sync || decision.reason.code === "invalid-annotation") return true;
+    }
   }
   return false;
 }
@@ -90,9 +119,10 @@ export function serviceIntent(
   const problems: Problem[] = [];
   const synced: ServiceCopy[] = [];
   let alias: AliasIntent | undefined;
+  const key = serviceKey(namespace, name);
   for (const view of deps.views) {
-    const service = view.service(namespace, name);
-    if (!service) {
+    const services = servicesFor(deps, view, key);
+    if (services.length === 0) {
       clusters.push({
         clusterName: view.clusterName,
         status: "absent",
@@ -102,64 +132,68 @@ export function serviceIntent(
       });
       continue;
     }
-    const decision = shouldSync(deps.policy, view.namespace(namespace), service);
-    if (!decision.sync) {
-      const held = decision.reason.code === "invalid-annotation";
-      if (held) {
-        problems.push({
-          code: "invalid-annotation",
-          fatal: true,
-          message: decision.reason.message,
+    for (const service of services) {
+      const own = serviceKey(service.namespace, service.name);
+      const extra = own === key ? {} : { service: own };
+      const cluster = (c: Omit<ClusterIntent, "clusterName">) =>
+        clusters.push({ clusterName: view.clusterName, ...c, ...extra });
+      const decision = shouldSync(deps.policy, view.namespace(service.namespace), service);
+      if (!decision.sync) {
+        const held = decision.reason.code === "invalid-annotation";
+        if (held) {
+          problems.push({
+            code: "invalid-annotation",
+            fatal: true,
+            message: decision.reason.message,
+          });
+          alias ??= heldAlias(view.clusterName, decision.reason.message);
+        }
+        cluster({
+          status: held ? "held" : "off",
+          reason: decision.reason.message,
+          ready: 0,
+          notReady: 0,
         });
-        alias ??= heldAlias(view.clusterName, decision.reason.message);
+        continue;
       }
-      clusters.push({
+      const result = desiredInstances({
         clusterName: view.clusterName,
-        status: held ? "held" : "off",
-        reason: decision.reason.message,
-        ready: 0,
-        notReady: 0,
+        source: deps.ownerSource,
+        service,
+        groups: view.endpoints(service.namespace, service.name),
+        podLabels: (pod) => view.podLabels(service.namespace, pod),
+        podLabelPolicy: deps.podLabelPolicy,
+        target: polarisTarget(service),
       });
-      continue;
-    }
-    const result = desiredInstances({
-      clusterName: view.clusterName,
-      source: deps.ownerSource,
-      service,
-      groups: view.endpoints(namespace, name),
-      podLabels: (pod) => view.podLabels(namespace, pod),
-      podLabelPolicy: deps.podLabelPolicy,
-    });
-    problems.push(...result.problems);
-    if (result.problems.some((p) => p.fatal)) {
-      const reason = result.problems.filter((p) => p.fatal).map((p) => p.message).join("; ");
-      clusters.push({
-        clusterName: view.clusterName,
-        status: "held",
-        reason,
-        ready: 0,
-        notReady: 0,
+      problems.push(...result.problems);
+      if (result.problems.some((p) => p.fatal)) {
+        const reason = result.problems.filter((p) => p.fatal).map((p) => p.message).join("; ");
+        cluster({
+          status: "held",
+          reason,
+          ready: 0,
+          notReady: 0,
+        });
+        alias ??= heldAlias(view.clusterName, reason);
+        continue;
+      }
+      desired.push(...result.instances);
+      synced.push({ clusterName: view.clusterName, annotations: service.annotations });
+      const notReady = result.instances.filter((i) => i.isolate).length;
+      cluster({
+        status: "synced",
+        reason: decision.because,
+        ready: result.instances.length - notReady,
+        notReady,
       });
-      alias ??= heldAlias(view.clusterName, reason);
-      continue;
-    }
-    desired.push(...result.instances);
-    synced.push({ clusterName: view.clusterName, annotations: service.annotations });
-    const notReady = result.instances.filter((i) => i.isolate).length;
-    clusters.push({
-      clusterName: view.clusterName,
-      status: "synced",
-      reason: decision.because,
-      ready: result.instances.length - notReady,
-      notReady,
-    });
-    if (alias === undefined) {
-      alias = aliasIntent(service.annotations, {
-        serviceName: service.name,
-        namespaceAnnotations: view.namespace(namespace)?.annotations,
-      });
-      if (alias.kind === "invalid") {
-        problems.push({ code: "invalid-alias", fatal: false, message: alias.message });
+      if (alias === undefined) {
+        alias = aliasIntent(service.annotations, {
+          serviceName: service.name,
+          namespaceAnnotations: view.namespace(service.namespace)?.annotations,
+        });
+        if (alias.kind === "invalid") {
+          problems.push({ code: "invalid-alias", fatal: false, message: alias.message });
+        }
       }
     }
   }

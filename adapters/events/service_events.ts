@@ -17,6 +17,8 @@ export interface ReportForEvents {
     /** `synced`, `off`, `held` (bad input) or `absent` (no such Service there). */
     readonly status: string;
     readonly reason: string;
+    /** The Kubernetes Service (`namespace/name`) when it registers under another name. */
+    readonly service?: string;
   }[];
   readonly problems: readonly { readonly fatal: boolean; readonly message: string }[];
   readonly conflicts: readonly string[];
@@ -55,31 +57,41 @@ export interface PlannedEvent {
  * ```
  */
 export function serviceEvents(report: ReportForEvents, failure?: string): PlannedEvent[] {
-  const slash = report.key.indexOf("/");
-  const namespace = report.key.slice(0, slash);
-  const name = report.key.slice(slash + 1);
   const taking = report.clusters.filter((c) => c.status === "synced" || c.status === "held");
   const planned: PlannedEvent[] = [];
   const seen = new Set<string>();
-  const add = (clusterName: string, reason: EventReason, message: string) => {
-    const id = `${clusterName}\u0000${reason}\u0000${message}`;
+  const add = (
+    cluster: ReportForEvents["clusters"][number],
+    reason: EventReason,
+    message: string,
+  ) => {
+    // On the Kubernetes Service itself, also when it registers under another Polaris name.
+    const object = cluster.service ?? report.key;
+    const id = `${cluster.clusterName}\u0000${object}\u0000${reason}\u0000${message}`;
     if (seen.has(id)) return;
     seen.add(id);
-    planned.push({ clusterName, namespace, name, reason, message });
+    const slash = object.indexOf("/");
+    planned.push({
+      clusterName: cluster.clusterName,
+      namespace: object.slice(0, slash),
+      name: object.slice(slash + 1),
+      reason,
+      message,
+    });
   };
   for (const problem of report.problems) {
     const claimed = problem.fatal
       ? taking.filter((c) => c.status === "held" && c.reason.includes(problem.message))
       : [];
     for (const cluster of claimed.length > 0 ? claimed : taking) {
-      add(cluster.clusterName, "SyncInvalid", problem.message);
+      add(cluster, "SyncInvalid", problem.message);
     }
   }
   for (const conflict of report.conflicts) {
-    for (const cluster of taking) add(cluster.clusterName, "SyncConflict", conflict);
+    for (const cluster of taking) add(cluster, "SyncConflict", conflict);
   }
   if (failure !== undefined) {
-    for (const cluster of taking) add(cluster.clusterName, "SyncFailed", failure);
+    for (const cluster of taking) add(cluster, "SyncFailed", failure);
   }
   return planned;
 }

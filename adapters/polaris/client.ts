@@ -298,13 +298,11 @@ export class PolarisClient {
    * rejects as retryable, like a list that never holds still. Rejects when a page fails.
    */
   async listOwnedServices(
-    owner: { clusterName: string; source: string; legacy?: boolean },
+    owner: { clusterName: string; source: string },
   ): Promise<Array<{ namespace: string; service: string }>> {
-    const markerKey = owner.legacy ? LEGACY_SOURCE_KEY : SOURCE_KEY;
-    const query = listQuery("instances", {}, {
-      [CLUSTER_NAME_KEY]: owner.clusterName,
-      [markerKey]: owner.source,
-    });
+    // Filtered by clusterName alone, so that one listing also finds polaris-controller's older
+    // `platform` marker (the server filters on one value per key); the marker is checked here.
+    const query = listQuery("instances", {}, { [CLUSTER_NAME_KEY]: owner.clusterName });
     const passes = 1 + Math.max(0, this.#pagingRestarts);
     for (let pass = 1; pass <= passes; pass++) {
       const found = new Map<string, { namespace: string; service: string }>();
@@ -318,7 +316,9 @@ export class PolarisClient {
       }, (rows) => {
         for (const i of rows) {
           if (i.metadata[CLUSTER_NAME_KEY] !== owner.clusterName) continue;
-          if (i.metadata[markerKey] !== owner.source) continue;
+          const marked = i.metadata[SOURCE_KEY] === owner.source ||
+            i.metadata[LEGACY_SOURCE_KEY] === owner.source;
+          if (!marked) continue;
           found.set(`${i.namespace}/${i.service}`, { namespace: i.namespace, service: i.service });
         }
       });

@@ -350,6 +350,28 @@ export const contractCases: readonly ContractCase[] = [
         service: "web",
       }]);
       assert.deepEqual(await client.listOwnedServices({ ...owner, clusterName: "nobody" }), []);
+      // polaris-controller's older marker counts; another registrar's same clusterName does not.
+      await client.createInstances([
+        {
+          namespace: ns,
+          service: "legacy",
+          host: "10.0.9.1",
+          port: 80,
+          metadata: { clusterName: owner.clusterName, platform: owner.source },
+        },
+        {
+          namespace: ns,
+          service: "theirs",
+          host: "10.0.9.2",
+          port: 80,
+          metadata: { clusterName: owner.clusterName, source: "someone-else" },
+        },
+      ]);
+      assert.deepEqual(
+        (await client.listOwnedServices(owner)).filter((s) => s.namespace === ns)
+          .map((s) => s.service).sort(),
+        ["legacy", "web"],
+      );
       const byHost = await client.listInstances({ namespace: ns, host: "10.0.0.1" });
       assert.deepEqual(byHost.map((i) => i.port).sort(), [8080, 9090]);
 
