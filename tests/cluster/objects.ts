@@ -196,6 +196,17 @@ export class ClusterObjects {
     await this.core.replaceNamespacedService({ namespace, name, body: service });
   }
 
+  /** Replaces a Service's ports by an update. */
+  async setServicePorts(
+    namespace: string,
+    name: string,
+    ports: readonly V1ServicePort[],
+  ): Promise<void> {
+    const service = await this.core.readNamespacedService({ namespace, name });
+    service.spec = { ...service.spec, ports: [...ports] };
+    await this.core.replaceNamespacedService({ namespace, name, body: service });
+  }
+
   /** Replaces a Service's labels by an update. */
   async setServiceLabels(
     namespace: string,
