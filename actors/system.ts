@@ -259,8 +259,11 @@ export function createSystem(options: SystemOptions): System {
           to === "backoff" && error &&
           (supervisor.service(key)?.attempts ?? 0) >= TUNING.attemptsBeforeEvent
         ) {
+          // On the Services the last report names (a Service registered under an override
+          // is not at `key`); before any report, on the Service named `key`.
           const { namespace, service } = parseServiceKey(key);
-          const clusters = sources
+          const reported = supervisor.service(key)?.report?.clusters;
+          const clusters = reported ?? sources
             .filter((s) => s.service(namespace, service) !== undefined)
             .map((s) => ({ clusterName: s.clusterName, status: "synced", reason: "" }));
           recordEvents(serviceEvents({ key, clusters, problems: [], conflicts: [] }, error));

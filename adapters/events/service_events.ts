@@ -141,14 +141,18 @@ export function normalEvents(
       `service "${report.key}"`
     : `Polaris instances of "${report.key}" changed: ${summary.created} created, ` +
       `${summary.updated} updated, ${summary.deleted} deleted; ${summary.desired} now`;
-  const slash = report.key.indexOf("/");
   return report.clusters
     .filter((cluster) => cluster.status === "synced")
-    .map((cluster) => ({
-      clusterName: cluster.clusterName,
-      namespace: report.key.slice(0, slash),
-      name: report.key.slice(slash + 1),
-      reason,
-      message,
-    }));
+    .map((cluster) => {
+      // On the Kubernetes Service itself, also when it registers under another Polaris name.
+      const object = cluster.service ?? report.key;
+      const slash = object.indexOf("/");
+      return {
+        clusterName: cluster.clusterName,
+        namespace: object.slice(0, slash),
+        name: object.slice(slash + 1),
+        reason,
+        message,
+      };
+    });
 }

@@ -147,3 +147,30 @@ for (const row of normalRows) {
     for (const event of events) deepStrictEqual([event.namespace, event.name], ["shop", "cart"]);
   });
 }
+
+Deno.test("serviceEvents() and normalEvents() go to the Kubernetes Service of a cluster that registers under an override", () => {
+  const clusters = [
+    { clusterName: "a", status: "synced", reason: "", service: "shop/cart" },
+    { clusterName: "b", status: "synced", reason: "" },
+  ];
+  const warnings = serviceEvents({
+    key: "shop/Cart",
+    clusters,
+    problems: [],
+    conflicts: ["10.0.0.1:80 is taken"],
+  });
+  deepStrictEqual(warnings.map((e) => `${e.clusterName} ${e.namespace}/${e.name}`), [
+    "a shop/cart",
+    "b shop/Cart",
+  ]);
+  const normal = normalEvents({ key: "shop/Cart", clusters }, {
+    desired: 1,
+    created: 1,
+    updated: 0,
+    deleted: 0,
+  }, ["Synced"]);
+  deepStrictEqual(normal.map((e) => `${e.clusterName} ${e.namespace}/${e.name}`), [
+    "a shop/cart",
+    "b shop/Cart",
+  ]);
+});
