@@ -29,6 +29,9 @@ export interface ReadAllPagesOptions<T> {
   readonly concurrency?: number;
 }
 
+/** How a pass whose pages reported different totals is described. */
+const TOTAL_CHANGED = "the total changed";
+
 /** Why {@link readAllPages} gave up: the list never held still for one full pass. */
 export class UnstableListError extends Error {
   /** Passes made before giving up. */
@@ -55,15 +58,21 @@ export class UnstableListError extends Error {
  * them stops it, so a made-up total costs a few requests, not one per page it claims.
  * Limit: a delete behind the cursor plus an insert ahead of it between two pages keeps both the
  * total and the distinct count, so that one swap goes unseen; the periodic resync repairs it.
+ * Torn passes under an unchanged total are merged (`mergeTorn`): the rows of a listing that only
+ * reorders are read whole over a few passes, where one pass never sees them all.
  */
 export async function readAllPages<T>(
   fetchPage: (offset: number, limit: number) => Promise<ListPage<T>>,
   options: ReadAllPagesOptions<T>,
 ): Promise<T[]> {
   let detail = "";
-  const passes = 1 + Math.max(0, options.maxRestarts);
+  let restartsLeft = Math.max(0, options.maxRestarts);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  for (let pass = 1; pass <= passes; pass++) {
+  // The distinct rows of successive torn passes under one unchanged total (see `mergeTorn`).
+  let merged: { amount: number; rows: Map<string, T> } | undefined;
+  let pass = 0;
+  while (true) {
+    pass++;
     const first = await fetchPage(0, options.limit);
     const rows = new Map<string, T>();
     detail = concurrency > 1 && first.rows.length > 0 && first.rows.length < first.amount
@@ -73,8 +82,57 @@ export async function readAllPages<T>(
       detail = `${rows.size} distinct rows came for a total of ${first.amount}`;
     }
     if (detail === "") return [...rows.values()];
+    if (detail.startsWith(TOTAL_CHANGED)) merged = undefined; // the data changed: nothing to merge
+    const step = detail.startsWith(TOTAL_CHANGED)
+      ? { merged: { amount: -1, rows: new Map<string, T>() }, complete: false, grew: false }
+      : mergeTorn(merged, first.amount, rows);
+    merged = step.merged;
+    if (step.complete) return [...step.merged.rows.values()];
+    // A pass that found rows no earlier pass had is progress, not a restart (up to a bound).
+    const progress = step.grew && pass > 1 && pass < MAX_MERGED_PASSES;
+    if (!progress) {
+      if (restartsLeft === 0) break;
+      restartsLeft--;
+    }
   }
-  throw new UnstableListError(detail, passes);
+  throw new UnstableListError(detail, pass);
+}
+
+/**
+ * Passes at most when torn passes keep finding rows no earlier pass had: a 1,000-row listing whose
+ * rows all tie in a fresh order per request needs about 8 passes of 10 pages to see every row.
+ */
+export const MAX_MERGED_PASSES = 24;
+
+/**
+ * Merges the rows of a torn pass (its distinct rows do not add up to its total) into those of the
+ * torn passes before it, while the total stays the same: v1.18.1 sorts an instance listing by
+ * modify time alone, unstably, and the MySQL store keeps that time to the second, so rows written
+ * within one second come in a new order on each request and no single pass sees them all, though
+ * nothing changed (docs/decisions.md §27). Complete once the merged rows add up to the total;
+ * more distinct rows than the total means the data did change, and the merge starts again from
+ * this pass. A later copy of a row replaces an earlier one. Limit, as for one pass: a delete and an
+ * insert between passes keep the total, so a row deleted after an earlier pass saw it may stand in
+ * for one inserted that no pass saw yet; the periodic resync repairs it.
+ */
+function mergeTorn<T>(
+  merged: { amount: number; rows: Map<string, T> } | undefined,
+  amount: number,
+  rows: ReadonlyMap<string, T>,
+): { merged: { amount: number; rows: Map<string, T> }; complete: boolean; grew: boolean } {
+  if (!merged || merged.amount !== amount) {
+    return { merged: { amount, rows: new Map(rows) }, complete: false, grew: false };
+  }
+  const before = merged.rows.size;
+  for (const [id, row] of rows) merged.rows.set(id, row);
+  if (merged.rows.size > amount) {
+    return { merged: { amount, rows: new Map(rows) }, complete: false, grew: false };
+  }
+  return {
+    merged,
+    complete: merged.rows.size === amount,
+    grew: merged.rows.size > before,
+  };
 }
 
 /** One pass after page 1, page by page; returns what went wrong, or "". */
@@ -88,7 +146,7 @@ async function readRestInTurn<T>(
   let page = first;
   while (true) {
     if (page.amount !== first.amount) {
-      return `the total changed from ${first.amount} to ${page.amount}`;
+      return `${TOTAL_CHANGED} from ${first.amount} to ${page.amount}`;
     }
     const before = rows.size;
     for (const row of page.rows) rows.set(options.idOf(row), row);
@@ -123,7 +181,7 @@ async function readRestTogether<T>(
     concurrency,
     onPage: (offset, page) => {
       if (page.amount !== first.amount) {
-        return `the total changed from ${first.amount} to ${page.amount}`;
+        return `${TOTAL_CHANGED} from ${first.amount} to ${page.amount}`;
       }
       if (page.rows.length === 0) {
         return `an empty page came at offset ${offset} of ${first.amount}`;
