@@ -4,6 +4,7 @@
  * @module
  */
 
+import { targetKey } from "../domain/polaris_target.ts";
 import type { Config } from "../adapters/config/config.ts";
 import type { OperatorView, Readiness } from "../adapters/http/operator_view.ts";
 import type { ClusterSource } from "../domain/cluster.ts";
@@ -183,8 +184,17 @@ export function createOperatorView(parts: OperatorParts): OperatorView {
       }
       const base = detail ??
         { ...noActor(key, noneSyncs(sync) ? "unsynced" : "pending"), transitions: [] };
+      // Where this Kubernetes Service registers, when an override names another Polaris service:
+      // its actor (and its instances) are under that key.
+      const registeredUnder = [
+        ...new Set(
+          sources.map((s) => s.service(namespace, name)).filter((s) => s !== undefined)
+            .map((s) => targetKey(s)).filter((k) => k !== key),
+        ),
+      ];
       return {
         ...base,
+        ...(registeredUnder.length > 0 ? { registeredUnder } : {}),
         sync,
         desired: [...intent.desired].sort(byAddress),
         clusters: [...intent.clusters].sort((a, b) => byText(a.clusterName, b.clusterName)),

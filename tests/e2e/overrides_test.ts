@@ -21,6 +21,7 @@ import {
   hostsOf,
   instancesOf,
   journey,
+  serviceDebug,
   waitEndpoints,
   waitHosts,
 } from "./journey_kit.ts";
@@ -92,6 +93,12 @@ Deno.test({
       await controller.waitReady();
       await waitHosts(polaris, NS, "Cart", HOSTS);
       assert.deepStrictEqual(hostsOf(await instancesOf(polaris, NS, "cart")), []);
+      // /debug says where the Service went, and shows its actor under that name.
+      const view = await controller.getJson(`/debug/services/${NS}/cart`);
+      assert.deepStrictEqual((view.body as { registeredUnder?: string[] }).registeredUnder, [
+        `${NS}/Cart`,
+      ]);
+      assert.equal((await serviceDebug(controller, NS, "Cart"))?.state, "synced");
 
       // Cart → CartV2: registered there first, removed here after, never missing.
       polaris.resetRequests();
