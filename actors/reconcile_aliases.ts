@@ -17,6 +17,7 @@ import {
 import { aliasMarker, type AliasPlan } from "../domain/plan_alias.ts";
 import { type ServiceIntent, serviceIntent } from "../domain/service_intent.ts";
 import type { WritePlanInput } from "../domain/write_plan.ts";
+import type { AliasQuery } from "./alias_reader.ts";
 import { forgetMissing } from "./polaris_resources.ts";
 import type { ReconcileDeps } from "./reconcile_deps.ts";
 import { RetryableReconcileError } from "./reconcile_report.ts";
@@ -41,10 +42,12 @@ export async function readAliasInputs(
   const key = `${namespace}/${name}`;
   if (intent.kind === "none" && !deps.aliased.has(key)) return undefined;
   const marker = aliasMarker(deps.ownerSource);
+  const read = (query: AliasQuery) =>
+    deps.aliasReader ? deps.aliasReader.read(query) : deps.api.listAliases(query);
   const [pointing, holders] = await Promise.all([
-    deps.api.listAliases({ service: name, namespace }),
+    read({ service: name, namespace }),
     intent.kind === "alias"
-      ? deps.api.listAliases({ alias: intent.alias, aliasNamespace: intent.aliasNamespace })
+      ? read({ alias: intent.alias, aliasNamespace: intent.aliasNamespace })
       : Promise.resolve([]),
   ]);
   const occupant = intent.kind === "alias"

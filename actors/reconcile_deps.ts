@@ -11,6 +11,7 @@ import type { PodLabelPolicy } from "../domain/metadata.ts";
 import type { IntentSources } from "../domain/service_intent.ts";
 import type { SyncPolicy } from "../domain/should_sync.ts";
 import type { WritePolicy } from "../domain/write_policy.ts";
+import type { AliasReader } from "./alias_reader.ts";
 import type { KnownResources } from "./known_resources.ts";
 import type { PolarisApi } from "./polaris_api.ts";
 import type { RegistryReader } from "./registry_reader.ts";
@@ -30,6 +31,8 @@ export interface ReconcileDeps {
   readonly writer: Writer;
   /** Coalesced reads of a service's instances. */
   readonly reader: RegistryReader;
+  /** Coalesced alias reads; without it each alias read is its own listing. */
+  readonly aliasReader?: AliasReader;
   /**
    * `--dry-run`, only to say so in reports and to remember no write: the writer enforces it for
    * every kind.

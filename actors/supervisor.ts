@@ -15,6 +15,7 @@
  * @module
  */
 
+import { AliasReader } from "./alias_reader.ts";
 import type { ClusterView } from "../domain/cluster.ts";
 import type { ServiceInfo } from "../domain/kubernetes.ts";
 import { isRedirected, targetKey } from "../domain/polaris_target.ts";
@@ -113,6 +114,7 @@ export class Supervisor {
   readonly #actors: ServiceActors;
   readonly #passes: ListedPasses;
   readonly #reader: RegistryReader;
+  readonly #aliasReader: AliasReader;
   readonly #slots: Limiter;
   readonly #resync: ResyncScheduler;
   readonly #orphans: OrphanSweep;
@@ -127,6 +129,12 @@ export class Supervisor {
     const redirected = (view: ClusterView, key: string) => this.#targets.redirected(view, key);
     const wantedDeps = { views: options.sources, policy: options.policy, redirected };
     this.#wanted = (namespace, service) => serviceWanted(wantedDeps, namespace, service);
+    this.#aliasReader = new AliasReader({
+      api: options.api,
+      lingerMs: options.readLingerMs ?? TUNING.readLingerMs,
+      threshold: TUNING.aliasListingThreshold,
+      clock: this.#clock,
+    });
     this.#reader = new RegistryReader({
       api: { listInstances: (filter) => this.#readTracked(filter) },
       lingerMs: options.readLingerMs ?? TUNING.readLingerMs,
@@ -149,6 +157,7 @@ export class Supervisor {
           api: options.api,
           writer: options.writer,
           reader: this.#reader,
+          aliasReader: this.#aliasReader,
           dryRun: options.dryRun ?? false,
           writePolicy: options.writePolicy ?? "sync",
           deletesAllowed: () => this.deletesAllowed,
@@ -256,6 +265,7 @@ export class Supervisor {
     for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
     this.#actors.stopAll();
     this.#reader.stop();
+    this.#aliasReader.stop();
     await this.#options.writer.stop();
     this.#options.hooks?.log?.("debug", "writer stopped", {});
     await Promise.all(this.#options.sources.map((s) => s.stop()));

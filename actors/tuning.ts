@@ -29,6 +29,11 @@ export const TUNING = Object.freeze({
    */
   namespaceListingThreshold: 20,
   /**
+   * Alias reads waiting at once from which one listing of every alias answers them (and never
+   * fewer than the pages that listing took last time: many aliases of others make it dear).
+   */
+  aliasListingThreshold: 20,
+  /**
    * Listings the registry reader runs at once: `serviceSync.concurrency`'s default, for the reads.
    */
   readConcurrency: 4,
