@@ -4,6 +4,11 @@
  * gives each such key with no Service behind it an actor, which plans the deletes through the same
  * rules as any other change.
  *
+ * A namespace the actors' reads listed whole while orphans could be adopted is already swept: its
+ * listing went through `adoptFromListing`. So the full sweep runs after the start-up pass's reads
+ * and lists only the other Polaris namespaces, one owner query each, unless there are more of them
+ * than pages a scan of every owned instance would take; then it scans (docs/decisions.md §32).
+ *
  * @module
  */
 
@@ -20,17 +25,41 @@ export interface SweepListing {
   readonly aliased: ReadonlySet<string>;
 }
 
+/** Which namespaces the full sweep must still look at, and how it may. */
+export interface SweepScope {
+  /** Namespaces listed whole while adopting: already swept. */
+  readonly covered: ReadonlySet<string>;
+  /** Owned instances those listings held: a lower bound on what a scan of all would read. */
+  readonly ownedSeen: number;
+}
+
 /** Lists the sweep's keys; rejects when a listing fails (nothing is taken as "none"). */
 export async function listSweepKeys(
-  api: Pick<PolarisApi, "listOwnedServices" | "listAliases">,
+  api: Pick<PolarisApi, "listOwnedServices" | "listAliases" | "listNamespaces">,
   clusterNames: readonly string[],
   ownerSource: string,
+  scope: SweepScope = { covered: new Set(), ownedSeen: 0 },
 ): Promise<SweepListing> {
   const keys = new Set<string>();
   const aliased = new Set<string>();
-  for (const clusterName of clusterNames) {
-    const owned = await api.listOwnedServices({ clusterName, source: ownerSource });
+  const add = (owned: readonly { namespace: string; service: string }[]) => {
     for (const { namespace, service } of owned) keys.add(serviceKey(namespace, service));
+  };
+  const uncovered = scope.covered.size === 0
+    ? undefined
+    : (await api.listNamespaces()).map((n) => n.name).filter((n) => !scope.covered.has(n));
+  // A scan reads every owned instance, 100 a page, once per cluster; each query is one page or more.
+  const scanPages = clusterNames.length * Math.max(1, Math.ceil(scope.ownedSeen / 100));
+  if (uncovered !== undefined && uncovered.length * clusterNames.length <= scanPages) {
+    for (const namespace of uncovered) {
+      for (const clusterName of clusterNames) {
+        add(await api.listOwnedServices({ clusterName, source: ownerSource, namespace }));
+      }
+    }
+  } else {
+    for (const clusterName of clusterNames) {
+      add(await api.listOwnedServices({ clusterName, source: ownerSource }));
+    }
   }
   const marker = aliasMarker(ownerSource);
   for (const alias of await api.listAliases({})) {
@@ -84,7 +113,7 @@ export function ownedWithoutActor(
 
 /** Options of {@linkcode OrphanSweep}. */
 export interface OrphanSweepOptions {
-  readonly api: Pick<PolarisApi, "listOwnedServices" | "listAliases">;
+  readonly api: Pick<PolarisApi, "listOwnedServices" | "listAliases" | "listNamespaces">;
   readonly clusterNames: readonly string[];
   readonly ownerSource: string;
   /** Services an alias of ours points to: the sweep adds what it finds, reconciles read it. */
@@ -94,6 +123,11 @@ export interface OrphanSweepOptions {
   readonly adopting: () => boolean;
   /** Gives the key an actor, which plans its deletes. */
   readonly adopt: (key: string) => void;
+  /**
+   * The instances the actors want registered, of every cluster: with what the listings showed,
+   * what a scan of every owned instance would read.
+   */
+  readonly ownedEstimate?: () => number;
   readonly onSweep?: (found: number, error: string | null) => void;
   readonly log?: LogFn;
 }
@@ -102,10 +136,22 @@ export interface OrphanSweepOptions {
 export class OrphanSweep {
   readonly #options: OrphanSweepOptions;
   readonly #owner: Owner;
+  /** Namespaces listed whole while adopting since the last full sweep began (`SweepScope`). */
+  #covered = new Set<string>();
+  #ownedSeen = 0;
 
   constructor(options: OrphanSweepOptions) {
     this.#options = options;
     this.#owner = { clusterNames: options.clusterNames, source: options.ownerSource };
+  }
+
+  /**
+   * Forgets which namespaces were listed: a new leadership starts its sweep from nothing (what
+   * another replica did while this one followed is not known here).
+   */
+  forgetCoverage(): void {
+    this.#covered = new Set();
+    this.#ownedSeen = 0;
   }
 
   /**
@@ -115,8 +161,12 @@ export class OrphanSweep {
   async sweep(): Promise<void> {
     const { api, clusterNames, ownerSource, onSweep } = this.#options;
     let listing: SweepListing;
+    const scope = {
+      covered: this.#covered,
+      ownedSeen: Math.max(this.#ownedSeen, this.#options.ownedEstimate?.() ?? 0),
+    };
     try {
-      listing = await listSweepKeys(api, clusterNames, ownerSource);
+      listing = await listSweepKeys(api, clusterNames, ownerSource, scope);
     } catch (error) {
       onSweep?.(0, error instanceof Error ? error.message : String(error));
       throw new Error("Cannot sweep owned instances: Polaris listing failed", { cause: error });
@@ -134,6 +184,10 @@ export class OrphanSweep {
     byService: ReadonlyMap<string, readonly RegisteredInstance[]>,
   ): void {
     if (!this.#options.adopting()) return;
+    this.#covered.add(namespace);
+    for (const instances of byService.values()) {
+      for (const i of instances) if (isOwned(i, this.#owner)) this.#ownedSeen++;
+    }
     const keys = ownedWithoutActor(namespace, byService, this.#owner, this.#options.test.hasActor);
     for (const key of keys) {
       this.#options.log?.("info", "owned instances found with no Service; reconciling", {

@@ -55,10 +55,10 @@ export interface PolarisApi {
   listOwnedInstances(owner: { clusterName: string; source: string }): Promise<RegisteredInstance[]>;
   /**
    * The services holding an instance of this owner (marked by `source`, or by polaris-controller's
-   * older `platform`), without keeping the instances (the sweep).
+   * older `platform`), without keeping the instances (the sweep); in one namespace when given.
    */
   listOwnedServices(
-    owner: { clusterName: string; source: string },
+    owner: { clusterName: string; source: string; namespace?: string },
   ): Promise<Array<{ namespace: string; service: string }>>;
   createAlias(alias: AliasWriteItem): Promise<WriteItemResult>;
   updateAlias(alias: AliasWriteItem): Promise<WriteItemResult>;

@@ -195,6 +195,13 @@ export class Supervisor {
       test: { hasActor: (key) => this.#actors.get(key) !== undefined, wanted: this.#wanted },
       adopting: () => this.deletesAllowed && this.leading,
       adopt: (key) => this.#touch(key, { force: true }),
+      ownedEstimate: () => {
+        let desired = 0;
+        for (const [, record] of this.#actors.entries()) {
+          desired += record.report?.summary.desired ?? 0;
+        }
+        return desired;
+      },
       onSweep: options.hooks?.onSweep,
       log,
     });
@@ -213,7 +220,11 @@ export class Supervisor {
     this.#machine = createActor(
       supervisorMachine.provide({
         actors: {
-          sweep: fromPromise(async () => {
+          sweep: fromPromise(async ({ signal }) => {
+            // After the listed pass's reads: the namespaces they listed whole are swept already.
+            await this.#passReadsEnded(signal);
+            // Stopped, or the lease lost, while waiting: this replica no longer sweeps.
+            if (signal.aborted) return;
             await this.#orphans.sweep();
             this.#polarisAnswered = true;
           }),
@@ -444,8 +455,25 @@ export class Supervisor {
     }
   }
 
+  /**
+   * Resolves once no pass is gathering and no actor waits to reconcile or is reconciling (actors in
+   * backoff count as done: their namespace is simply not covered), or after
+   * `TUNING.sweepWaitMaxMs` whatever the actors do, so that steady churn cannot hold the sweep
+   * back for ever.
+   */
+  async #passReadsEnded(signal: AbortSignal): Promise<void> {
+    const deadline = this.#clock.now() + TUNING.sweepWaitMaxMs;
+    while (this.#clock.now() < deadline && !signal.aborted) {
+      const counts = this.#actors.countByState();
+      const pending = counts.idle + counts.debouncing + counts.reconciling;
+      if (!this.#passes.busy && pending === 0) return;
+      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, 20));
+    }
+  }
+
   /** Leaving `leading` (lease lost or stop): every actor stops and queued work is forgotten. */
   #standDown(): void {
+    this.#orphans.forgetCoverage();
     this.#passes.clear();
     this.#resync.clear();
     this.#actors.clear();

@@ -34,6 +34,11 @@ export const TUNING = Object.freeze({
    */
   aliasListingThreshold: 20,
   /**
+   * How long the start-up sweep waits at most for the listed pass's reads to end, so that it need
+   * not read the namespaces they listed (decisions §32).
+   */
+  sweepWaitMaxMs: 60_000,
+  /**
    * Listings the registry reader runs at once: `serviceSync.concurrency`'s default, for the reads.
    */
   readConcurrency: 4,

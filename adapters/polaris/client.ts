@@ -298,11 +298,15 @@ export class PolarisClient {
    * rejects as retryable, like a list that never holds still. Rejects when a page fails.
    */
   async listOwnedServices(
-    owner: { clusterName: string; source: string },
+    owner: { clusterName: string; source: string; namespace?: string },
   ): Promise<Array<{ namespace: string; service: string }>> {
     // Filtered by clusterName alone, so that one listing also finds polaris-controller's older
     // `platform` marker (the server filters on one value per key); the marker is checked here.
-    const query = listQuery("instances", {}, { [CLUSTER_NAME_KEY]: owner.clusterName });
+    const query = listQuery(
+      "instances",
+      owner.namespace === undefined ? {} : { namespace: owner.namespace },
+      { [CLUSTER_NAME_KEY]: owner.clusterName },
+    );
     const passes = 1 + Math.max(0, this.#pagingRestarts);
     for (let pass = 1; pass <= passes; pass++) {
       const found = new Map<string, { namespace: string; service: string }>();

@@ -70,8 +70,10 @@ Deno.test("engine reads each namespace once after a full list, however long the 
     a.markSynced();
     await e.settle(20_000);
     assert.deepStrictEqual(e.emulator.state.instances().length, 1000);
-    // One listing per namespace (each one page) and the sweep's one page; no per-service read.
-    assert.deepStrictEqual(e.emulator.requests()["GET /naming/v1/instances"], 11);
+    // One listing per namespace (each one page), no per-service read; the sweep, after them,
+    // asks only about the two namespaces no Service listed ("default" and "Polaris", one page
+    // each) instead of scanning the 1,000 instances the pass just wrote (decisions §32).
+    assert.deepStrictEqual(e.emulator.requests()["GET /naming/v1/instances"], 12);
   } finally {
     await e.stop();
   }
