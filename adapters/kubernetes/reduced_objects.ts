@@ -9,6 +9,7 @@ import type { EndpointGroup, NamespaceInfo, ServiceInfo } from "../../domain/kub
 import { endpointGroupsFromEndpoints, endpointGroupsFromSlice } from "./endpoint_groups.ts";
 import type { RawEndpoints, RawEndpointSlice } from "./endpoint_groups.ts";
 import type { RawObject } from "./kube_client.ts";
+import { sharedLabels } from "./label_interner.ts";
 
 /** The endpoint groups of one Service held by one EndpointSlice or one Endpoints object. */
 export interface EndpointRecord {
@@ -75,9 +76,12 @@ export function reduceEndpoints(object: RawObject): EndpointRecord {
   };
 }
 
-/** Reduces a Pod (full or `PartialObjectMetadata`) to its labels and whether it is deleting. */
+/**
+ * Reduces a Pod (full or `PartialObjectMetadata`) to its labels, shared with every Pod that has
+ * the same ones (`LabelInterner`), and whether it is deleting.
+ */
 export function reducePod(object: RawObject): PodRecord {
-  const labels = { ...object.metadata?.labels };
+  const labels = sharedLabels.intern(object.metadata?.labels ?? {});
   return object.metadata?.deletionTimestamp ? { labels, deleting: true } : { labels };
 }
 

@@ -9,6 +9,7 @@
 
 import type { ClusterChange, ClusterSource, ClusterSourceStatus } from "../../domain/cluster.ts";
 import type { EndpointGroup, NamespaceInfo, ServiceInfo } from "../../domain/kubernetes.ts";
+import { sharedLabels } from "../kubernetes/label_interner.ts";
 
 /** An in-memory cluster source; see the module documentation. */
 export class MemorySource implements ClusterSource {
@@ -17,7 +18,8 @@ export class MemorySource implements ClusterSource {
   /** namespace → name → Service */
   readonly #services = new Map<string, Map<string, ServiceInfo>>();
   readonly #endpoints = new Map<string, readonly EndpointGroup[]>();
-  readonly #pods = new Map<string, Readonly<Record<string, string>>>();
+  /** namespace → Pod name → labels (shared between Pods with the same ones) */
+  readonly #pods = new Map<string, Map<string, Readonly<Record<string, string>>>>();
   readonly #listeners = new Set<(change: ClusterChange) => void>();
   #synced = false;
   #started = false;
@@ -109,7 +111,9 @@ export class MemorySource implements ClusterSource {
 
   /** Sets the labels of a Pod (no change is emitted: the Service's next change reads them). */
   setPodLabels(namespace: string, pod: string, labels: Readonly<Record<string, string>>): void {
-    this.#pods.set(`${namespace}/${pod}`, labels);
+    let byName = this.#pods.get(namespace);
+    if (!byName) this.#pods.set(namespace, byName = new Map());
+    byName.set(pod, sharedLabels.intern(labels));
   }
 
   namespace(name: string): NamespaceInfo | undefined {
@@ -133,7 +137,7 @@ export class MemorySource implements ClusterSource {
   }
 
   podLabels(namespace: string, pod: string): Readonly<Record<string, string>> | undefined {
-    return this.#pods.get(`${namespace}/${pod}`);
+    return this.#pods.get(namespace)?.get(pod);
   }
 
   #emit(change: ClusterChange): void {

@@ -103,6 +103,35 @@ function phaseRequests(
   return { raw, kinds: classifyRequests(raw) };
 }
 
+/**
+ * With `BENCH_CPU_PROFILE=<file>`, a V8 CPU profile of the restart phase (the inspector's
+ * Profiler, through `node:inspector`), written as a `.cpuprofile` Chrome DevTools opens.
+ */
+async function startCpuProfile(
+  path: string | undefined,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!path) return undefined;
+  const { Session } = await import("node:inspector");
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(
+        method,
+        (error: unknown, result: unknown) => error ? reject(error) : resolve(result),
+      )
+    );
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    async stop() {
+      const { profile } = await post("Profiler.stop") as { profile: unknown };
+      await Deno.writeTextFile(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   const emulator = new EmulatorClient(
     { polaris: args.polaris, control: args.control, token: args.token },
@@ -253,6 +282,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
   heapAfterStops.push(heapNow());
   phase = "restart";
   const restartBefore = await emulator.requests();
+  const profile = await startCpuProfile(Deno.env.get("BENCH_CPU_PROFILE"));
   const r0 = performance.now();
   await system.start();
   let restartSweptMs = NaN;
@@ -268,6 +298,7 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
       20,
     );
   const restartMs = performance.now() - r0;
+  await profile?.stop();
   const restartRequests = phaseRequests(await emulator.requests(), restartBefore);
   if (registered && !restartSettled) errors.push("the restarted engine did not settle");
   await usage.mark("restart");
