@@ -7,6 +7,12 @@
  * listing is used only when more reads wait than it took pages last time, so a registry with many
  * aliases of others does not make a resync dearer.
  *
+ * At 50k Services the reads of a start-up or a resync do not arrive together: reconciles start as
+ * slots free up. So when the filtered reads of the last `snapshotMaxAgeMs` outnumber the pages of a
+ * full listing, the next read takes one, and reads answer from it for `snapshotMaxAgeMs`. This
+ * controller's own alias writes are applied to it (`noteWrite`); an alias someone else changes in
+ * that window is seen at the next read after it (decisions §33).
+ *
  * @module
  */
 
@@ -32,6 +38,8 @@ export interface AliasReaderOptions {
   readonly lingerMs: number;
   /** Pending reads from which one listing of every alias answers them. */
   readonly threshold: number;
+  /** How long a listing of every alias answers reads (0: never after its own batch). */
+  readonly snapshotMaxAgeMs?: number;
   readonly clock?: Clock;
 }
 
@@ -50,6 +58,10 @@ export class AliasReader {
   #timer: unknown;
   /** Pages the last listing of every alias took (100 per page): what the next one will cost. */
   #pagesOfAll = 1;
+  /** The last listing of every alias, with this process's writes since applied to it. */
+  #snapshot: { at: number; aliases: PolarisAliasRecord[] } | undefined;
+  /** When the recent filtered reads were sent. */
+  #recent: number[] = [];
 
   constructor(options: AliasReaderOptions) {
     this.#options = options;
@@ -74,19 +86,50 @@ export class AliasReader {
     this.#pending = [];
   }
 
+  /**
+   * Applies an alias write Polaris accepted to the snapshot, so that reads answered from it see
+   * this controller's own writes.
+   */
+  noteWrite(
+    kind: "upsert" | "delete",
+    alias: Omit<PolarisAliasRecord, "comment"> & { readonly comment?: string },
+  ): void {
+    const snapshot = this.#snapshot;
+    if (!snapshot) return;
+    const rest = snapshot.aliases.filter((a) =>
+      !(a.alias === alias.alias && a.aliasNamespace === alias.aliasNamespace)
+    );
+    snapshot.aliases = kind === "delete" ? rest : [...rest, { comment: "", ...alias }];
+  }
+
   #flush(): void {
     this.#timer = undefined;
     const reads = this.#pending;
     this.#pending = [];
-    if (reads.length >= Math.max(this.#options.threshold, this.#pagesOfAll + 1)) {
+    const now = this.#clock.now();
+    const maxAge = this.#options.snapshotMaxAgeMs ?? 0;
+    const snapshot = this.#snapshot;
+    if (snapshot && now - snapshot.at <= maxAge) {
+      void this.#answer(reads, Promise.resolve(snapshot.aliases));
+      return;
+    }
+    this.#snapshot = undefined;
+    this.#recent = this.#recent.filter((at) => now - at <= maxAge);
+    const full = Math.max(this.#options.threshold, this.#pagesOfAll + 1);
+    if (reads.length >= full || (maxAge > 0 && this.#recent.length + reads.length >= full)) {
+      this.#recent = [];
       const all = this.#options.api.listAliases({}).then((aliases) => {
         this.#pagesOfAll = Math.max(1, Math.ceil(aliases.length / 100));
+        if (maxAge > 0) this.#snapshot = { at: now, aliases: [...aliases] };
         return aliases;
       });
       void this.#answer(reads, all);
       return;
     }
-    for (const read of reads) void this.#answer([read], this.#options.api.listAliases(read.query));
+    for (const read of reads) {
+      this.#recent.push(now);
+      void this.#answer([read], this.#options.api.listAliases(read.query));
+    }
   }
 
   async #answer(reads: PendingRead[], listing: Promise<PolarisAliasRecord[]>): Promise<void> {

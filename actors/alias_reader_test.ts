@@ -54,3 +54,63 @@ Deno.test("AliasReader keeps a lone read filtered, and rejects every read when a
   ];
   for (const read of reads) await assert.rejects(read, /503/);
 });
+
+Deno.test("AliasReader: reads spread over time switch to one listing once they outnumber its pages, and see this controller's writes", async () => {
+  let now = 0;
+  const clock = {
+    now: () => now,
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clearTimeout: (id: unknown) => clearTimeout(id as number),
+  };
+  const asked: string[] = [];
+  const store = [...ALIASES];
+  const api = {
+    listAliases: (filter: Record<string, string>) => {
+      asked.push(JSON.stringify(filter));
+      return Promise.resolve(
+        store.filter((a) =>
+          Object.entries(filter).every(([k, v]) =>
+            (a as unknown as Record<string, string>)[k] === v
+          )
+        ),
+      );
+    },
+  };
+  const r = new AliasReader({ api, lingerMs: 0, threshold: 3, snapshotMaxAgeMs: 10_000, clock });
+  // One at a time, as slots free up: two filtered reads, then the third takes a full listing.
+  for (let i = 0; i < 3; i++) {
+    now += 100;
+    await r.read({ service: "cart", namespace: "shop" });
+  }
+  assert.deepStrictEqual(asked.slice(2), ["{}"]);
+  // Answered from it while it is young; our own create shows in it.
+  r.noteWrite("upsert", {
+    alias: "a3",
+    aliasNamespace: "shared",
+    service: "cart",
+    namespace: "shop",
+  });
+  now += 5_000;
+  const pointing = await r.read({ service: "cart", namespace: "shop" });
+  assert.deepStrictEqual(pointing.map((a) => `${a.aliasNamespace}/${a.alias}`).sort(), [
+    "other/a1",
+    "shared/a1",
+    "shared/a3",
+  ]);
+  r.noteWrite("delete", {
+    alias: "a1",
+    aliasNamespace: "other",
+    service: "cart",
+    namespace: "shop",
+  });
+  assert.deepStrictEqual(
+    (await r.read({ alias: "a1", aliasNamespace: "other" })).length,
+    0,
+  );
+  assert.equal(asked.length, 3, "no request while the listing is young");
+  // Old: filtered again.
+  now += 10_000;
+  await r.read({ alias: "a2", aliasNamespace: "shared" });
+  assert.equal(asked.length, 4);
+  assert.equal(asked[3], '{"alias":"a2","aliasNamespace":"shared"}');
+});

@@ -95,7 +95,9 @@ export async function executeAliases(
     const failed = judgeAliasDeletes(results);
     const refused = new Set<unknown>(failed);
     plan.deletes.forEach((a, i) => {
-      if (!refused.has(results[i])) logAliasWrite(deps, "alias deleted", a, a);
+      if (refused.has(results[i])) return;
+      logAliasWrite(deps, "alias deleted", a, a);
+      if (!deps.dryRun) deps.aliasReader?.noteWrite("delete", a);
     });
     if (failed.length > 0) {
       throw new RetryableReconcileError(describeFailures("delete old aliases", key, failed));
@@ -125,6 +127,7 @@ export async function executeAliases(
         };
       case "written":
         logAliasWrite(deps, plan.create ? "alias created" : "alias moved", write, item);
+        if (!deps.dryRun) deps.aliasReader?.noteWrite("upsert", item);
     }
   }
   if (plan.conflict) return { alias: null, conflict: plan.conflict };

@@ -133,6 +133,7 @@ export class Supervisor {
       api: options.api,
       lingerMs: options.readLingerMs ?? TUNING.readLingerMs,
       threshold: TUNING.aliasListingThreshold,
+      snapshotMaxAgeMs: TUNING.aliasSnapshotMaxAgeMs,
       clock: this.#clock,
     });
     this.#reader = new RegistryReader({

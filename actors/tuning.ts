@@ -34,6 +34,11 @@ export const TUNING = Object.freeze({
    */
   aliasListingThreshold: 20,
   /**
+   * How long one listing of every alias answers alias reads once filtered reads outnumbered its
+   * pages (decisions §33): a 50k start-up spreads its alias reads over the whole pass.
+   */
+  aliasSnapshotMaxAgeMs: 10_000,
+  /**
    * How long the start-up sweep waits at most for the listed pass's reads to end, so that it need
    * not read the namespaces they listed (decisions §32).
    */
