@@ -40,6 +40,8 @@ export interface RollResult {
   readonly unapplied: number;
   readonly durationMs: number;
   readonly polls: number;
+  /** Polls whose read of Polaris failed (a real server's listing moving under the rollout). */
+  readonly failedPolls: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,12 +66,22 @@ export async function rollService(options: RollOptions): Promise<RollResult> {
     events.push({ sentAt: performance.now(), applied, appliedAt: null });
   };
   let polls = 0;
+  let failedPolls = 0;
   let driving = true;
   const poller = (async () => {
     while (true) {
       const pending = events.filter((e) => e.appliedAt === null);
       if (!driving && pending.length === 0) return;
-      const rows = await options.read();
+      let rows: Awaited<ReturnType<typeof options.read>>;
+      try {
+        rows = await options.read();
+      } catch {
+        // A real server's paged listing can fail while the rollout writes move it (the read is
+        // the benchmark's, not the controller's): this poll saw nothing; the next one looks again.
+        failedPolls++;
+        await sleep(options.pollIntervalMs);
+        continue;
+      }
       const seenAt = performance.now();
       polls++;
       const state = new Map(rows.map((r) => [`${r.host}:${r.port}`, r]));
@@ -107,5 +119,6 @@ export async function rollService(options: RollOptions): Promise<RollResult> {
     unapplied: events.length - applied.length,
     durationMs: performance.now() - started,
     polls,
+    failedPolls,
   };
 }

@@ -266,7 +266,10 @@ async function runScenario(args: ScenarioArgs): Promise<ScenarioResult> {
         instanceDeletes: pods,
       }),
     });
-    progress(`rolled ${name}: ${requests.kinds.writes} writes for ${result.events} events`);
+    progress(
+      `rolled ${name}: ${requests.kinds.writes} writes for ${result.events} events` +
+        (result.failedPolls > 0 ? ` (${result.failedPolls} of the benchmark's polls failed)` : ""),
+    );
   }
   await usage.mark("rollouts");
   await system.stop();
