@@ -70,6 +70,8 @@ function benchConfig(polarisUrl: string, resyncPeriod: string, token?: string): 
   return result.config;
 }
 
+const showWarn = Deno.env.get("BENCH_SHOW_WARN") === "1";
+
 /** Counts the controller's log lines (warn and above) and keeps the first few. */
 class LogTap {
   lines = 0;
@@ -79,6 +81,8 @@ class LogTap {
     this.lines++;
     if (line.includes("sweep failed")) this.sweepFailures++;
     if (this.first.length < 5) this.first.push(line.slice(0, 400));
+    // BENCH_SHOW_WARN=1: every warn line on stderr as it comes (a run that never settles).
+    if (showWarn) console.error(line.slice(0, 1000));
   };
 }
 
