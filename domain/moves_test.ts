@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { holdMoves, movingDeletes } from "./moves.ts";
+import { listedInstance } from "./_fixtures.ts";
 import type { RegisteredInstance } from "./polaris.ts";
 
 const OWNER = { clusterNames: ["a"], source: "polaris-controller" };
@@ -9,20 +10,12 @@ function instance(
   service: string,
   metadata: Record<string, string> = { k8s_namespace: "shop", k8s_service: "cart" },
 ): RegisteredInstance {
+  const listed = listedInstance(host);
   return {
+    ...listed,
     id: `${service}-${host}`,
-    namespace: "shop",
     service,
-    host,
-    port: 8080,
-    protocol: "http/TCP",
-    version: "",
-    weight: 100,
-    healthy: true,
-    isolate: false,
-    enableHealthCheck: false,
-    vpcId: "",
-    metadata: { clusterName: "a", source: "polaris-controller", ...metadata },
+    metadata: { ...listed.metadata, ...metadata },
   };
 }
 

@@ -1,28 +1,16 @@
 import assert from "node:assert/strict";
 import { planService } from "./plan.ts";
+import { desiredInstance, listedInstance } from "./_fixtures.ts";
 import type { DesiredInstance, RegisteredInstance } from "./polaris.ts";
 import { applyAliasPolicy, applyWritePolicy, mayDelete, mayUpdate } from "./write_policy.ts";
 
 const OWNER = { clusterNames: ["a"], source: "polaris-controller" };
-const META = { clusterName: "a", source: "polaris-controller" };
-
 function desired(host: string, weight = 100): DesiredInstance {
-  return {
-    namespace: "shop",
-    service: "cart",
-    host,
-    port: 8080,
-    protocol: "http/TCP",
-    version: "",
-    weight,
-    healthy: true,
-    isolate: false,
-    metadata: META,
-  };
+  return desiredInstance(host, { weight });
 }
 
 function registered(host: string, weight = 100): RegisteredInstance {
-  return { ...desired(host, weight), id: host, enableHealthCheck: false, vpcId: "" };
+  return { ...listedInstance(host), weight };
 }
 
 // One create (new), one update (weight), one delete (gone).

@@ -23,6 +23,7 @@ import {
   CONVERGE_MS,
   ensureNode,
   instancesOf,
+  instanceWrites,
   journey,
   pause,
   serviceDebug,
@@ -43,17 +44,6 @@ const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
 await objects.createNamespace(NS);
-
-/** The instance writes sent for `NS/service` since the last reset. */
-function instanceWrites(polaris: PolarisTarget, service: string): string[] {
-  return polaris.writes().filter((w) =>
-    w.path.startsWith("/naming/v1/instances") &&
-    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
-      const i = (item ?? {}) as Record<string, unknown>;
-      return i.namespace === NS && i.service === service;
-    })
-  ).map((w) => `${w.method} ${w.path}`);
-}
 
 /** Waits until `pick` of the instances of `NS/service` (sorted by host) equals `want`. */
 async function waitInstances<T>(
@@ -149,7 +139,7 @@ Deno.test({
         await pause(1_100);
         assert.equal(await polaris.heartbeat(beat), 200000);
       }
-      assert.deepStrictEqual(instanceWrites(polaris, "beat"), [], "resyncs write nothing");
+      assert.deepStrictEqual(instanceWrites(polaris, NS, "beat"), [], "resyncs write nothing");
       assert.equal((await instancesOf(polaris, NS, "beat"))[0].healthy, true);
 
       // Invalid values hold the Service: no write, the reason on the actor.
@@ -168,7 +158,7 @@ Deno.test({
       assert.match(heldWeight.lastError ?? "", /has the key "db-0"/);
       await pause(2_500);
       assert.deepStrictEqual(
-        [...instanceWrites(polaris, "beat"), ...instanceWrites(polaris, "db")],
+        [...instanceWrites(polaris, NS, "beat"), ...instanceWrites(polaris, NS, "db")],
         [],
         "no write while held",
       );

@@ -12,13 +12,13 @@
 import assert from "node:assert/strict";
 import { startControlPlane } from "../cluster/control_plane.ts";
 import { ClusterObjects, waitFor } from "../cluster/objects.ts";
-import type { PolarisTarget } from "../polaris/polaris_target.ts";
 import {
   addService,
   CONVERGE_MS,
   ensureNode,
   hostsOf,
   instancesOf,
+  instanceWrites,
   journey,
   pause,
   serviceView,
@@ -34,17 +34,6 @@ const WEIGHT = "polarismesh.cn/weight";
 const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
-
-/** The instance writes (method and path) sent for `namespace/service` since the last reset. */
-function instanceWrites(polaris: PolarisTarget, namespace: string, service: string): string[] {
-  return polaris.writes().filter((w) =>
-    w.path.startsWith("/naming/v1/instances") &&
-    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
-      const i = (item ?? {}) as Record<string, unknown>;
-      return i.namespace === namespace && i.service === service;
-    })
-  ).map((w) => `${w.method} ${w.path}`);
-}
 
 Deno.test({
   name:

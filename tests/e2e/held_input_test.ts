@@ -17,6 +17,7 @@ import {
   CONVERGE_MS,
   ensureNode,
   instancesOf,
+  instanceWrites,
   journey,
   pause,
   waitEndpoints,
@@ -29,17 +30,6 @@ const METADATA = "polarismesh.cn/metadata";
 const plane = await startControlPlane();
 const objects = new ClusterObjects(plane.kubeconfigPath);
 await ensureNode(objects);
-
-/** The instance writes the controller sent for `namespace/service` since the last reset. */
-function instanceWrites(polaris: PolarisTarget, namespace: string, service: string): string[] {
-  return polaris.writes().filter((w) =>
-    w.path.startsWith("/naming/v1/instances") &&
-    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
-      const i = (item ?? {}) as Record<string, unknown>;
-      return i.namespace === namespace && i.service === service;
-    })
-  ).map((w) => `${w.method} ${w.path}`);
-}
 
 /** `[host, weight, metadata.team]` of each registered instance, sorted. */
 async function live(polaris: PolarisTarget, namespace: string, service: string) {

@@ -10,6 +10,7 @@ import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
 import {
   type PolarisTarget,
   type RegisteredInstance,
+  type SeenWrite,
   startRealPolaris,
 } from "../polaris/polaris_target.ts";
 import type { PolarisServerOptions } from "../polaris/polaris_server.ts";
@@ -108,6 +109,30 @@ export function instancesOf(
   service: string,
 ): Promise<RegisteredInstance[]> {
   return polaris.instances(namespace, service);
+}
+
+/** The instance writes the controller sent for `namespace/service` since the last reset. */
+export function instanceWritesTo(
+  polaris: PolarisTarget,
+  namespace: string,
+  service: string,
+): SeenWrite[] {
+  return polaris.writes().filter((w) =>
+    w.path.startsWith("/naming/v1/instances") &&
+    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
+      const i = (item ?? {}) as Record<string, unknown>;
+      return i.namespace === namespace && i.service === service;
+    })
+  );
+}
+
+/** {@linkcode instanceWritesTo} as `METHOD path` lines, for assertions. */
+export function instanceWrites(
+  polaris: PolarisTarget,
+  namespace: string,
+  service: string,
+): string[] {
+  return instanceWritesTo(polaris, namespace, service).map((w) => `${w.method} ${w.path}`);
 }
 
 /** The sorted hosts of some instances. */

@@ -20,6 +20,7 @@ import {
   ensureNode,
   hostsOf,
   instancesOf,
+  instanceWritesTo,
   journey,
   serviceDebug,
   waitEndpoints,
@@ -60,17 +61,6 @@ function watchUnion(polaris: PolarisTarget, keys: readonly [string, string][]) {
   };
 }
 
-/** When the first instance write for `namespace/service` of `method` reached the proxy. */
-function firstWrite(polaris: PolarisTarget, method: string, namespace: string, service: string) {
-  return polaris.writes().find((w) =>
-    w.method === method && w.path.startsWith("/naming/v1/instances") &&
-    (Array.isArray(w.body) ? w.body : [w.body]).some((item) => {
-      const i = (item ?? {}) as Record<string, unknown>;
-      return i.namespace === namespace && i.service === service;
-    })
-  )?.at;
-}
-
 Deno.test({
   name:
     "e2e: overideService and overideNamespace register under another name; a change moves the instances, new name first, old one removed, none missing in between",
@@ -107,8 +97,8 @@ Deno.test({
       await waitHosts(polaris, NS, "CartV2", HOSTS);
       await waitHosts(polaris, NS, "Cart", [], CONVERGE_MS);
       assert.deepStrictEqual(await first.stop(), [], "every instance listed all along");
-      const created = firstWrite(polaris, "POST", NS, "CartV2");
-      const touched = firstWrite(polaris, "PUT", NS, "Cart");
+      const created = instanceWritesTo(polaris, NS, "CartV2").find((w) => w.method === "POST")?.at;
+      const touched = instanceWritesTo(polaris, NS, "Cart").find((w) => w.method === "PUT")?.at;
       assert.ok(created !== undefined && touched !== undefined, "a create there, a delete here");
       assert.ok(created < touched, `created at ${created}, old removal began at ${touched}`);
 
