@@ -9,7 +9,7 @@
 import type { ServiceKey } from "../domain/keys.ts";
 import { parseServiceKey } from "../domain/keys.ts";
 import { holdMoves, movingDeletes } from "../domain/moves.ts";
-import type { PlannedSkip } from "../domain/plan.ts";
+import { byEntryKey, type PlannedSkip } from "../domain/plan.ts";
 import type { Owner, RegisteredInstance } from "../domain/polaris.ts";
 import { targetKey } from "../domain/polaris_target.ts";
 import { shouldSync } from "../domain/should_sync.ts";
@@ -57,8 +57,6 @@ export async function holdMovingDeletes(
   }));
   const { send, held } = holdMoves(deletes, moving, destinations, owner);
   if (held.length === 0) return { plan, held };
-  const skipped = [...plan.instances.skipped, ...held].sort((a, b) =>
-    a.key < b.key ? -1 : a.key > b.key ? 1 : 0
-  );
+  const skipped = [...plan.instances.skipped, ...held].sort(byEntryKey);
   return { plan: { ...plan, instances: { ...plan.instances, deletes: send, skipped } }, held };
 }

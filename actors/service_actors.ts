@@ -159,6 +159,12 @@ export class ServiceActors {
     };
   }
 
+  /** True when some actor is in one of `states` (stops at the first). */
+  anyIn(states: ReadonlySet<ServiceState>): boolean {
+    for (const record of this.#records.values()) if (states.has(record.state)) return true;
+    return false;
+  }
+
   /** Counts of actors per state. */
   countByState(): Record<ServiceState, number> {
     const counts: Record<ServiceState, number> = {

@@ -8,7 +8,7 @@
  */
 
 import type { ClusterSource, ClusterView } from "../domain/cluster.ts";
-import { type ServiceKey, serviceKey } from "../domain/keys.ts";
+import { parseServiceKey, type ServiceKey, serviceKey } from "../domain/keys.ts";
 import type { ServiceInfo } from "../domain/kubernetes.ts";
 import { isRedirected, targetKey } from "../domain/polaris_target.ts";
 
@@ -66,8 +66,8 @@ export class ServiceTargets {
       if (isRedirected(service)) look(service.namespace, service.name);
     }
     for (const key of known) {
-      const slash = key.indexOf("/");
-      look(key.slice(0, slash), key.slice(slash + 1));
+      const { namespace, service } = parseServiceKey(key);
+      look(namespace, service);
     }
     return [...touched];
   }
@@ -78,17 +78,10 @@ export class ServiceTargets {
     if (!keys) return [];
     const found: ServiceInfo[] = [];
     for (const k of keys) {
-      const slash = k.indexOf("/");
-      const service = view.service(k.slice(0, slash), k.slice(slash + 1));
+      const { namespace, service: name } = parseServiceKey(k);
+      const service = view.service(namespace, name);
       if (service) found.push(service);
     }
     return found;
-  }
-
-  /** How many Services are redirected, in every cluster (for tests and `/debug`). */
-  get size(): number {
-    let n = 0;
-    for (const targets of this.#targetOf.values()) n += targets.size;
-    return n;
   }
 }

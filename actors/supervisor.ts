@@ -58,6 +58,9 @@ export interface SupervisorHooks {
   readonly log?: LogFn;
 }
 
+/** States of an actor whose reconcile (and so its read) is still to come or under way. */
+const READING_STATES: ReadonlySet<ServiceState> = new Set(["idle", "debouncing", "reconciling"]);
+
 /** Options of {@linkcode Supervisor}. */
 export interface SupervisorOptions {
   readonly sources: readonly ClusterSource[];
@@ -465,9 +468,7 @@ export class Supervisor {
   async #passReadsEnded(signal: AbortSignal): Promise<void> {
     const deadline = this.#clock.now() + TUNING.sweepWaitMaxMs;
     while (this.#clock.now() < deadline && !signal.aborted) {
-      const counts = this.#actors.countByState();
-      const pending = counts.idle + counts.debouncing + counts.reconciling;
-      if (!this.#passes.busy && pending === 0) return;
+      if (!this.#passes.busy && !this.#actors.anyIn(READING_STATES)) return;
       await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, 20));
     }
   }

@@ -13,7 +13,7 @@
 
 import type { ClusterSource } from "../domain/cluster.ts";
 import { serviceKey } from "../domain/keys.ts";
-import { shouldSync, type SyncPolicy } from "../domain/should_sync.ts";
+import { shouldSync, type SyncPolicy, takesPart } from "../domain/should_sync.ts";
 
 /** How long a walk is kept at most, whatever happened: a bound on anything the checks miss. */
 export const UNSYNCED_MAX_AGE_MS = 2_000;
@@ -69,8 +69,7 @@ export class UnsyncedServices {
       sources.some((source) => {
         const service = source.service(namespace, name);
         if (!service) return false;
-        const decision = shouldSync(policy, source.namespace(namespace), service);
-        return decision.sync || decision.reason.code === "invalid-annotation";
+        return takesPart(shouldSync(policy, source.namespace(namespace), service));
       });
     for (const [i, source] of sources.entries()) {
       services: for (const service of source.services()) {

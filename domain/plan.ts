@@ -222,9 +222,7 @@ export function planService(input: PlanInput): ServicePlan {
     }
   }
 
-  const keyOf = (x: { key: string }) => x.key;
-  const sortByKey = <T extends { key: string }>(list: T[]) =>
-    list.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const sortByKey = <T extends { key: string }>(list: T[]) => list.sort(byEntryKey);
   return {
     creates: creates.sort(byKey),
     updates: updates.sort((a, b) => byKey(a.desired, b.desired)),
@@ -232,6 +230,11 @@ export function planService(input: PlanInput): ServicePlan {
     conflicts: sortByKey(conflicts),
     skipped: sortByKey(skipped),
   };
+}
+
+/** Orders conflicts and skips by their instance key, as every plan lists them. */
+export function byEntryKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /** True when the plan asks for no write at all. */

@@ -13,12 +13,12 @@ import type { ClusterView } from "./cluster.ts";
 import { clusterDisagreements, type ServiceCopy } from "./cluster_disagreements.ts";
 import { desiredInstances } from "./desired_instances.ts";
 import type { PodLabelPolicy } from "./metadata.ts";
-import { type ServiceKey, serviceKey } from "./keys.ts";
+import { parseServiceKey, type ServiceKey, serviceKey } from "./keys.ts";
 import type { ServiceInfo } from "./kubernetes.ts";
 import type { DesiredInstance } from "./polaris.ts";
 import { polarisTarget, targetKey } from "./polaris_target.ts";
 import type { Problem } from "./problems.ts";
-import { shouldSync, type SyncPolicy } from "./should_sync.ts";
+import { shouldSync, type SyncPolicy, takesPart } from "./should_sync.ts";
 
 /** Where intents are read from. */
 export interface IntentSources {
@@ -43,8 +43,8 @@ export function servicesFor(
   view: ClusterView,
   key: ServiceKey,
 ): ServiceInfo[] {
-  const slash = key.indexOf("/");
-  const own = view.service(key.slice(0, slash), key.slice(slash + 1));
+  const { namespace, service } = parseServiceKey(key);
+  const own = view.service(namespace, service);
   const found = own && targetKey(own) === key ? [own] : [];
   for (const service of deps.redirected?.(view, key) ?? []) {
     if (service !== own && targetKey(service) === key) found.push(service);
@@ -88,8 +88,9 @@ export function serviceWanted(
   const key = serviceKey(namespace, name);
   for (const view of deps.views) {
     for (const service of servicesFor(deps, view, key)) {
-      const decision = shouldSync(deps.policy, view.namespace(service.namespace), service);
-      if (decision.sync || decision.reason.code === "invalid-annotation") return true;
+      if (takesPart(shouldSync(deps.policy, view.namespace(service.namespace), service))) {
+        return true;
+      }
     }
   }
   return false;

@@ -81,6 +81,14 @@ function invalid(object: "Service" | "Namespace", name: string, raw: string): Sy
   };
 }
 
+/**
+ * True when a cluster takes part in a Service's sync: it syncs it, or holds it on an invalid
+ * `polarismesh.cn/sync` value (which keeps what is registered, so the Service still has an actor).
+ */
+export function takesPart(decision: SyncDecision): boolean {
+  return decision.sync || decision.reason.code === "invalid-annotation";
+}
+
 /** Why the operator's filter leaves a Service out, or `undefined` when it lets it in. */
 function filterReason(filter: ServiceFilter | undefined, service: ServiceInfo): string | undefined {
   if (!filter) return undefined;

@@ -9,7 +9,7 @@
 
 import type { AliasPlan } from "./plan_alias.ts";
 import { instanceKey } from "./keys.ts";
-import type { PlannedSkip, ServicePlan } from "./plan.ts";
+import { byEntryKey, type PlannedSkip, type ServicePlan } from "./plan.ts";
 
 /** The write policies of `--policy` / `serviceSync.policy`. */
 export const WRITE_POLICIES = ["sync", "upsert-only", "create-only"] as const;
@@ -54,7 +54,7 @@ export function applyWritePolicy(plan: ServicePlan, policy: WritePolicy): Servic
       reason: `delete not made: --policy ${policy}`,
     });
   }
-  skipped.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  skipped.sort(byEntryKey);
   return { ...plan, updates, deletes: [], skipped };
 }
 
